@@ -1,0 +1,84 @@
+"""Ascent: performance management and gamification for retail store teams."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from htmx_flask import Htmx
+
+from app.config import settings_from_environment
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("ASCENT_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings_from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.auth import passwords
+    from app.core import i18n, security, sessions
+    from app.core.database import configure_engine
+    from app.core.errors import register_error_pages
+    from app.core.htmx import add_vary_header
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+    Htmx(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    with app.app_context():
+        configure_engine(db.engine)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(PROJECT_ROOT / "app" / "translations"))
+    limiter.init_app(app)
+    sessions.init_login(app, login_manager)
+    socketio.init_app(app, message_queue=app.config["REDIS_URL"], async_mode=app.config.get(
+        "SOCKETIO_ASYNC_MODE", "threading"), manage_session=False)
+    passwords.set_concurrency(app.config["PASSWORD_HASH_CONCURRENCY"])
+    security.register_security_headers(app)
+    app.after_request(add_vary_header)
+    register_error_pages(app)
+
+    from app.core.templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.home.routes import bp as home_bp
+    from app.org.routes import bp as org_bp
+    from app.pwa.routes import bp as pwa_bp
+
+    for blueprint in (auth_bp, home_bp, org_bp, pwa_bp):
+        app.register_blueprint(blueprint)
+
+    from app.core import realtime
+
+    realtime.register_socket_handlers()
+
+
+def _register_cli(app: Flask) -> None:
+    from app.core.cli import serve_command
+    from app.demo.cli import demo_command
+    from app.org.cli import org_cli
+
+    app.cli.add_command(serve_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(org_cli)

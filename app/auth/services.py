@@ -1,0 +1,111 @@
+"""Sign-in, sessions and invites. Plain arguments only: routes, the CLI and tests call these."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.auth import passwords
+from app.auth.models import InviteToken
+from app.core import audit
+from app.core.errors import ServiceError
+from app.core.models import utcnow
+from app.extensions import db
+from app.org.models import Person
+
+
+def find_login_account(identifier: str) -> Person | None:
+    """An e-mail (case-insensitive) or an employee number."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        condition = sa.func.lower(Person.email) == identifier.lower()
+    else:
+        condition = Person.employee_number == identifier
+    return db.session.scalar(sa.select(Person).where(condition))
+
+
+def authenticate(identifier: str, password: str) -> Person | None:
+    """The person if the credentials match an active account; None otherwise (same time either way)."""
+    person = find_login_account(identifier)
+    valid = passwords.verify_password(person.password_hash if person else None, password)
+    if not valid or person is None or not person.active:
+        return None
+    if passwords.needs_rehash(person.password_hash):
+        person.password_hash = passwords.hash_password(password)
+    person.last_login_at = utcnow()
+    return person
+
+
+def end_all_sessions(person: Person) -> None:
+    """Every session and remember-me cookie issued so far stops working."""
+    person.session_version += 1
+
+
+def change_password(person: Person, current: str, new: str, confirm: str) -> None:
+    if not passwords.verify_password(person.password_hash, current):
+        raise ServiceError(_("Your current password is not right."), field="current_password")
+    set_password(person, new, confirm)
+    end_all_sessions(person)
+    audit.record("auth.password_changed", actor_id=person.id, target_type="person", target_id=person.id)
+
+
+def set_password(person: Person, new: str, confirm: str) -> None:
+    problem = passwords.password_problem(new)
+    if problem:
+        raise ServiceError(problem, field="password")
+    if new != confirm:
+        raise ServiceError(_("The two passwords don't match."), field="confirm")
+    person.password_hash = passwords.hash_password(new)
+
+
+# Invites ---------------------------------------------------------------------------
+
+def _digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def issue_invite(person: Person, *, issued_by: Person | None, valid_days: int) -> str:
+    """A fresh one-time token for `person`; any earlier unused token stops working.
+    Returns the raw token: it is shown once (link and QR) and never stored."""
+    if not person.active:
+        raise ServiceError(_("%(name)s is deactivated. Reactivate them first.", name=person.full_name))
+    now = utcnow()
+    db.session.execute(
+        sa.update(InviteToken)
+        .where(InviteToken.person_id == person.id, InviteToken.used_at.is_(None),
+               InviteToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    raw = secrets.token_urlsafe(24)
+    db.session.add(InviteToken(person_id=person.id, token_hash=_digest(raw),
+                               expires_at=now + timedelta(days=valid_days),
+                               created_by_id=issued_by.id if issued_by else None))
+    audit.record("invite.issued", actor_id=issued_by.id if issued_by else None,
+                 target_type="person", target_id=person.id)
+    return raw
+
+
+def usable_invite(raw_token: str) -> InviteToken | None:
+    invite = db.session.scalar(sa.select(InviteToken).where(InviteToken.token_hash == _digest(raw_token)))
+    if invite is None or invite.used_at or invite.revoked_at or invite.expires_at < utcnow():
+        return None
+    if not invite.person.active:
+        return None
+    return invite
+
+
+def redeem_invite(raw_token: str, password: str, confirm: str) -> Person:
+    """Set the password through a one-time link; the link is spent and older sessions end."""
+    invite = usable_invite(raw_token)
+    if invite is None:
+        raise ServiceError(_("This link has expired or was already used. Ask your manager for a new one."))
+    person = invite.person
+    set_password(person, password, confirm)
+    invite.used_at = utcnow()
+    end_all_sessions(person)
+    audit.record("invite.redeemed", actor_id=person.id, target_type="person", target_id=person.id)
+    return person

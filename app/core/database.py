@@ -1,0 +1,41 @@
+"""Engine tuning per backend.
+
+SQLite: WAL, foreign keys, and BEGIN IMMEDIATE for transactions that will write. A deferred
+transaction that reads and later writes gets "database is locked" (SQLITE_BUSY_SNAPSHOT) that no
+busy timeout can cure; taking the write lock up front makes writers queue instead. Safe requests
+(GET/HEAD) stay deferred so readers never wait for writers.
+"""
+
+from flask import g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def wants_write_lock() -> bool:
+    if not has_request_context():
+        return True  # CLI commands, jobs and tests write: take the lock at BEGIN
+    return request.method not in SAFE_METHODS or g.get("ascent_write_tx", False)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below issue BEGIN, not pysqlite.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        configure_sqlite(engine)

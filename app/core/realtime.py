@@ -1,0 +1,58 @@
+"""Socket.IO: who may connect, which rooms they join, and "this changed" hints after commit.
+HTML never travels over the socket; the page re-fetches its fragment over HTTP."""
+
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room
+
+from app.extensions import socketio
+
+
+def person_room(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+def store_room(store_id: int) -> str:
+    return f"store:{store_id}"
+
+
+def district_room(district_id: int) -> str:
+    return f"district:{district_id}"
+
+
+COMPANY_ROOM = "company"
+
+
+def rooms_for(person) -> list[str]:
+    rooms = [person_room(person.id), COMPANY_ROOM]
+    if person.store_id:
+        rooms.append(store_room(person.store_id))
+        if person.store is not None:
+            rooms.append(district_room(person.store.district_id))
+    if person.district_id:
+        rooms.append(district_room(person.district_id))
+    return sorted(set(rooms))
+
+
+@socketio.on("connect")
+def _connect(_auth=None):
+    # Anonymous sockets are refused; rooms are chosen by the server, never asked for by the client.
+    if not current_user.is_authenticated:
+        raise ConnectionRefusedError("authentication required")
+    for room in rooms_for(current_user):
+        join_room(room)
+
+
+def register_socket_handlers() -> None:
+    """Handlers are bound when this module is imported; importing it is the registration."""
+
+
+def notify(room: str, event: str, data: dict | None = None) -> None:
+    """Send a small hint to a room. Call after the change has committed."""
+    socketio.emit(event, data or {}, to=room)
+
+
+def end_person_sockets(person_id: int) -> None:
+    """At logout: tell the person's open tabs (on every worker) and stop sending them hints."""
+    room = person_room(person_id)
+    socketio.emit("session-ended", {}, to=room)
+    socketio.close_room(room)

@@ -1,0 +1,21 @@
+"""`flask --app wsgi demo`: a realistic Italian retail chain to explore. Safe to run again."""
+
+import click
+from flask.cli import with_appcontext
+
+from app.demo.org import DEMO_PASSWORD, load_org
+from app.extensions import db
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds people.")
+@with_appcontext
+def demo_command(if_empty: bool):
+    """Load the demo chain (3 districts, 12 stores, ~150 people)."""
+    created = load_org(skip_if_populated=if_empty)
+    db.session.commit()
+    if created:
+        click.echo(f"Demo data loaded: {created} people. Sign in as admin@, hr@, dm@, sm@ or "
+                   f"staff@demo.ascent with password {DEMO_PASSWORD!r}.")
+    else:
+        click.echo("Demo data already present; nothing changed.")

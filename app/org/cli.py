@@ -1,0 +1,86 @@
+"""`flask --app wsgi org …`: first administrator, invites and imports from the shell."""
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask.cli import with_appcontext
+
+from app.auth.services import issue_invite
+from app.extensions import db
+from app.org.importer import import_people
+from app.org.models import Person, Role
+
+
+@click.group("org")
+def org_cli():
+    """People and stores."""
+
+
+def _person_or_fail(identifier: str) -> Person:
+    person = db.session.scalar(sa.select(Person).where(
+        sa.or_(Person.employee_number == identifier, sa.func.lower(Person.email) == identifier.lower())))
+    if person is None:
+        raise click.ClickException(f"No person with e-mail or employee number {identifier!r}.")
+    return person
+
+
+def _invite_url(token: str) -> str:
+    base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for("auth.accept_invite", token=token, _external=True)
+
+
+@org_cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--employee-number", default="ADMIN-1", show_default=True)
+@with_appcontext
+def create_admin(email: str, name: str, employee_number: str):
+    """Create the first administrator and print their one-time invite link."""
+    if db.session.scalar(sa.select(Person.id).where(sa.or_(
+            sa.func.lower(Person.email) == email.lower(), Person.employee_number == employee_number))):
+        raise click.ClickException("A person with that e-mail or employee number already exists.")
+    person = Person(email=email.lower(), full_name=name.strip(), employee_number=employee_number,
+                    role=Role.ADMIN, locale="en")
+    db.session.add(person)
+    db.session.flush()
+    token = issue_invite(person, issued_by=None, valid_days=current_app.config["INVITE_VALID_DAYS"])
+    db.session.commit()
+    click.echo(f"Administrator created. One-time link to set the password:\n{_invite_url(token)}")
+
+
+@org_cli.command("invite")
+@click.argument("identifier")
+@with_appcontext
+def invite(identifier: str):
+    """Print a fresh one-time invite link for a person (e-mail or employee number)."""
+    person = _person_or_fail(identifier)
+    try:
+        token = issue_invite(person, issued_by=None, valid_days=current_app.config["INVITE_VALID_DAYS"])
+    except Exception as error:  # a ServiceError's message is meant for people
+        raise click.ClickException(getattr(error, "message", str(error))) from error
+    db.session.commit()
+    click.echo(_invite_url(token))
+
+
+@org_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "actor_identifier", required=True, help="E-mail or employee number of the HR person importing.")
+@with_appcontext
+def import_command(csv_file: Path, actor_identifier: str):
+    """Import people from a CSV file: all lines or none."""
+    actor = _person_or_fail(actor_identifier)
+    if actor.role not in (Role.HR, Role.ADMIN):
+        raise click.ClickException("Only HR or an administrator can import people.")
+    report = import_people(actor, csv_file.read_bytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
+    if not report.ok:
+        db.session.rollback()
+        if report.fatal:
+            raise click.ClickException(report.fatal)
+        for problem in report.problems:
+            click.echo(f"line {problem.line}: {' '.join(problem.messages)}", err=True)
+        raise click.ClickException(f"Nothing imported: {len(report.problems)} line(s) need fixing.")
+    db.session.commit()
+    click.echo(f"Imported {len(report.created)} people.")

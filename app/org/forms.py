@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.config import SUPPORTED_LOCALES
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class PersonForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name.")),
+                                                         Length(max=120)])
+    employee_number = StringField(_l("Employee number"),
+                                  validators=[DataRequired(_l("Enter the employee number.")), Length(max=32)])
+    email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254)])
+    role = SelectField(_l("Role"))
+    store_id = SelectField(_l("Store"), coerce=_optional_int, validate_choice=False)
+    district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=False)
+    manager_id = SelectField(_l("Manager"), coerce=_optional_int, validate_choice=False)
+    hire_date = DateField(_l("Hire date"), validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=[(code, code) for code in SUPPORTED_LOCALES])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[
+        FileRequired(_l("Choose a CSV file to import.")),
+        FileAllowed(["csv", "txt"], _l("Only .csv files can be imported.")),
+    ])
+
+
+class StoreForm(FlaskForm):
+    code = StringField(_l("Store code"), validators=[DataRequired(_l("Enter a store code.")), Length(max=20)])
+    name = StringField(_l("Store name"), validators=[DataRequired(_l("Enter the store name.")),
+                                                     Length(max=120)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=False)
+    timezone = StringField(_l("Time zone"), default="Europe/Rome", validators=[Length(max=64)])

@@ -1,0 +1,113 @@
+"""Districts → stores → people. A person is also the login account."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import Base, TimestampMixin, utcnow
+
+
+class Role(enum.StrEnum):
+    STAFF = "staff"
+    STORE_MANAGER = "store_manager"
+    DISTRICT_MANAGER = "district_manager"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.STAFF: _l("Store associate"),
+    Role.STORE_MANAGER: _l("Store manager"),
+    Role.DISTRICT_MANAGER: _l("District manager"),
+    Role.HR: _l("HR"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+MANAGER_ROLES = frozenset({Role.STORE_MANAGER, Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN})
+ORG_WIDE_ROLES = frozenset({Role.HR, Role.ADMIN})
+
+
+class District(TimestampMixin, Base):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+    stores: Mapped[list["Store"]] = relationship(back_populates="district", order_by="Store.name")
+
+
+class Store(TimestampMixin, Base):
+    __tablename__ = "stores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Rome")
+    district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+
+    district: Mapped[District] = relationship(back_populates="stores")
+
+
+class Person(UserMixin, TimestampMixin, Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[str] = mapped_column(sa.String(20), default=Role.STAFF, index=True)
+    store_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stores.id"), index=True)
+    # Set for district managers: the district they look after.
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    hire_date: Mapped[date | None]
+    locale: Mapped[str] = mapped_column(sa.String(8), default="it")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped at logout, password change and deactivation: every older session and
+    # remember-me cookie carries the old number and is refused.
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    store: Mapped[Store | None] = relationship(foreign_keys=[store_id])
+    district: Mapped[District | None] = relationship(foreign_keys=[district_id])
+    manager: Mapped["Person | None"] = relationship(remote_side=[id], foreign_keys=[manager_id])
+
+    # Flask-Login ---------------------------------------------------------------
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    # Presentation ----------------------------------------------------------------
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ", 1)[0]
+
+    @property
+    def display_name(self) -> str:
+        """First name and initial: what colleagues see on boards and TV screens."""
+        parts = self.full_name.split()
+        if len(parts) < 2:
+            return self.full_name
+        return f"{parts[0]} {parts[-1][0]}."
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0] for part in self.full_name.split()[:2]).upper()
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

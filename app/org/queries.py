@@ -1,0 +1,103 @@
+"""Read models for the org screens, always built on the authorization scopes."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import InviteToken
+from app.core.authz import managed_people, visible_people, visible_stores
+from app.core.models import utcnow
+from app.extensions import db
+from app.org.models import MANAGER_ROLES, District, Person, Store
+
+PEOPLE_STATUSES = ("active", "pending", "inactive")
+
+
+def people_query(actor: Person, *, search: str = "", store_id: int | None = None, role: str = "",
+                 status: str = "") -> sa.Select:
+    query = visible_people(actor).options(selectinload(Person.store), selectinload(Person.manager))
+    if search:
+        like = f"%{search.strip().lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Person.full_name).like(like),
+                                   sa.func.lower(Person.email).like(like),
+                                   sa.func.lower(Person.employee_number).like(like)))
+    if store_id:
+        query = query.where(Person.store_id == store_id)
+    if role:
+        query = query.where(Person.role == role)
+    if status == "active":
+        query = query.where(Person.active.is_(True), Person.password_hash.is_not(None))
+    elif status == "pending":
+        query = query.where(Person.active.is_(True), Person.password_hash.is_(None))
+    elif status == "inactive":
+        query = query.where(Person.active.is_(False))
+    return query.order_by(Person.full_name, Person.id)
+
+
+def manager_choices(actor: Person) -> list[Person]:
+    return list(db.session.scalars(
+        visible_people(actor).where(Person.role.in_(MANAGER_ROLES), Person.active.is_(True))
+        .order_by(Person.full_name)
+    ))
+
+
+def store_choices(actor: Person) -> list[Store]:
+    return list(db.session.scalars(visible_stores(actor).order_by(Store.name)))
+
+
+def district_choices() -> list[District]:
+    return list(db.session.scalars(sa.select(District).order_by(District.name)))
+
+
+@dataclass
+class StoreRow:
+    store: Store
+    headcount: int
+    activated: int
+
+    @property
+    def activation_percent(self) -> int:
+        return round(100 * self.activated / self.headcount) if self.headcount else 0
+
+
+def store_rows(actor: Person) -> list[StoreRow]:
+    """Stores in scope with headcount and how many have signed in: one grouped query."""
+    counts = (
+        sa.select(Person.store_id,
+                  sa.func.count(Person.id).label("headcount"),
+                  sa.func.count(Person.password_hash).label("activated"))
+        .where(Person.active.is_(True), Person.store_id.is_not(None))
+        .group_by(Person.store_id).subquery()
+    )
+    query = (visible_stores(actor)
+             .add_columns(sa.func.coalesce(counts.c.headcount, 0), sa.func.coalesce(counts.c.activated, 0))
+             .outerjoin(counts, counts.c.store_id == Store.id)
+             .options(selectinload(Store.district))
+             .order_by(Store.name))
+    return [StoreRow(store, headcount, activated) for store, headcount, activated in db.session.execute(query)]
+
+
+def pending_invites(actor: Person, limit: int = 8) -> list[Person]:
+    """Active people in scope who have not set a password yet: who still needs their invite sheet."""
+    return list(db.session.scalars(
+        managed_people(actor).where(Person.active.is_(True), Person.password_hash.is_(None))
+        .options(selectinload(Person.store)).order_by(Person.created_at.desc(), Person.id).limit(limit)
+    ))
+
+
+def open_invite_expiry(person_id: int):
+    return db.session.scalar(
+        sa.select(sa.func.max(InviteToken.expires_at)).where(
+            InviteToken.person_id == person_id, InviteToken.used_at.is_(None),
+            InviteToken.revoked_at.is_(None), InviteToken.expires_at > utcnow())
+    )
+
+
+def colleagues(person: Person) -> list[Person]:
+    if person.store_id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(Person).where(Person.store_id == person.store_id, Person.active.is_(True),
+                                Person.id != person.id).order_by(Person.full_name)
+    ))

@@ -1,0 +1,226 @@
+import segno
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.auth import services as auth_services
+from app.core import authz
+from app.core.errors import ServiceError
+from app.core.htmx import render, see_other
+from app.core.navigation import register_tab
+from app.extensions import db
+from app.org import queries, services
+from app.org.forms import ImportForm, PersonForm, StoreForm
+from app.org.importer import import_people
+from app.org.models import ROLE_LABELS, Role
+
+bp = Blueprint("org", __name__)
+
+
+@bp.app_template_global()
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+register_tab("org.people", _l("People"), "people", authz.ORG_ADMINS, order=10)
+register_tab("org.people", _l("Team"), "people", (Role.STORE_MANAGER, Role.DISTRICT_MANAGER), order=20)
+register_tab("org.stores", _l("Stores"), "store", (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN), order=5)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/people")
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def people():
+    filters = {
+        "search": request.args.get("q", "")[:100],
+        "store_id": _int_arg("store"),
+        "role": request.args.get("role", "") if request.args.get("role") in tuple(Role) else "",
+        "status": request.args.get("status", "") if request.args.get("status") in queries.PEOPLE_STATUSES else "",
+    }
+    page = db.paginate(queries.people_query(current_user, **filters), page=_int_arg("page") or 1,
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render("org/people.html", "org/_people_results.html", page=page, filters=filters,
+                  stores=queries.store_choices(current_user),
+                  pending=queries.pending_invites(current_user))
+
+
+def _fill_choices(form: PersonForm) -> None:
+    form.role.choices = [(role, str(ROLE_LABELS[role])) for role in authz.assignable_roles(current_user)]
+    form.store_id.choices = [("", _("— none —"))] + [(s.id, s.name) for s in queries.store_choices(current_user)]
+    form.district_id.choices = [("", _("— none —"))] + [(d.id, d.name) for d in queries.district_choices()]
+    form.manager_id.choices = [("", _("— none —"))] + [
+        (p.id, f"{p.full_name} · {ROLE_LABELS[p.role]}") for p in queries.manager_choices(current_user)]
+    form.locale.choices = [("it", "Italiano"), ("en", "English")]
+
+
+def _draft(form: PersonForm) -> services.PersonDraft:
+    return services.PersonDraft(
+        employee_number=form.employee_number.data, full_name=form.full_name.data, role=form.role.data,
+        email=form.email.data or None, store_id=form.store_id.data, district_id=form.district_id.data,
+        manager_id=form.manager_id.data, hire_date=form.hire_date.data, locale=form.locale.data)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def new_person():
+    form = PersonForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.store_id.data = current_user.store_id
+        form.manager_id.data = current_user.id if current_user.role == Role.STORE_MANAGER else None
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(current_user, _draft(form))
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            token = auth_services.issue_invite(person, issued_by=current_user,
+                                               valid_days=current_app.config["INVITE_VALID_DAYS"])
+            db.session.commit()
+            flash(_("%(name)s is added. Print the invite so they can sign in.", name=person.full_name), "success")
+            return _invite_sheet([(person, token)])
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("org/person_form.html", form=form, person=None), status
+
+
+@bp.get("/people/<int:person_id>")
+@login_required
+def person(person_id: int):
+    person = authz.visible_person_or_404(current_user, person_id)
+    can_manage = authz.can_manage_person(current_user, person)
+    if not can_manage and current_user.role not in authz.PEOPLE_MANAGERS and person.id != current_user.id:
+        # Colleagues see a public card only.
+        return render_template("org/colleague.html", person=person)
+    return render_template("org/person.html", person=person, can_manage=can_manage,
+                           invite_expiry=queries.open_invite_expiry(person.id) if can_manage else None)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def edit_person(person_id: int):
+    person = authz.managed_person_or_404(current_user, person_id)
+    form = PersonForm(obj=person)
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.update_person(current_user, person, _draft(form))
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Changes to %(name)s saved.", name=person.full_name), "success")
+            return see_other("org.person", person_id=person.id)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("org/person_form.html", form=form, person=person), status
+
+
+@bp.post("/people/<int:person_id>/active")
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def set_active(person_id: int):
+    person = authz.managed_person_or_404(current_user, person_id)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(current_user, person, active)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=person.full_name) if active else
+              _("%(name)s is deactivated and signed out everywhere.", name=person.full_name), "success")
+    return see_other("org.person", person_id=person.id)
+
+
+@bp.post("/people/invites")
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def print_invites():
+    """Fresh one-time links for the chosen people, laid out to print for the back office."""
+    ids = [int(value) for value in request.form.getlist("person_id") if value.isdigit()][:200]
+    if not ids:
+        flash(_("Choose at least one person to print an invite for."), "error")
+        return see_other("org.people")
+    people = [authz.managed_person_or_404(current_user, person_id) for person_id in ids]
+    try:
+        sheets = [(person, auth_services.issue_invite(person, issued_by=current_user,
+                                                      valid_days=current_app.config["INVITE_VALID_DAYS"]))
+                  for person in people]
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return see_other("org.people")
+    db.session.commit()
+    return _invite_sheet(sheets)
+
+
+def _invite_sheet(people_and_tokens):
+    sheets = []
+    for person, token in people_and_tokens:
+        link = url_for("auth.accept_invite", token=token, _external=True)
+        qr_svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1b1530", light="#ffffff")
+        sheets.append({"person": person, "link": link, "qr_svg": qr_svg})
+    return render_template("org/invites.html", sheets=sheets,
+                           valid_days=current_app.config["INVITE_VALID_DAYS"])
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def import_people_page():
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        report = import_people(current_user, form.file.data.read(),
+                               max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        if report.ok:
+            db.session.commit()
+            flash(_("%(n)d people imported. Print their invites below.", n=len(report.created)), "success")
+        else:
+            db.session.rollback()
+    status = 422 if form.errors or (report and not report.ok) else 200
+    return render_template("org/import.html", form=form, report=report), status
+
+
+@bp.get("/stores")
+@authz.roles_required(Role.DISTRICT_MANAGER, *authz.ORG_ADMINS)
+def stores():
+    return render_template("org/stores.html", rows=queries.store_rows(current_user))
+
+
+@bp.route("/stores/new", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def new_store():
+    form = StoreForm()
+    form.district_id.choices = [("", _("— choose —"))] + [(d.id, d.name) for d in queries.district_choices()]
+    if form.validate_on_submit():
+        try:
+            store = services.create_store(current_user, code=form.code.data, name=form.name.data,
+                                          city=form.city.data or "", district_id=form.district_id.data,
+                                          timezone=form.timezone.data.strip())
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Store %(name)s created.", name=store.name), "success")
+            return see_other("org.stores")
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("org/store_form.html", form=form), status
+
+
+@bp.get("/audit")
+@authz.roles_required(*authz.ORG_ADMINS)
+def audit_log():
+    from app.org.audit_queries import audit_page
+
+    page = audit_page(page=_int_arg("page") or 1, per_page=50, action=request.args.get("action", "")[:64])
+    if page is None:
+        abort(404)
+    return render("org/audit.html", "org/_audit_rows.html", page=page)
+
+
+register_tab("org.audit_log", _l("Audit"), "audit", authz.ORG_ADMINS, order=80)
