@@ -24,10 +24,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    _import_models()
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
+
+
+def _import_models() -> None:
+    """Every feature's models, so Alembic and the metadata see the whole schema."""
+    import app.auth.models  # noqa: F401
+    import app.core.audit  # noqa: F401
+    import app.org.models  # noqa: F401
+    import app.points.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

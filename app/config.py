@@ -67,4 +67,6 @@ def settings_from_environment(instance_path: str) -> dict:
         "IMPORT_MAX_ROWS": 5000,
         "PASSWORD_HASH_CONCURRENCY": int(os.environ.get("PASSWORD_HASH_CONCURRENCY", "2")),
         "PAGE_SIZE": 25,
+        "POINTS_MAX_PER_AWARD": int(os.environ.get("POINTS_MAX_PER_AWARD", "200")),
+        "POINTS_DAILY_CAP": int(os.environ.get("POINTS_DAILY_CAP", "300")),
     }

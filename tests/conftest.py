@@ -56,7 +56,7 @@ def _upgrade(url: str, instance: Path) -> None:
 
     app = create_app(_test_config(url, instance))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")  # features developed in parallel may add branches before a merge
         db.engine.dispose()
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core import audit
+from app.core.signals import person_created
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
 from app.org.services import PersonDraft, check_draft
@@ -121,6 +122,8 @@ def import_people(actor: Person, raw: bytes, *, max_rows: int) -> ImportReport:
         if manager_number:
             manager_id = lookups.people.get(manager_number) or by_number[manager_number].id
             by_number[draft.employee_number].manager_id = manager_id
+    for person in report.created:
+        person_created.send(None, person=person)
     audit.record("people.imported", actor_id=actor.id, count=len(report.created),
                  employee_numbers=[p.employee_number for p in report.created][:200])
     return report

@@ -13,6 +13,7 @@ from app.config import SUPPORTED_LOCALES
 from app.core import audit
 from app.core.authz import assignable_roles, can_manage_store
 from app.core.errors import ServiceError
+from app.core.signals import person_created
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
 
@@ -115,6 +116,7 @@ def create_person(actor: Person, draft: PersonDraft) -> Person:
     db.session.flush()
     audit.record("person.created", actor_id=actor.id, target_type="person", target_id=person.id,
                  employee_number=person.employee_number, role=person.role)
+    person_created.send(None, person=person)
     return person
 
 

@@ -1,0 +1,22 @@
+"""Signals that let features react to each other without importing each other's internals.
+
+In-transaction signals fire inside the writer's transaction (badge rules, stage-up): a receiver's
+writes commit or roll back with the change that caused them. Side effects that leave the process
+(sockets, push) are queued with `after_commit` instead."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: None; kwargs: entry (PointEntry), person (Person)
+points_awarded = _signals.signal("points-awarded")
+# sender: None; kwargs: person, activity (str), on (date)
+activity_recorded = _signals.signal("activity-recorded")
+# sender: None; kwargs: person (a new Person, flushed) — onboarding journeys start from here
+person_created = _signals.signal("person-created")
+# sender: None; kwargs: person, mission, assignment
+mission_completed = _signals.signal("mission-completed")
+# sender: None; kwargs: person, badge, grant
+badge_granted = _signals.signal("badge-granted")
+# sender: None; kwargs: person, stage (new stage), previous (old stage or None)
+stage_reached = _signals.signal("stage-reached")

@@ -1,0 +1,225 @@
+"""The one way points move. Missions, kudos, KPIs, training, BPM tasks, rewards and the API all call
+`award`, `spend` or `reverse` here.
+
+Exactness under concurrency (see ENGINEERING-NOTES "Databases"): the entry is inserted with
+`ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`, and the cached totals move by atomic
+`x = x + :delta` updates in the same transaction. A replayed key returns the original entry and pays
+nothing; a spend is `balance = balance - :c WHERE balance >= :c`, so the balance never goes negative."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.core import audit
+from app.core.authz import can_manage_store
+from app.core.errors import ServiceError
+from app.core.models import utcnow
+from app.core.signals import points_awarded
+from app.extensions import db
+from app.org.models import ORG_WIDE_ROLES, Person, Role
+from app.points.models import EntryKind, PointBalance, PointEntry
+
+# Awards decided by a person (not by a rule) are bounded by the per-award maximum and the daily cap.
+DISCRETIONARY_SOURCES = frozenset({"manual", "api", "kudos"})
+MAX_REASON = 280
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    entry: PointEntry
+    created: bool  # False when the idempotency key had already paid
+
+
+def _insert(dialect: str):
+    return (postgresql if dialect == "postgresql" else sqlite).insert
+
+
+def _insert_entry(values: dict) -> int | None:
+    """Insert unless the key exists; the new id, or None for a replay."""
+    insert = _insert(db.engine.dialect.name)
+    statement = (insert(PointEntry).values(**values)
+                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                 .returning(PointEntry.id))
+    return db.session.execute(statement).scalar()
+
+
+def _ensure_balance_row(person_id: int) -> None:
+    insert = _insert(db.engine.dialect.name)
+    db.session.execute(insert(PointBalance).values(person_id=person_id, lifetime=0, balance=0,
+                                                   updated_at=utcnow())
+                       .on_conflict_do_nothing(index_elements=["person_id"]))
+
+
+def _move_totals(person_id: int, *, lifetime: int, balance: int, require_balance: int = 0) -> bool:
+    """Atomically move the cached totals; False when `require_balance` isn't available."""
+    _ensure_balance_row(person_id)
+    statement = (sa.update(PointBalance).where(PointBalance.person_id == person_id)
+                 .values(lifetime=PointBalance.lifetime + lifetime, balance=PointBalance.balance + balance,
+                         updated_at=utcnow()))
+    if require_balance:
+        statement = statement.where(PointBalance.balance >= require_balance)
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount == 1
+
+
+def _existing(key: str) -> PointEntry:
+    return db.session.scalar(sa.select(PointEntry).where(PointEntry.idempotency_key == key))
+
+
+def _check_award_rules(person: Person, points: int, awarded_by: Person | None, source_type: str) -> None:
+    if points <= 0:
+        raise ServiceError(_("Points must be a whole number above zero."), field="points")
+    if awarded_by is None:
+        return
+    if awarded_by.id == person.id:
+        raise ServiceError(_("You can't award points to yourself."))
+    if source_type not in DISCRETIONARY_SOURCES:
+        return
+    if awarded_by.role not in ORG_WIDE_ROLES and source_type != "kudos":
+        if awarded_by.role not in (Role.STORE_MANAGER, Role.DISTRICT_MANAGER) or person.store_id is None \
+                or not can_manage_store(awarded_by, person.store_id):
+            raise ServiceError(_("You can only award points to people in the stores you manage."))
+    maximum = current_app.config["POINTS_MAX_PER_AWARD"]
+    if points > maximum:
+        raise ServiceError(_("One award can be at most %(n)d points.", n=maximum), field="points")
+    cap = current_app.config["POINTS_DAILY_CAP"]
+    since = utcnow() - timedelta(hours=24)
+    already = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)).where(
+            PointEntry.person_id == person.id, PointEntry.kind == EntryKind.EARN,
+            PointEntry.source_type.in_(DISCRETIONARY_SOURCES), PointEntry.created_at >= since))
+    if already + points > cap:
+        raise ServiceError(_("%(name)s can receive at most %(cap)d discretionary points a day; "
+                             "%(left)d left today.", name=person.first_name, cap=cap,
+                             left=max(0, cap - already)), field="points")
+
+
+def award(person: Person, points: int, *, source_type: str, reason: str, idempotency_key: str,
+          source_id: str | int | None = None, awarded_by: Person | None = None) -> AwardResult:
+    """Pay `points` to `person` once per `idempotency_key`. `awarded_by` is the person deciding a
+    discretionary award (None for rule-driven awards). Flushes; the caller commits."""
+    key = idempotency_key.strip()
+    if not key or len(key) > 200:
+        raise ServiceError(_("An idempotency key of 1 to 200 characters is needed."))
+    existing = _existing(key)
+    if existing is not None:
+        return AwardResult(existing, created=False)
+    if not person.active:
+        raise ServiceError(_("%(name)s is deactivated.", name=person.full_name))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ServiceError(_("Say why these points are awarded."), field="reason")
+    if len(reason) > MAX_REASON:
+        raise ServiceError(_("Keep the reason under %(n)d characters.", n=MAX_REASON), field="reason")
+    _check_award_rules(person, points, awarded_by, source_type)
+    entry_id = _insert_entry({
+        "person_id": person.id, "store_id": person.store_id, "amount": points, "kind": EntryKind.EARN,
+        "source_type": source_type, "source_id": None if source_id is None else str(source_id),
+        "reason": reason, "awarded_by_id": awarded_by.id if awarded_by else None,
+        "idempotency_key": key, "created_at": utcnow(),
+    })
+    if entry_id is None:  # a concurrent request with the same key won the race
+        return AwardResult(_existing(key), created=False)
+    _move_totals(person.id, lifetime=points, balance=points)
+    entry = db.session.get(PointEntry, entry_id)
+    if awarded_by is not None:
+        audit.record("points.awarded", actor_id=awarded_by.id, target_type="person", target_id=person.id,
+                     points=points, source=source_type, entry_id=entry_id)
+    points_awarded.send(None, entry=entry, person=person)
+    return AwardResult(entry, created=True)
+
+
+def spend(person: Person, points: int, *, source_type: str, source_id: str | int | None, reason: str,
+          idempotency_key: str) -> AwardResult:
+    """Take `points` from the spendable balance, never below zero."""
+    if points <= 0:
+        raise ServiceError(_("Points must be a whole number above zero."))
+    existing = _existing(idempotency_key)
+    if existing is not None:
+        return AwardResult(existing, created=False)
+    if not _move_totals(person.id, lifetime=0, balance=-points, require_balance=points):
+        raise ServiceError(_("Not enough points: you have %(have)d, this needs %(need)d.",
+                             have=balances(person.id)[1], need=points))
+    entry_id = _insert_entry({
+        "person_id": person.id, "store_id": person.store_id, "amount": -points, "kind": EntryKind.SPEND,
+        "source_type": source_type, "source_id": None if source_id is None else str(source_id),
+        "reason": reason[:MAX_REASON], "awarded_by_id": None, "idempotency_key": idempotency_key,
+        "created_at": utcnow(),
+    })
+    if entry_id is None:  # replayed concurrently: give the points back, pay nothing twice
+        _move_totals(person.id, lifetime=0, balance=points)
+        return AwardResult(_existing(idempotency_key), created=False)
+    return AwardResult(db.session.get(PointEntry, entry_id), created=True)
+
+
+def reverse(entry: PointEntry, *, reason: str, reversed_by: Person | None) -> PointEntry:
+    """Undo an entry with an opposite one. An earn reversal is a correction: it leaves lifetime too."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ServiceError(_("Say why this entry is reversed."), field="reason")
+    if entry.kind == EntryKind.REVERSAL:
+        raise ServiceError(_("A reversal can't be reversed; award the points again instead."))
+    if db.session.scalar(sa.select(PointEntry.id).where(PointEntry.reverses_id == entry.id)):
+        raise ServiceError(_("This entry was already reversed."))
+    amount = -entry.amount
+    lifetime = amount if entry.kind == EntryKind.EARN else 0
+    if not _move_totals(entry.person_id, lifetime=lifetime, balance=amount,
+                        require_balance=max(0, -amount)):
+        raise ServiceError(_("These points have already been spent, so they can't be taken back. "
+                             "Refuse or reverse the redemption first."))
+    entry_id = _insert_entry({
+        "person_id": entry.person_id, "store_id": entry.store_id, "amount": amount,
+        "kind": EntryKind.REVERSAL, "source_type": entry.source_type, "source_id": entry.source_id,
+        "reason": reason[:MAX_REASON], "awarded_by_id": reversed_by.id if reversed_by else None,
+        "idempotency_key": f"reversal:{entry.id}", "reverses_id": entry.id, "created_at": utcnow(),
+    })
+    if entry_id is None:
+        raise ServiceError(_("This entry was already reversed."))
+    audit.record("points.reversed", actor_id=reversed_by.id if reversed_by else None, target_type="person",
+                 target_id=entry.person_id, entry_id=entry.id, amount=amount, reason=reason[:200])
+    return db.session.get(PointEntry, entry_id)
+
+
+def balances(person_id: int) -> tuple[int, int]:
+    """(lifetime, spendable balance) from the cached totals."""
+    row = db.session.execute(sa.select(PointBalance.lifetime, PointBalance.balance)
+                             .where(PointBalance.person_id == person_id)).first()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    person_id: int
+    cached_lifetime: int
+    ledger_lifetime: int
+    cached_balance: int
+    ledger_balance: int
+
+
+def verify() -> list[Mismatch]:
+    """Recompute every total from the ledger (two grouped queries) and list where the cache disagrees."""
+    original = sa.orm.aliased(PointEntry)
+    lifetime_part = sa.case(
+        (PointEntry.kind == EntryKind.EARN, PointEntry.amount),
+        (sa.and_(PointEntry.kind == EntryKind.REVERSAL, original.kind == EntryKind.EARN), PointEntry.amount),
+        else_=0)
+    ledger = {
+        person_id: (lifetime, balance) for person_id, lifetime, balance in db.session.execute(
+            sa.select(PointEntry.person_id, sa.func.sum(lifetime_part), sa.func.sum(PointEntry.amount))
+            .outerjoin(original, original.id == PointEntry.reverses_id)
+            .group_by(PointEntry.person_id))
+    }
+    cached = {person_id: (lifetime, balance) for person_id, lifetime, balance in db.session.execute(
+        sa.select(PointBalance.person_id, PointBalance.lifetime, PointBalance.balance))}
+    mismatches = []
+    for person_id in sorted(ledger.keys() | cached.keys()):
+        cached_lifetime, cached_balance = cached.get(person_id, (0, 0))
+        ledger_lifetime, ledger_balance = ledger.get(person_id, (0, 0))
+        if (cached_lifetime, cached_balance) != (ledger_lifetime, ledger_balance):
+            mismatches.append(Mismatch(person_id, cached_lifetime, ledger_lifetime, cached_balance,
+                                       ledger_balance))
+    return mismatches
