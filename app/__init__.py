@@ -34,9 +34,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every feature's models, so Alembic and the metadata see the whole schema."""
     import app.auth.models  # noqa: F401
+    import app.badges.models  # noqa: F401
     import app.core.audit  # noqa: F401
+    import app.journey.models  # noqa: F401
+    import app.missions.models  # noqa: F401
     import app.org.models  # noqa: F401
     import app.points.models  # noqa: F401
+    import app.rewards.models  # noqa: F401
+    import app.api.models  # noqa: F401
+    import app.streaks.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -75,7 +81,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.org.routes import bp as org_bp
     from app.pwa.routes import bp as pwa_bp
 
-    for blueprint in (auth_bp, home_bp, org_bp, pwa_bp):
+    from app.points.routes import bp as points_bp
+
+    from app.badges.routes import bp as badges_bp
+    from app.journey.routes import bp as journey_bp
+    from app.streaks.routes import bp as streaks_bp
+
+    from app.api.admin_routes import bp as api_admin_bp
+    from app.api.routes import bp as api_bp
+    from app.rewards.routes import bp as rewards_bp
+
+    for blueprint in (auth_bp, home_bp, org_bp, pwa_bp, points_bp, badges_bp, journey_bp, streaks_bp,
+                      rewards_bp, api_bp, api_admin_bp):
         app.register_blueprint(blueprint)
 
     from app.core import realtime
@@ -91,3 +108,9 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(org_cli)
+    from app.points.cli import points_cli
+
+    app.cli.add_command(points_cli)
+    from app.api.cli import api_token_cli
+
+    app.cli.add_command(api_token_cli)

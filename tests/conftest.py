@@ -160,10 +160,14 @@ def org(app):
 
 @pytest.fixture
 def count_queries(app):
-    """`with count_queries() as counter: ...` then `counter.count`: catches N+1 before it ships."""
+    """`with count_queries() as counter: ...` then `counter.count`: catches N+1 before it ships.
+
+    Test requests share the test's session; it is emptied first so the measured request starts cold,
+    as in production (objects the test holds become detached: re-read them with db.session.get)."""
 
     @contextlib.contextmanager
     def _count():
+        db.session.remove()
         counter = type("Counter", (), {"count": 0, "statements": []})()
 
         def _before(_conn, _cursor, statement, *_args):

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.demo.org import DEMO_PASSWORD, load_org
+from app.demo.points import load_points_history
 from app.extensions import db
 
 
@@ -14,6 +15,9 @@ def demo_command(if_empty: bool):
     """Load the demo chain (3 districts, 12 stores, ~150 people)."""
     created = load_org(skip_if_populated=if_empty)
     db.session.commit()
+    if created:
+        load_points_history()
+        db.session.commit()
     if created:
         click.echo(f"Demo data loaded: {created} people. Sign in as admin@, hr@, dm@, sm@ or "
                    f"staff@demo.ascent with password {DEMO_PASSWORD!r}.")

@@ -41,6 +41,25 @@ def home_context(person: Person) -> dict:
     if person.role == Role.DISTRICT_MANAGER:
         return {"store_rows": org_queries.store_rows(person), "pending": org_queries.pending_invites(person)}
     if person.role == Role.STORE_MANAGER:
+        from app.points.routes import pending_dispute_count
+
         return {"team_size": team_size(person), "pending": org_queries.pending_invites(person),
-                "colleagues": org_queries.colleagues(person)}
-    return {"colleagues": org_queries.colleagues(person)}
+                "colleagues": org_queries.colleagues(person), "open_disputes": pending_dispute_count(person)}
+    return staff_context(person)
+
+
+def staff_context(person: Person) -> dict:
+    """The associate's home: journey, streak, latest badges. A fixed number of queries."""
+    from app.badges import queries as badge_queries
+    from app.journey import queries as journey_queries
+    from app.streaks.queries import streak_status
+
+    journey = journey_queries.journey_for(person)
+    return {
+        "colleagues": org_queries.colleagues(person),
+        "journey": journey,
+        "streak": streak_status(person),
+        "latest_badges": badge_queries.latest_badges(person.id, limit=4),
+        "badge_count": badge_queries.badge_count(person.id),
+        "has_celebration": journey_queries.has_unseen_celebration(person.id),
+    }

@@ -4,8 +4,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.config import SUPPORTED_LOCALES
-
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
@@ -22,7 +20,8 @@ class PersonForm(FlaskForm):
     district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=False)
     manager_id = SelectField(_l("Manager"), coerce=_optional_int, validate_choice=False)
     hire_date = DateField(_l("Hire date"), validators=[Optional()])
-    locale = SelectField(_l("Language"), choices=[(code, code) for code in SUPPORTED_LOCALES])
+    # Choices are filled per request (routes._fill_choices): tuples given here warn on WTForms 3.3.
+    locale = SelectField(_l("Language"))
 
 
 class ImportForm(FlaskForm):

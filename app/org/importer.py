@@ -96,9 +96,16 @@ def import_people(actor: Person, raw: bytes, *, max_rows: int) -> ImportReport:
         file_numbers.setdefault(value, number)
 
     drafts: list[tuple[int, PersonDraft, str]] = []
+    file_emails: dict[str, int] = {}
     for number, row in lines:
         draft, manager_number = _draft_from_row(row, columns, lookups)
         problems = check_draft(actor, draft)
+        # check_draft only looks in the database: two lines with one address would fail at flush.
+        if draft.email and draft.email in file_emails:
+            problems.append(_("E-mail %(email)s also appears on line %(l)d.", email=draft.email,
+                              l=file_emails[draft.email]))
+        elif draft.email:
+            file_emails[draft.email] = number
         if manager_number and manager_number not in lookups.people and manager_number not in file_numbers:
             problems.append(_("Manager %(n)s is neither in Ascent nor in this file.", n=manager_number))
         if problems:

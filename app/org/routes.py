@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.auth import services as auth_services
 from app.core import authz
 from app.core.errors import ServiceError
+from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.core.navigation import register_tab
 from app.extensions import db
@@ -49,12 +50,12 @@ def people():
 
 
 def _fill_choices(form: PersonForm) -> None:
-    form.role.choices = [(role, str(ROLE_LABELS[role])) for role in authz.assignable_roles(current_user)]
-    form.store_id.choices = [("", _("— none —"))] + [(s.id, s.name) for s in queries.store_choices(current_user)]
-    form.district_id.choices = [("", _("— none —"))] + [(d.id, d.name) for d in queries.district_choices()]
-    form.manager_id.choices = [("", _("— none —"))] + [
-        (p.id, f"{p.full_name} · {ROLE_LABELS[p.role]}") for p in queries.manager_choices(current_user)]
-    form.locale.choices = [("it", "Italiano"), ("en", "English")]
+    form.role.choices = choices((role, str(ROLE_LABELS[role])) for role in authz.assignable_roles(current_user))
+    none = [("", _("— none —"))]
+    form.store_id.choices = choices(none + [(s.id, s.name) for s in queries.store_choices(current_user)])
+    form.district_id.choices = choices(none + [(d.id, d.name) for d in queries.district_choices()])
+    form.manager_id.choices = choices(none + [
+        (p.id, f"{p.full_name} · {ROLE_LABELS[p.role]}") for p in queries.manager_choices(current_user)])
 
 
 def _draft(form: PersonForm) -> services.PersonDraft:
@@ -195,7 +196,7 @@ def stores():
 @authz.roles_required(*authz.ORG_ADMINS)
 def new_store():
     form = StoreForm()
-    form.district_id.choices = [("", _("— choose —"))] + [(d.id, d.name) for d in queries.district_choices()]
+    form.district_id.choices = choices([("", _("— choose —"))] + [(d.id, d.name) for d in queries.district_choices()])
     if form.validate_on_submit():
         try:
             store = services.create_store(current_user, code=form.code.data, name=form.name.data,

@@ -83,6 +83,12 @@ def _check_award_rules(person: Person, points: int, awarded_by: Person | None, s
         if awarded_by.role not in (Role.STORE_MANAGER, Role.DISTRICT_MANAGER) or person.store_id is None \
                 or not can_manage_store(awarded_by, person.store_id):
             raise ServiceError(_("You can only award points to people in the stores you manage."))
+    check_discretionary_limits(person, points)
+
+
+def check_discretionary_limits(person: Person, points: int) -> None:
+    """The per-award maximum and the daily cap on discretionary points, for callers with no deciding
+    person to pass as `awarded_by` (the integration API)."""
     maximum = current_app.config["POINTS_MAX_PER_AWARD"]
     if points > maximum:
         raise ServiceError(_("One award can be at most %(n)d points.", n=maximum), field="points")

@@ -1,0 +1,45 @@
+"""Read models for the points screens: a person's provenance feed and the dispute queue."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.core.authz import managed_people
+from app.extensions import db
+from app.org.models import Person
+from app.points.models import DisputeStatus, PointDispute, PointEntry
+
+FEED_PAGE = 20
+
+
+def feed_page(person_id: int, *, before_id: int | None = None, limit: int = FEED_PAGE):
+    """Newest first, keyset-paginated by id so the feed stays fast however long it grows."""
+    query = (sa.select(PointEntry).where(PointEntry.person_id == person_id)
+             .options(selectinload(PointEntry.awarded_by))
+             .order_by(PointEntry.id.desc()).limit(limit + 1))
+    if before_id:
+        query = query.where(PointEntry.id < before_id)
+    entries = list(db.session.scalars(query))
+    has_more = len(entries) > limit
+    entries = entries[:limit]
+    ids = [entry.id for entry in entries]
+    reversed_ids = set(db.session.scalars(sa.select(PointEntry.reverses_id).where(
+        PointEntry.reverses_id.in_(ids)))) if ids else set()
+    open_disputes = set(db.session.scalars(sa.select(PointDispute.entry_id).where(
+        PointDispute.entry_id.in_(ids), PointDispute.status == DisputeStatus.OPEN))) if ids else set()
+    return {"entries": entries, "has_more": has_more, "next_before": entries[-1].id if has_more else None,
+            "reversed_ids": reversed_ids, "open_disputes": open_disputes}
+
+
+def dispute_queue(actor: Person) -> list[PointDispute]:
+    in_scope = managed_people(actor).with_only_columns(Person.id)
+    return list(db.session.scalars(
+        sa.select(PointDispute).where(PointDispute.status == DisputeStatus.OPEN,
+                                      PointDispute.person_id.in_(in_scope))
+        .options(selectinload(PointDispute.entry), selectinload(PointDispute.person))
+        .order_by(PointDispute.created_at)
+    ))
+
+
+def disputable_entry_or_none(person_id: int, entry_id: int) -> PointEntry | None:
+    return db.session.scalar(sa.select(PointEntry).where(PointEntry.id == entry_id,
+                                                         PointEntry.person_id == person_id))
