@@ -99,10 +99,23 @@ class AscentClient(FlaskClient):
         return self.get(url, headers=headers, **kwargs)
 
 
+def _forget_per_request_state() -> None:
+    """The fixture keeps one app context open for the whole test and Flask reuses it for the test's
+    requests, so `g` would outlive a request: forget what production keeps per request (the signed-in
+    user, the locale, the CSRF token) so one client's request is never served as another's."""
+    from flask import g
+    from flask_babel import refresh
+
+    for name in ("_login_user", "csrf_token"):
+        g.pop(name, None)
+    refresh()
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(_test_config(database_url, tmp_path))
     app.test_client_class = AscentClient
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_per_request_state)
     with app.app_context():
         _empty_all_tables()
         limiter.reset()

@@ -24,7 +24,8 @@ def find_login_account(identifier: str) -> Person | None:
     if "@" in identifier:
         condition = sa.func.lower(Person.email) == identifier.lower()
     else:
-        condition = Person.employee_number == identifier
+        # Badges print "E1001"; people type "e1001".
+        condition = sa.func.upper(Person.employee_number) == identifier.upper()
     return db.session.scalar(sa.select(Person).where(condition))
 
 

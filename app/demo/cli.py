@@ -13,7 +13,10 @@ from app.extensions import db
 @with_appcontext
 def demo_command(if_empty: bool):
     """Load the demo chain (3 districts, 12 stores, ~150 people)."""
-    created = load_org(skip_if_populated=if_empty)
+    try:
+        created = load_org(skip_if_populated=if_empty)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
     db.session.commit()
     if created:
         load_points_history()

@@ -35,6 +35,11 @@ def load_org(*, skip_if_populated: bool = False) -> int:
         return 0
     if db.session.scalar(sa.select(Person.id).where(Person.email == "admin@demo.ascent")):
         return 0
+    demo_codes = [code for _d, _n, stores in DISTRICTS for code, _s, _c in stores]
+    taken = db.session.scalars(sa.select(Store.code).where(Store.code.in_(demo_codes))).all()
+    if taken:
+        raise ValueError(f"Stores {', '.join(sorted(taken))} already exist: the demo chain goes into "
+                         "an empty database (or one it loaded itself).")
     rng = random.Random(20261127)
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for everyone: same password, fast load
     today = date.today()

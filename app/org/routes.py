@@ -56,6 +56,7 @@ def _fill_choices(form: PersonForm) -> None:
     form.district_id.choices = choices(none + [(d.id, d.name) for d in queries.district_choices()])
     form.manager_id.choices = choices(none + [
         (p.id, f"{p.full_name} · {ROLE_LABELS[p.role]}") for p in queries.manager_choices(current_user)])
+    form.locale.choices = choices([("it", "Italiano"), ("en", "English")])
 
 
 def _draft(form: PersonForm) -> services.PersonDraft:

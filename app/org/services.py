@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.auth.services import end_all_sessions
 from app.config import SUPPORTED_LOCALES
 from app.core import audit
-from app.core.authz import assignable_roles, can_manage_store
+from app.core.authz import assignable_roles, can_manage_store, visible_people
 from app.core.errors import ServiceError
 from app.core.signals import person_created
 from app.extensions import db
@@ -92,9 +92,9 @@ def _role_problems(actor: Person, draft: PersonDraft, existing: Person | None) -
     else:
         draft.store_id = draft.district_id = None
     if draft.manager_id is not None:
-        manager = db.session.get(Person, draft.manager_id)
+        manager = db.session.scalar(visible_people(actor).where(Person.id == draft.manager_id))
         if manager is None:
-            problems.append(_("That manager doesn't exist."))
+            problems.append(_("Choose a manager from the people you can see."))
         elif existing is not None and manager.id == existing.id:
             problems.append(_("Nobody can be their own manager."))
     return problems
