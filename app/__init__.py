@@ -33,15 +33,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every feature's models, so Alembic and the metadata see the whole schema."""
+    import app.api.models  # noqa: F401
     import app.auth.models  # noqa: F401
     import app.badges.models  # noqa: F401
     import app.core.audit  # noqa: F401
+    import app.jobs.models  # noqa: F401
     import app.journey.models  # noqa: F401
     import app.missions.models  # noqa: F401
+    import app.nudges.models  # noqa: F401
     import app.org.models  # noqa: F401
     import app.points.models  # noqa: F401
+    import app.push.models  # noqa: F401
     import app.rewards.models  # noqa: F401
-    import app.api.models  # noqa: F401
     import app.streaks.models  # noqa: F401
 
 
@@ -74,25 +77,34 @@ def _init_extensions(app: Flask) -> None:
 
     register_template_helpers(app)
 
+    from app import jobs
+
+    jobs.init_app(app)
+
 
 def _register_blueprints(app: Flask) -> None:
-    from app.auth.routes import bp as auth_bp
-    from app.home.routes import bp as home_bp
-    from app.org.routes import bp as org_bp
-    from app.pwa.routes import bp as pwa_bp
-
-    from app.points.routes import bp as points_bp
-
-    from app.badges.routes import bp as badges_bp
-    from app.journey.routes import bp as journey_bp
-    from app.streaks.routes import bp as streaks_bp
-
     from app.api.admin_routes import bp as api_admin_bp
     from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.badges.routes import bp as badges_bp
+    from app.home.routes import bp as home_bp
+    from app.journey.routes import bp as journey_bp
+    from app.missions.routes import bp as missions_bp
+    from app.org.routes import bp as org_bp
+    from app.points.routes import bp as points_bp
+    from app.pwa.routes import bp as pwa_bp
     from app.rewards.routes import bp as rewards_bp
+    from app.streaks.routes import bp as streaks_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, pwa_bp, points_bp, badges_bp, journey_bp, streaks_bp,
-                      rewards_bp, api_bp, api_admin_bp):
+                      rewards_bp, api_bp, api_admin_bp, missions_bp):
+        app.register_blueprint(blueprint)
+
+    from app.jobs.routes import bp as jobs_bp
+    from app.nudges.routes import bp as nudges_bp
+    from app.push.routes import bp as push_bp
+
+    for blueprint in (jobs_bp, nudges_bp, push_bp):
         app.register_blueprint(blueprint)
 
     from app.core import realtime
@@ -114,3 +126,8 @@ def _register_cli(app: Flask) -> None:
     from app.api.cli import api_token_cli
 
     app.cli.add_command(api_token_cli)
+    from app.jobs.cli import worker_command
+    from app.push.cli import push_cli
+
+    app.cli.add_command(worker_command)
+    app.cli.add_command(push_cli)

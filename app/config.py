@@ -69,4 +69,28 @@ def settings_from_environment(instance_path: str) -> dict:
         "PAGE_SIZE": 25,
         "POINTS_MAX_PER_AWARD": int(os.environ.get("POINTS_MAX_PER_AWARD", "200")),
         "POINTS_DAILY_CAP": int(os.environ.get("POINTS_DAILY_CAP", "300")),
+        # Background jobs (Huey). Storage: Redis when JOBS_REDIS_URL (or REDIS_URL) is set, else a SQLite
+        # file beside the SQLite database (or instance/jobs.db). Immediate (run inline) in tests unless set.
+        "JOBS_NAME": os.environ.get("JOBS_NAME", "ascent"),
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL") or redis_url,
+        "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH") or None,
+        "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE") if "JOBS_IMMEDIATE" in os.environ else None,
+        "JOBS_WORKERS": int(os.environ.get("JOBS_WORKERS", "2")),
+        # Web push (VAPID). The key pair lives in the instance folder unless VAPID_PRIVATE_KEY (PEM, or the
+        # raw base64url key) is given, which every web and worker process must then share.
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
+        "VAPID_PRIVATE_KEY_FILE": os.environ.get("VAPID_PRIVATE_KEY_FILE")
+        or str(Path(instance_path) / "vapid_private.pem"),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:push@example.com"),
+        "PUSH_CONNECT_TIMEOUT": float(os.environ.get("PUSH_CONNECT_TIMEOUT", "3.05")),
+        "PUSH_READ_TIMEOUT": float(os.environ.get("PUSH_READ_TIMEOUT", "10")),
+        "PUSH_TTL_SECONDS": int(os.environ.get("PUSH_TTL_SECONDS", str(12 * 60 * 60))),
+        # Push service hosts accepted besides the browsers' own (comma-separated; loopback only for tests).
+        "PUSH_SERVICE_HOSTS": os.environ.get("PUSH_SERVICE_HOSTS", ""),
+        # Nudges: defaults a person can change on their notification settings page.
+        "NUDGE_DAILY_PUSH_CAP": int(os.environ.get("NUDGE_DAILY_PUSH_CAP", "5")),
+        "NUDGE_QUIET_START": os.environ.get("NUDGE_QUIET_START", "21:00"),
+        "NUDGE_QUIET_END": os.environ.get("NUDGE_QUIET_END", "08:00"),
+        "NUDGE_STREAK_RISK_HOUR": int(os.environ.get("NUDGE_STREAK_RISK_HOUR", "19")),
+        "NUDGE_DUE_REMINDER_HOUR": int(os.environ.get("NUDGE_DUE_REMINDER_HOUR", "9")),
     }

@@ -19,6 +19,8 @@ def after_commit(callback: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: the outer transaction can still roll back
     callbacks = session.info.pop(_KEY, [])
     for callback in callbacks:
         try:
@@ -29,4 +31,6 @@ def _run(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _discard(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only the savepoint rolled back; what the outer transaction queued still stands
     session.info.pop(_KEY, None)

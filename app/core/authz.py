@@ -41,8 +41,9 @@ def visible_stores(user: Person) -> sa.Select:
 
 
 def managed_people(user: Person) -> sa.Select:
-    """People whose records `user` may change (invite, edit, deactivate)."""
-    query = sa.select(Person)
+    """People whose records `user` may change (invite, edit, deactivate). Never `user`: HR and admins
+    rank among their own juniors, and must not sign off their own evidence or decide their own requests."""
+    query = sa.select(Person).where(Person.id != user.id)
     scope = store_ids_in_scope(user)
     if scope is None:
         return query.where(Person.role.in_(_junior_roles(user)))

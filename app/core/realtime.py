@@ -33,7 +33,6 @@ def rooms_for(person) -> list[str]:
     return sorted(set(rooms))
 
 
-@socketio.on("connect")
 def _connect(_auth=None):
     # Anonymous sockets are refused; rooms are chosen by the server, never asked for by the client.
     if not current_user.is_authenticated:
@@ -43,7 +42,10 @@ def _connect(_auth=None):
 
 
 def register_socket_handlers() -> None:
-    """Handlers are bound when this module is imported; importing it is the registration."""
+    """Bind the handlers to the server that socketio.init_app has just made for this app. A decorator
+    run at import binds only to the server that existed then: every later app (each test builds one)
+    had no connect handler at all, so anonymous sockets were accepted and nobody joined a room."""
+    socketio.on_event("connect", _connect)
 
 
 def notify(room: str, event: str, data: dict | None = None) -> None:

@@ -3,8 +3,11 @@
 import click
 from flask.cli import with_appcontext
 
+from app.demo.journey import load_journey
+from app.demo.missions import load_missions
 from app.demo.org import DEMO_PASSWORD, load_org
 from app.demo.points import load_points_history
+from app.demo.rewards import load_rewards
 from app.extensions import db
 
 
@@ -19,9 +22,10 @@ def demo_command(if_empty: bool):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     if created:
-        load_points_history()
-        db.session.commit()
-    if created:
+        # Order matters: journeys read the points history; missions' completions feed streaks.
+        for load in (load_points_history, load_journey, load_missions, load_rewards):
+            load()
+            db.session.commit()
         click.echo(f"Demo data loaded: {created} people. Sign in as admin@, hr@, dm@, sm@ or "
                    f"staff@demo.ascent with password {DEMO_PASSWORD!r}.")
     else:

@@ -9,7 +9,7 @@ from app.auth.passwords import hash_password
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
 
-DEMO_PASSWORD = "ascent-demo"
+DEMO_PASSWORD = "ascent-demo"  # noqa: S105 - the documented demo password
 
 DISTRICTS = [
     ("LOMN", "Lombardia Nord", [("MI01", "Milano Duomo", "Milano"), ("MI02", "Milano Centrale", "Milano"),

@@ -41,21 +41,33 @@ def home_context(person: Person) -> dict:
     if person.role == Role.DISTRICT_MANAGER:
         return {"store_rows": org_queries.store_rows(person), "pending": org_queries.pending_invites(person)}
     if person.role == Role.STORE_MANAGER:
-        from app.points.routes import pending_dispute_count
-
-        return {"team_size": team_size(person), "pending": org_queries.pending_invites(person),
-                "colleagues": org_queries.colleagues(person), "open_disputes": pending_dispute_count(person)}
+        return manager_context(person)
     return staff_context(person)
+
+
+def manager_context(person: Person) -> dict:
+    """The store manager's "Today": what waits for them first, then the team."""
+    from app.journey.queries import recent_stage_ups
+    from app.missions.manage_queries import signoff_count
+    from app.points.routes import pending_dispute_count
+    from app.rewards.queries import pending_count
+
+    return {"team_size": team_size(person), "pending": org_queries.pending_invites(person),
+            "colleagues": org_queries.colleagues(person), "open_disputes": pending_dispute_count(person),
+            "pending_signoffs": signoff_count(person), "pending_rewards": pending_count(person),
+            "stage_ups": recent_stage_ups(person)}
 
 
 def staff_context(person: Person) -> dict:
     """The associate's home: journey, streak, latest badges. A fixed number of queries."""
     from app.badges import queries as badge_queries
     from app.journey import queries as journey_queries
+    from app.missions.queries import todays_missions
     from app.streaks.queries import streak_status
 
     journey = journey_queries.journey_for(person)
     return {
+        "today_missions": todays_missions(person, limit=3),
         "colleagues": org_queries.colleagues(person),
         "journey": journey,
         "streak": streak_status(person),

@@ -1,9 +1,10 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.config import SUPPORTED_LOCALES
+from app.core.authz import roles_required
 from app.core.htmx import see_other
 from app.core.navigation import register_tab
 from app.extensions import db
@@ -16,6 +17,18 @@ register_tab("home.index", _l("Home"), "home", (Role.STAFF,), order=0)
 register_tab("home.index", _l("Today"), "today", (Role.STORE_MANAGER,), order=0)
 register_tab("home.index", _l("Overview"), "home", (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN), order=0)
 register_tab("home.me", _l("Me"), "me", tuple(Role), order=100, also_active_for=("auth.change_password",))
+# Org-wide settings live behind one tab so HR keeps five tabs on a phone (DESIGN.md).
+SETTINGS_AREAS = (
+    ("org.stores", _l("Stores"), _l("Stores, districts and how many people have signed in."), "store"),
+    ("journey.stage_settings", _l("Journey stages"), _l("What it takes to reach each stage."), "home"),
+    ("rewards.manage", _l("Rewards catalogue"), _l("What points can be spent on, stock and approvals."), "check"),
+    ("api_tokens.index", _l("Integrations"), _l("Tokens for the point-of-sale and other systems."), "key"),
+    ("org.audit_log", _l("Audit log"), _l("Every admin action and award, newest first."), "audit"),
+    ("jobs.failed", _l("Background jobs"), _l("Jobs that failed after every retry."), "alert"),
+)
+register_tab("home.settings", _l("Settings"), "audit", (Role.HR, Role.ADMIN), order=90,
+             also_active_for=tuple(area[0] for area in SETTINGS_AREAS) + (
+                 "org.new_store", "rewards.new_reward", "rewards.edit_reward"))
 
 
 @bp.get("/")
@@ -35,6 +48,13 @@ def index():
 @login_required
 def me():
     return render_template("home/me.html")
+
+
+@bp.get("/settings")
+@roles_required(Role.HR, Role.ADMIN)
+def settings():
+    areas = [area for area in SETTINGS_AREAS if area[0] in current_app.view_functions]
+    return render_template("home/settings.html", areas=areas)
 
 
 @bp.post("/me/language")

@@ -25,7 +25,7 @@ def role_label(role: str) -> str:
 
 register_tab("org.people", _l("People"), "people", authz.ORG_ADMINS, order=10)
 register_tab("org.people", _l("Team"), "people", (Role.STORE_MANAGER, Role.DISTRICT_MANAGER), order=20)
-register_tab("org.stores", _l("Stores"), "store", (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN), order=5)
+register_tab("org.stores", _l("Stores"), "store", (Role.DISTRICT_MANAGER,), order=5)
 
 
 def _int_arg(name: str) -> int | None:
@@ -224,5 +224,3 @@ def audit_log():
         abort(404)
     return render("org/audit.html", "org/_audit_rows.html", page=page)
 
-
-register_tab("org.audit_log", _l("Audit"), "audit", authz.ORG_ADMINS, order=80)

@@ -17,6 +17,7 @@ from app.core.signals import person_created
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
 
+
 @dataclass
 class PersonDraft:
     """What a form row or a CSV line says about a person, as plain values."""

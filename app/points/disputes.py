@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import nudges
 from app.core import audit
 from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
@@ -52,4 +53,6 @@ def resolve(manager: Person, dispute: PointDispute, *, reverse_entry: bool, note
     dispute.resolved_at = utcnow()
     audit.record("points.dispute_resolved", actor_id=manager.id, target_type="person",
                  target_id=dispute.person_id, dispute_id=dispute.id, outcome=dispute.status)
+    nudges.send(dispute.person_id, "dispute_resolved", nudges.path_for("points.mine"),
+                dedupe_key=f"dispute_resolved:{dispute.id}", answer=note, dispute_id=dispute.id)
     return dispute

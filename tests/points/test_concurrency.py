@@ -63,12 +63,11 @@ def test_threads_with_replayed_keys_stay_exact(app, org):
 
 
 def _process_worker(database_url: str, person_id: int, keys: list[str], queue) -> None:
-    from tests.conftest import _test_config
-
     import tempfile
     from pathlib import Path
 
     from app import create_app
+    from tests.conftest import _test_config
 
     app = create_app(_test_config(database_url, Path(tempfile.mkdtemp())))
     failures = 0

@@ -137,7 +137,8 @@ def test_manual_award_outside_scope_and_bad_input(client, auth, org):
 def test_staff_cannot_award(client, auth, org):
     auth.login(org.staff)
     assert client.get("/points/award").status_code == 403
-    assert client.post("/points/award", data={"person_id": org.colleague.id, "points": 5, "reason": "x"}).status_code == 403
+    denied = client.post("/points/award", data={"person_id": org.colleague.id, "points": 5, "reason": "x"})
+    assert denied.status_code == 403
 
 
 def test_hr_reverses_an_entry_from_the_persons_ledger(client, auth, org):
@@ -155,3 +156,18 @@ def test_store_manager_sees_team_ledger_but_not_other_stores(client, auth, org):
     auth.login(org.sm)
     assert client.get(f"/people/{org.staff.id}/points").status_code == 200
     assert client.get(f"/people/{org.other_staff.id}/points").status_code == 404
+
+
+def test_resolving_a_dispute_nudges_the_person(client, auth, org):
+    from app.nudges.models import Notification
+
+    entry = _award(org.staff)
+    staff_id = org.staff.id
+    auth.login(org.staff)
+    client.post(f"/points/entries/{entry.id}/dispute", data={"comment": "Should be 40"})
+    auth.logout()
+    auth.login(org.sm)
+    dispute = db.session.query(PointDispute).one()
+    client.post(f"/points/disputes/{dispute.id}", data={"outcome": "uphold", "note": "20 is right"})
+    notes = db.session.query(Notification).filter_by(person_id=staff_id, nudge_type="dispute_resolved").all()
+    assert len(notes) == 1 and "20 is right" in notes[0].body

@@ -1,0 +1,251 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Tests check it against the
+specification and against the URL map, so a route can't drift from its documentation."""
+
+from copy import deepcopy
+
+from app.api.problems import PROBLEM_MEDIA_TYPE, TYPES
+from app.api.services import MAX_KEY, MAX_SOURCE
+from app.points.ledger import MAX_REASON
+
+
+def _problem(description: str, example: dict) -> dict:
+    return {"description": description,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"},
+                                             "example": example}}}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+PERSON_ID = {"name": "id", "in": "path", "required": True, "description": "The person's id in Ascent.",
+             "schema": {"type": "integer", "minimum": 1}}
+
+_DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Ascent integration API",
+        "version": "1.0.0",
+        "summary": "Award points from store systems and read people's points.",
+        "description": (
+            "Authenticate with a bearer token created by HR (Settings → API tokens, or "
+            "`flask api-token create`). A token reaches all stores or the stores it was created for. "
+            "Every error is an RFC 9457 problem document (`application/problem+json`); validation "
+            "problems list messages per field in `errors`. Requests are rate-limited per token "
+            "(429 with Retry-After)."),
+    },
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearerToken": []}],
+    "tags": [{"name": "points", "description": "Awards, balances and the ledger."},
+             {"name": "meta", "description": "This document."}],
+    "paths": {
+        "/awards": {
+            "post": {
+                "operationId": "createAward",
+                "tags": ["points"],
+                "summary": "Award points to a person, once per Idempotency-Key",
+                "description": (
+                    "The first call with a key pays and answers 201. A repeat with the same key and body "
+                    "answers 200 with the original award and pays nothing (header `Idempotent-Replayed: "
+                    "true`). The same key with another body is a 409. Keys are scoped to the token. "
+                    "Awards count towards the per-award maximum and the daily cap on discretionary points."),
+                "parameters": [{
+                    "name": "Idempotency-Key", "in": "header", "required": True,
+                    "description": "Unique per award, e.g. the till's transaction id. Visible ASCII.",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY,
+                               "pattern": "^[\\x21-\\x7E]+$"},
+                }],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/AwardRequest"},
+                    "example": {"employee_number": "E1001", "points": 20, "reason": "Loyalty card sign-up",
+                                "source": "pos-milano-duomo-till-3"}}}},
+                "responses": {
+                    "201": {"description": "Awarded.", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Award"}}}},
+                    "200": {"description": "A repeat of an earlier call: the original award, nothing paid.",
+                            "headers": {"Idempotent-Replayed": {
+                                "schema": {"type": "string", "const": "true"}}},
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Award"}}}},
+                    "400": _ref("Malformed"),
+                    "401": _ref("Unauthenticated"),
+                    "403": _ref("OutOfScope"),
+                    "409": _problem("The Idempotency-Key was used before with a different body.", {
+                        "type": TYPES["idempotency_conflict"], "title": "Idempotency-Key reused",
+                        "status": 409,
+                        "detail": "This Idempotency-Key was already used with a different request body."}),
+                    "415": _problem("The body is not JSON.", {
+                        "type": TYPES["malformed"], "title": "Unsupported media type", "status": 415}),
+                    "422": _ref("ValidationFailed"),
+                    "429": _ref("RateLimited"),
+                },
+            },
+        },
+        "/people/{id}/points": {
+            "get": {
+                "operationId": "getPersonPoints",
+                "tags": ["points"],
+                "summary": "A person's lifetime points, spendable balance and journey stage",
+                "parameters": [PERSON_ID],
+                "responses": {
+                    "200": {"description": "The totals.", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/PointsSummary"}}}},
+                    "401": _ref("Unauthenticated"),
+                    "403": _ref("OutOfScope"),
+                    "404": _ref("NotFound"),
+                    "429": _ref("RateLimited"),
+                },
+            },
+        },
+        "/people/{id}/ledger": {
+            "get": {
+                "operationId": "listPersonLedger",
+                "tags": ["points"],
+                "summary": "A person's ledger entries, newest first",
+                "description": "Cursor pagination: pass `next_cursor` back as `cursor` until it is null.",
+                "parameters": [
+                    PERSON_ID,
+                    {"name": "cursor", "in": "query", "required": False,
+                     "description": "Opaque; `next_cursor` of the previous page.",
+                     "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "required": False, "description": "Entries per page.",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+                ],
+                "responses": {
+                    "200": {"description": "One page.", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/LedgerPage"}}}},
+                    "400": _ref("Malformed"),
+                    "401": _ref("Unauthenticated"),
+                    "403": _ref("OutOfScope"),
+                    "404": _ref("NotFound"),
+                    "429": _ref("RateLimited"),
+                },
+            },
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenApiDocument",
+                "tags": ["meta"],
+                "summary": "This document",
+                "security": [],
+                "responses": {
+                    "200": {"description": "The OpenAPI 3.1 document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "429": _ref("RateLimited"),
+                },
+            },
+        },
+    },
+    "components": {
+        "securitySchemes": {
+            "bearerToken": {"type": "http", "scheme": "bearer",
+                            "description": "A token created by HR; shown once when created."},
+        },
+        "schemas": {
+            "AwardRequest": {
+                "type": "object",
+                "description": "Name the person by exactly one of employee_number or email.",
+                "properties": {
+                    "employee_number": {"type": "string", "minLength": 1, "maxLength": 254},
+                    "email": {"type": "string", "format": "email", "maxLength": 254},
+                    "points": {"type": "integer", "minimum": 1},
+                    "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON,
+                               "description": "Shown to the person in their points history."},
+                    "source": {"type": "string", "minLength": 1, "maxLength": MAX_SOURCE,
+                               "description": "Which system or device sent it; stored with the entry."},
+                },
+                "required": ["points", "reason", "source"],
+                "oneOf": [{"required": ["employee_number"]}, {"required": ["email"]}],
+                "additionalProperties": False,
+            },
+            "Award": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer", "description": "The ledger entry's id."},
+                    "person": {"type": "object", "required": ["id", "employee_number"], "properties": {
+                        "id": {"type": "integer"}, "employee_number": {"type": "string"}}},
+                    "points": {"type": "integer"},
+                    "reason": {"type": "string"},
+                    "source": {"type": ["string", "null"]},
+                    "idempotency_key": {"type": "string"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+                "required": ["id", "person", "points", "reason", "source", "idempotency_key", "created_at"],
+            },
+            "PointsSummary": {
+                "type": "object",
+                "properties": {
+                    "person_id": {"type": "integer"},
+                    "lifetime": {"type": "integer",
+                                 "description": "Every point ever earned; never goes down."},
+                    "balance": {"type": "integer", "minimum": 0, "description": "What is left to spend."},
+                    "stage": {"type": "string", "description": "The journey stage's key, e.g. onboarding."},
+                },
+                "required": ["person_id", "lifetime", "balance", "stage"],
+            },
+            "LedgerEntry": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "amount": {"type": "integer", "description": "Signed: earn > 0, spend < 0."},
+                    "kind": {"type": "string", "enum": ["earn", "spend", "reversal"]},
+                    "source_type": {"type": "string", "description": "mission, kudos, api, redemption…"},
+                    "source_id": {"type": ["string", "null"]},
+                    "reason": {"type": "string"},
+                    "reverses_id": {"type": ["integer", "null"]},
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+                "required": ["id", "amount", "kind", "source_type", "source_id", "reason", "reverses_id",
+                             "created_at"],
+            },
+            "LedgerPage": {
+                "type": "object",
+                "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/LedgerEntry"}},
+                    "next_cursor": {"type": ["string", "null"]},
+                },
+                "required": ["items", "next_cursor"],
+            },
+            "Problem": {
+                "type": "object",
+                "description": "RFC 9457 problem details.",
+                "properties": {
+                    "type": {"type": "string", "format": "uri-reference",
+                             "enum": ["about:blank", *sorted(TYPES.values())]},
+                    "title": {"type": "string"},
+                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                    "detail": {"type": "string"},
+                    "errors": {"type": "object",
+                               "description": "Field (or header, or query parameter) → messages.",
+                               "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                },
+                "required": ["type", "title", "status"],
+            },
+        },
+        "responses": {
+            "Malformed": _problem("The request itself is malformed: a missing header, broken JSON, a bad "
+                                  "query parameter.", {
+                                      "type": TYPES["malformed"], "title": "Malformed request", "status": 400,
+                                      "errors": {"Idempotency-Key": ["Required."]}}),
+            "ValidationFailed": _problem(
+                "Fields are missing, of the wrong type or out of range, the person is unknown, or a limit "
+                "refuses the award. Nothing was changed.", {
+                    "type": TYPES["validation"], "title": "The request has invalid fields", "status": 422,
+                    "errors": {"points": ["Must be above zero."]}}),
+            "Unauthenticated": {**_problem("No token, or an unknown or revoked one.", {
+                "type": TYPES["unauthenticated"], "title": "Authentication required", "status": 401}),
+                "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}},
+            "OutOfScope": _problem("The person is outside the stores this token may reach.", {
+                "type": TYPES["out_of_scope"], "title": "Outside this token's stores", "status": 403}),
+            "NotFound": _problem("No person has this id.", {
+                "type": TYPES["not_found"], "title": "Not found", "status": 404}),
+            "RateLimited": {**_problem("Too many requests for this token; retry later.", {
+                "type": TYPES["rate_limited"], "title": "Too many requests", "status": 429}),
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+        },
+    },
+}
+
+
+def document() -> dict:
+    return deepcopy(_DOCUMENT)

@@ -1,0 +1,181 @@
+"""/api/v1: the JSON API for point-of-sale and other store systems. Bearer tokens instead of sessions,
+so no CSRF; every error is a problem document (app/api/problems.py); documented in openapi.py."""
+
+import base64
+import binascii
+from datetime import UTC
+from functools import wraps
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+
+from app.api import openapi, problems, services, tokens
+from app.api.models import ApiToken
+from app.api.problems import ApiProblem
+from app.core.errors import ServiceError
+from app.extensions import csrf, db, limiter
+from app.points.models import PointEntry
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+problems.register_problem_handlers(bp)
+
+DEFAULT_PAGE, MAX_PAGE = 20, 100
+
+
+# -- Authentication and rate limits ------------------------------------------------------------------
+
+def _bearer_secret() -> str | None:
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+_TOKEN_KEY = "ascent.api_token"  # noqa: S105 - a dictionary key, not a secret
+
+
+def current_token() -> ApiToken | None:
+    """The request's live token, looked up once per request (the rate limiter asks first). Kept in
+    the WSGI environ, which lives exactly as long as the request (`g` can outlive it)."""
+    if _TOKEN_KEY not in request.environ:
+        secret = _bearer_secret()
+        request.environ[_TOKEN_KEY] = tokens.authenticate(secret) if secret else None
+    return request.environ[_TOKEN_KEY]
+
+
+def _rate_limit_key() -> str:
+    token = current_token()
+    return f"api-token:{token.id}" if token else f"api-ip:{get_remote_address()}"
+
+
+def _rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
+
+
+limiter.limit(_rate_limit, key_func=_rate_limit_key)(bp)
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if _bearer_secret() is None:
+            raise problems.unauthenticated(_("Send the API token as `Authorization: Bearer <token>`."),
+                                           invalid=False)
+        token = current_token()
+        if token is None:
+            raise problems.unauthenticated(_("This token is unknown or has been revoked."), invalid=True)
+        if tokens.needs_touch(token):
+            token_id = token.id
+            db.session.commit()  # end the read, so the touch is a short write of its own
+            tokens.touch(token_id)
+            db.session.commit()
+        return view(current_token(), *args, **kwargs)
+    return wrapper
+
+
+# -- Representations ---------------------------------------------------------------------------------
+
+def _timestamp(value) -> str:
+    return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def award_json(entry: PointEntry, idempotency_key: str) -> dict:
+    person = {"id": entry.person_id, "employee_number": entry.person.employee_number}
+    return {"id": entry.id, "person": person,
+            "points": entry.amount, "reason": entry.reason, "source": entry.source_id,
+            "idempotency_key": idempotency_key, "created_at": _timestamp(entry.created_at)}
+
+
+def entry_json(entry: PointEntry) -> dict:
+    return {"id": entry.id, "amount": entry.amount, "kind": entry.kind, "source_type": entry.source_type,
+            "source_id": entry.source_id, "reason": entry.reason, "reverses_id": entry.reverses_id,
+            "created_at": _timestamp(entry.created_at)}
+
+
+def encode_cursor(before_id: int) -> str:
+    return base64.urlsafe_b64encode(f"before:{before_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    prefix, _sep, number = text.partition(":")
+    if prefix != "before" or not number.isdigit():
+        raise problems.malformed(_("That cursor is not one this API handed out."),
+                                 errors={"cursor": [_("Use next_cursor from the previous page, unchanged.")]})
+    return int(number)
+
+
+# -- Endpoints ---------------------------------------------------------------------------------------
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+@bp.post("/awards")
+@token_required
+def create_award(token: ApiToken):
+    key = request.headers.get("Idempotency-Key")
+    if not services.valid_idempotency_key(key):
+        raise problems.malformed(_("Every award needs an Idempotency-Key header, unique per award."), errors={
+            "Idempotency-Key": [_("Required: 1 to %(n)d visible ASCII characters.", n=services.MAX_KEY)]})
+    if not request.is_json:
+        raise ApiProblem(415, _("Unsupported media type"), _("Send the award as JSON (application/json)."),
+                         kind="malformed")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise problems.malformed(_("The body is not valid JSON."))
+    try:
+        outcome = services.award_points(token, key, body)
+    except services.InvalidFields as error:
+        raise problems.validation(error.errors) from error
+    except services.OutOfScope as error:
+        raise problems.out_of_scope() from error
+    except services.KeyReused as error:
+        raise ApiProblem(409, _("Idempotency-Key reused"), error.message,
+                         kind="idempotency_conflict") from error
+    except ServiceError as error:
+        raise problems.validation({error.field or "body": [error.message]}) from error
+    db.session.commit()
+    response = jsonify(award_json(outcome.entry, key))
+    if outcome.created:
+        response.status_code = 201
+    else:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _person(token: ApiToken, person_id: int):
+    try:
+        person = services.person_in_scope(token, person_id)
+    except services.OutOfScope as error:
+        raise problems.out_of_scope() from error
+    if person is None:
+        raise problems.not_found(_("No person has the id %(id)d.", id=person_id))
+    return person
+
+
+@bp.get("/people/<int:person_id>/points")
+@token_required
+def person_points(token: ApiToken, person_id: int):
+    return jsonify(services.points_summary(_person(token, person_id)))
+
+
+@bp.get("/people/<int:person_id>/ledger")
+@token_required
+def person_ledger(token: ApiToken, person_id: int):
+    person = _person(token, person_id)
+    raw_limit = request.args.get("limit", str(DEFAULT_PAGE))
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_PAGE:
+        raise problems.malformed(_("limit must be a whole number from 1 to %(n)d.", n=MAX_PAGE),
+                                 errors={"limit": [_("From 1 to %(n)d.", n=MAX_PAGE)]})
+    cursor = request.args.get("cursor")
+    before_id = decode_cursor(cursor) if cursor else None
+    entries, next_before = services.ledger_page(person, before_id=before_id, limit=int(raw_limit))
+    return jsonify({"items": [entry_json(entry) for entry in entries],
+                    "next_cursor": encode_cursor(next_before) if next_before else None})

@@ -1,0 +1,1 @@
+"""Badges: definitions with criteria, grants (automatic and manual), the badge wall."""

@@ -1,0 +1,17 @@
+"""Automatic badge rules, run inside the transaction of the event that earns them."""
+
+from app.badges import services
+from app.core.signals import mission_completed, points_awarded
+from app.points.ledger import balances
+
+
+@points_awarded.connect
+def _on_points(_sender, *, person, entry=None, **_extra) -> None:
+    services.check_lifetime_badges(person, balances(person.id)[0])
+
+
+@mission_completed.connect
+def _on_mission(_sender, *, person, mission, assignment=None, **_extra) -> None:
+    services.check_mission_badges(person, mission.id, getattr(mission, "badge_id", None))
+    key = f"assignment:{assignment.id}" if assignment is not None else f"mission:{mission.id}:{person.id}"
+    services.record_event(person, "mission_completed", f"mission_completed:{key}")

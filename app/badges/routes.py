@@ -1,0 +1,70 @@
+from flask import Blueprint, flash, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+import app.badges.listeners  # noqa: F401  (connects the automatic badge rules)
+from app.badges import people, queries, services
+from app.badges.forms import GiveBadgeForm
+from app.badges.models import TIER_LABELS, BadgeDefinition
+from app.core import authz
+from app.core.errors import ServiceError
+from app.core.htmx import see_other
+from app.extensions import db
+from app.points.sources import register_source
+
+bp = Blueprint("badges", __name__, url_prefix="/badges")
+
+register_source("badge", _l("Badge"), "check", link=lambda _grant_id: url_for("badges.mine"))
+
+
+@bp.app_template_global()
+def tier_label(tier: str) -> str:
+    return str(TIER_LABELS.get(tier, tier))
+
+
+@bp.get("/")
+@login_required
+def mine():
+    return render_template("badges/wall.html", person=current_user, items=queries.badge_wall(current_user),
+                           can_give=False)
+
+
+@bp.get("/people/<int:person_id>")
+@login_required
+def wall(person_id: int):
+    person = authz.visible_person_or_404(current_user, person_id)
+    return render_template("badges/wall.html", person=person, items=queries.badge_wall(person),
+                           can_give=person.id != current_user.id)
+
+
+@bp.get("/give")
+@login_required
+def give_picker():
+    return render_template("badges/give_picker.html", people=people.giveable_people(current_user))
+
+
+@bp.route("/people/<int:person_id>/give", methods=["GET", "POST"])
+@login_required
+def give(person_id: int):
+    person = authz.visible_person_or_404(current_user, person_id)
+    badges = services.giveable_badges(current_user, person)
+    form = GiveBadgeForm()
+    form.badge_id.choices = [("", _("— choose —"))] + [(badge.id, badge.display_name) for badge in badges]
+    if form.validate_on_submit():
+        badge = db.session.get(BadgeDefinition, form.badge_id.data)
+        try:
+            if badge is None:
+                raise ServiceError(_("Choose a badge."), field="badge_id")
+            services.manual_grant(current_user, person, badge, form.note.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has the %(badge)s badge. Thank you for noticing!", name=person.first_name,
+                    badge=badge.display_name), "success")
+            return see_other("badges.wall", person_id=person.id)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("badges/give.html", form=form, person=person, badges=badges,
+                           limits=people.limits_left(current_user, badges)), status

@@ -1,0 +1,13 @@
+"""Background jobs on Huey: one queue for the whole app, bound to the app in create_app.
+
+Storage follows the deployment: a SQLite file for the embedded default (the `serve` command runs the
+consumer in its own process), Redis when JOBS_REDIS_URL/REDIS_URL is set (a separate
+`flask --app wsgi worker` process consumes it), and "immediate" (run inline, in memory) for tests.
+
+Features declare jobs with `@job(...)` and periodic jobs with `@periodic_job(crontab(...))`. Jobs must be
+idempotent: Huey retries a failing job with back-off, and a job may run again after a crash. A job that
+still fails after its last retry is logged and parked in `job_failures` (see app.jobs.failures)."""
+
+from app.jobs.queue import attempts_left, huey, init_app, job, periodic_job
+
+__all__ = ["attempts_left", "huey", "init_app", "job", "periodic_job"]

@@ -1,0 +1,51 @@
+"""Admins see the jobs that failed after their last retry, and queue them again or dismiss them."""
+
+from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.core.authz import roles_required
+from app.core.errors import ServiceError
+from app.core.htmx import see_other
+from app.extensions import db
+from app.jobs import failures
+from app.org.models import Role
+
+bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
+
+
+def _failure_id() -> int | None:
+    value = request.form.get("failure_id", "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN)
+def failed():
+    parked = db.session.scalars(failures.parked().limit(200)).all()
+    handled = db.session.scalars(failures.recently_handled()).all()
+    return render_template("nudges/failed_jobs.html", parked=parked, handled=handled)
+
+
+@bp.post("/retry")
+@roles_required(Role.ADMIN)
+def retry():
+    return _handle(failures.retry, _("Queued again."))
+
+
+@bp.post("/dismiss")
+@roles_required(Role.ADMIN)
+def dismiss():
+    return _handle(failures.dismiss, _("Dismissed."))
+
+
+def _handle(action, message: str):
+    try:
+        action(current_user, _failure_id())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return see_other("jobs.failed")

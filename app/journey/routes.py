@@ -1,0 +1,115 @@
+from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+import app.journey.listeners  # noqa: F401  (connects the stage-up rules)
+from app.badges.queries import active_badge_keys, badge_names
+from app.core import authz
+from app.core.errors import ServiceError
+from app.core.htmx import is_fragment_request, see_other
+from app.extensions import db
+from app.journey import queries, services, settings
+from app.journey.forms import EndorseForm, StageForm
+from app.journey.models import Stage
+
+bp = Blueprint("journey", __name__, url_prefix="/journey")
+
+
+
+@bp.get("/")
+@login_required
+def index():
+    journey = queries.journey_for(current_user)
+    keys = sorted({key for stage in journey.stages for key in stage.required_badge_keys})
+    return render_template("journey/index.html", journey=journey,
+                           badge_names={key: badge.display_name for key, badge in badge_names(keys).items()},
+                           endorsements=queries.endorsements_for(current_user.id))
+
+
+@bp.post("/celebrations")
+@login_required
+def claim_celebrations():
+    """Loaded once by the page (hx-trigger=load): claims the unseen stage-ups and badges atomically,
+    so each is celebrated exactly once however many tabs are open."""
+    stage_changes = queries.unseen_stage_changes(current_user.id)
+    from app.badges.queries import unseen_grants
+
+    grants = unseen_grants(current_user.id)
+    change_ids, grant_ids = services.mark_celebrations_seen(current_user, [c.id for c in stage_changes],
+                                                            [g.id for g in grants])
+    db.session.commit()
+    if not is_fragment_request():
+        return see_other("home.index")
+    stage_changes = [c for c in stage_changes if c.id in change_ids]
+    grants = [g for g in grants if g.id in grant_ids]
+    if not stage_changes and not grants:
+        return ""
+    return render_template("journey/_celebration.html",
+                           stage_change=stage_changes[-1] if stage_changes else None, grants=grants)
+
+
+@bp.route("/people/<int:person_id>/endorse", methods=["GET", "POST"])
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def endorse(person_id: int):
+    person = authz.managed_person_or_404(current_user, person_id)
+    choices = services.endorsable_stages(person)
+    form = EndorseForm()
+    form.stage_id.choices = [(stage.id, stage.display_name) for stage in choices]
+    if form.validate_on_submit():
+        stage = db.session.get(Stage, form.stage_id.data)
+        try:
+            if stage is None:
+                raise ServiceError(_("Choose a stage."), field="stage_id")
+            services.endorse(current_user, person, stage, form.note.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("You endorsed %(name)s for %(stage)s.", name=person.first_name, stage=stage.display_name),
+                  "success")
+            return see_other("org.person", person_id=person.id)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("journey/endorse.html", form=form, person=person, choices=choices,
+                           journey=queries.journey_for(person),
+                           endorsements=queries.endorsements_for(person.id)), status
+
+
+@bp.route("/stages", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def stage_settings():
+    all_stages = services.stages()
+    forms = {stage.id: StageForm(prefix=f"s{stage.id}", obj=stage, formdata=None) for stage in all_stages}
+    for stage in all_stages:
+        forms[stage.id].required_badge_keys.data = ", ".join(stage.required_badge_keys)
+        forms[stage.id].required_mission_ids.data = ", ".join(str(m) for m in stage.required_mission_ids)
+    status = 200
+    if request.method == "POST":
+        stage_id = request.form.get("stage_id", "")
+        stage = next((s for s in all_stages if str(s.id) == stage_id), None)
+        if stage is None:
+            return _settings_page(all_stages, forms, error=_("Choose a stage to change.")), 422
+        form = StageForm(prefix=f"s{stage.id}")
+        forms[stage.id] = form
+        if form.validate_on_submit():
+            try:
+                settings.update_stage(
+                    current_user, stage, name=form.name.data, description=form.description.data or "",
+                    min_lifetime_points=form.min_lifetime_points.data,
+                    required_badge_keys=settings.parse_badge_keys(form.required_badge_keys.data),
+                    required_mission_ids=settings.parse_mission_ids(form.required_mission_ids.data),
+                    requires_endorsement=form.requires_endorsement.data, level_points=form.level_points.data)
+            except ServiceError as error:
+                db.session.rollback()
+                form.form_errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("%(stage)s saved.", stage=stage.display_name), "success")
+                return see_other("journey.stage_settings")
+        status = 422
+    return _settings_page(all_stages, forms), status
+
+
+def _settings_page(all_stages, forms, error=None):
+    return render_template("journey/stages.html", stages=all_stages, forms=forms,
+                           badge_keys=active_badge_keys(), error=error)

@@ -1,0 +1,93 @@
+"""HR edits the stage criteria. Bad input raises ServiceError and changes nothing."""
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.core import audit
+from app.core.errors import ServiceError
+from app.extensions import db
+from app.journey.models import Stage
+from app.org.models import Person
+
+MAX_POINTS = 10_000_000
+MAX_LEVEL_POINTS = 100_000
+
+
+def parse_badge_keys(text: str) -> list[str]:
+    return [key for key in re.split(r"[\s,;]+", (text or "").strip().lower()) if key]
+
+
+def parse_mission_ids(text: str) -> list[int]:
+    parts = [part for part in re.split(r"[\s,;]+", (text or "").strip()) if part]
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise ServiceError(_("Mission numbers are whole numbers separated by commas, like 12, 15."),
+                           field="required_mission_ids")
+    return list(dict.fromkeys(int(part) for part in parts))
+
+
+def update_stage(actor: Person, stage: Stage, *, name: str, description: str, min_lifetime_points: int,
+                 required_badge_keys: list[str], required_mission_ids: list[int],
+                 requires_endorsement: bool, level_points: int) -> Stage:
+    """Validate everything first, then write: a refused change leaves the stage as it was."""
+    from app.badges.models import BadgeDefinition
+
+    name = " ".join((name or "").split())
+    description = " ".join((description or "").split())
+    if not name:
+        raise ServiceError(_("Give the stage a name."), field="name")
+    if len(name) > 60:
+        raise ServiceError(_("Keep the name under %(n)d characters.", n=60), field="name")
+    if len(description) > 280:
+        raise ServiceError(_("Keep the description under %(n)d characters.", n=280), field="description")
+    if not 0 <= min_lifetime_points <= MAX_POINTS:
+        raise ServiceError(_("Points must be between 0 and %(n)d.", n=MAX_POINTS),
+                           field="min_lifetime_points")
+    if not 1 <= level_points <= MAX_LEVEL_POINTS:
+        raise ServiceError(_("Points per level must be between 1 and %(n)d.", n=MAX_LEVEL_POINTS),
+                           field="level_points")
+    ordered = list(db.session.scalars(sa.select(Stage).order_by(Stage.position)))
+    index = next(i for i, s in enumerate(ordered) if s.id == stage.id)
+    is_first = index == 0
+    has_criteria = min_lifetime_points or required_badge_keys or required_mission_ids or requires_endorsement
+    if is_first and has_criteria:
+        raise ServiceError(_("Everyone starts in the first stage: it can't have entry criteria."),
+                           field="min_lifetime_points")
+    before = ordered[index - 1] if index > 0 else None
+    after = ordered[index + 1] if index + 1 < len(ordered) else None
+    if before is not None and min_lifetime_points < before.min_lifetime_points:
+        raise ServiceError(_("%(stage)s can't need fewer points than %(before)s (%(n)d).",
+                             stage=name, before=before.display_name, n=before.min_lifetime_points),
+                           field="min_lifetime_points")
+    if after is not None and min_lifetime_points > after.min_lifetime_points:
+        raise ServiceError(_("%(stage)s can't need more points than %(after)s (%(n)d).",
+                             stage=name, after=after.display_name, n=after.min_lifetime_points),
+                           field="min_lifetime_points")
+    keys = list(dict.fromkeys(required_badge_keys))
+    if keys:
+        known = set(db.session.scalars(sa.select(BadgeDefinition.key).where(
+            BadgeDefinition.key.in_(keys), BadgeDefinition.active.is_(True))))
+        unknown = [key for key in keys if key not in known]
+        if unknown:
+            raise ServiceError(_("No active badge with the key %(keys)s.", keys=", ".join(unknown)),
+                               field="required_badge_keys")
+    before_values = _values(stage)
+    stage.name = name
+    stage.description = description
+    stage.min_lifetime_points = min_lifetime_points
+    stage.required_badge_keys = keys
+    stage.required_mission_ids = list(dict.fromkeys(required_mission_ids))
+    stage.requires_endorsement = requires_endorsement
+    stage.level_points = level_points
+    db.session.flush()
+    audit.record("journey.stage_updated", actor_id=actor.id, target_type="stage", target_id=stage.id,
+                 before=before_values, after=_values(stage))
+    return stage
+
+
+def _values(stage: Stage) -> dict:
+    return {"name": stage.name, "min_lifetime_points": stage.min_lifetime_points,
+            "required_badge_keys": list(stage.required_badge_keys),
+            "required_mission_ids": list(stage.required_mission_ids),
+            "requires_endorsement": stage.requires_endorsement, "level_points": stage.level_points}

@@ -1,0 +1,97 @@
+"""Onboarding journeys: HR orders journey missions into the path every new hire walks. Only one
+journey is active; the person_created signal hands it out (see assignments.on_person_created)."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.core import audit
+from app.core.errors import ServiceError
+from app.extensions import db
+from app.missions.models import Audience, JourneyStep, Mission, OnboardingJourney
+from app.org.models import ORG_WIDE_ROLES, Person
+
+MAX_STEPS = 30
+
+
+def _require_hr(actor: Person) -> None:
+    if actor.role not in ORG_WIDE_ROLES:
+        raise ServiceError(_("Only HR manages onboarding journeys."))
+
+
+def create_journey(actor: Person, *, name: str, description: str = "") -> OnboardingJourney:
+    _require_hr(actor)
+    name = " ".join((name or "").split())
+    if not 3 <= len(name) <= 120:
+        raise ServiceError(_("Give the journey a name of 3 to 120 characters."), field="name")
+    journey = OnboardingJourney(name=name, description=(description or "").strip()[:2000],
+                                created_by_id=actor.id, active=False)
+    db.session.add(journey)
+    db.session.flush()
+    audit.record("journey.created", actor_id=actor.id, target_type="journey", target_id=journey.id, name=name)
+    return journey
+
+
+def add_step(actor: Person, journey: OnboardingJourney, *, mission_id: int | None,
+             due_after_days: int | None) -> JourneyStep:
+    _require_hr(actor)
+    mission = db.session.get(Mission, mission_id) if mission_id else None
+    if mission is None or mission.audience != Audience.JOURNEY or not mission.active:
+        raise ServiceError(_("Choose an active onboarding mission."), field="mission_id")
+    if due_after_days is None or not 0 <= due_after_days <= 365:
+        raise ServiceError(_("Say how many days after the start it is due (0 to 365)."),
+                           field="due_after_days")
+    if any(step.mission_id == mission.id for step in journey.steps):
+        raise ServiceError(_("That mission is already on this journey."), field="mission_id")
+    if len(journey.steps) >= MAX_STEPS:
+        raise ServiceError(_("A journey can have at most %(n)d missions.", n=MAX_STEPS))
+    position = max((step.position for step in journey.steps), default=-1) + 1
+    step = JourneyStep(mission_id=mission.id, position=position, due_after_days=due_after_days)
+    journey.steps.append(step)
+    db.session.flush()
+    audit.record("journey.step_added", actor_id=actor.id, target_type="journey", target_id=journey.id,
+                 mission_id=mission.id)
+    return step
+
+
+def move_step(actor: Person, journey: OnboardingJourney, step_id: int, offset: int) -> None:
+    _require_hr(actor)
+    steps = list(journey.steps)
+    index = next((i for i, step in enumerate(steps) if step.id == step_id), None)
+    if index is None:
+        raise ServiceError(_("That step isn't on this journey."))
+    other = index + (1 if offset > 0 else -1)
+    if not 0 <= other < len(steps):
+        return
+    steps[index], steps[other] = steps[other], steps[index]
+    for position, step in enumerate(steps):
+        step.position = position
+    db.session.flush()
+    db.session.expire(journey, ["steps"])  # reloaded in the new order
+
+
+def remove_step(actor: Person, journey: OnboardingJourney, step_id: int) -> None:
+    """People who already have the mission keep it; future hires won't get it."""
+    _require_hr(actor)
+    step = next((step for step in journey.steps if step.id == step_id), None)
+    if step is None:
+        raise ServiceError(_("That step isn't on this journey."))
+    journey.steps.remove(step)
+    for position, remaining in enumerate(journey.steps):
+        remaining.position = position
+    db.session.flush()
+    audit.record("journey.step_removed", actor_id=actor.id, target_type="journey", target_id=journey.id,
+                 mission_id=step.mission_id)
+
+
+def set_active(actor: Person, journey: OnboardingJourney, active: bool) -> None:
+    """Activating one journey retires the others: a new hire walks one path."""
+    _require_hr(actor)
+    if active and not journey.steps:
+        raise ServiceError(_("Add at least one mission before switching the journey on."))
+    if active:
+        db.session.execute(sa.update(OnboardingJourney).where(OnboardingJourney.id != journey.id)
+                           .values(active=False), execution_options={"synchronize_session": False})
+    journey.active = active
+    db.session.flush()
+    audit.record("journey.activated" if active else "journey.deactivated", actor_id=actor.id,
+                 target_type="journey", target_id=journey.id)

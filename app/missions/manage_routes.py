@@ -1,0 +1,258 @@
+"""Managers and HR: the mission list, the create/edit form, a mission's progress, and onboarding
+journeys."""
+
+from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.core import authz
+from app.core.errors import ServiceError
+from app.core.forms import choices
+from app.core.htmx import render, see_other
+from app.core.navigation import register_tab
+from app.extensions import db
+from app.missions import authoring, journeys, manage_queries, services
+from app.missions.authoring import MISSION_AUTHORS, DraftError, MissionDraft
+from app.missions.dates import local_today
+from app.missions.forms import JourneyForm, JourneyStepForm, MissionForm
+from app.missions.models import AUDIENCE_LABELS, Audience, EvidenceType
+from app.missions.routes import bp
+from app.org import queries as org_queries
+from app.org.models import ROLE_LABELS, Role
+
+MANAGE_PAGES = ("missions.manage", "missions.new_mission", "missions.edit_mission", "missions.mission",
+                "missions.journeys", "missions.journey")
+register_tab("missions.manage", _l("Missions"), "audit", (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN),
+             order=15, also_active_for=MANAGE_PAGES[1:] + ("missions.signoffs", "missions.signoff"))
+
+
+@bp.get("/manage")
+@authz.roles_required(*MISSION_AUTHORS)
+def manage():
+    archived = request.args.get("show") == "archived"
+    return render("missions/manage.html", "missions/_manage_rows.html",
+                  rows=manage_queries.managed_missions(current_user, archived=archived), archived=archived,
+                  waiting=manage_queries.signoff_count(current_user))
+
+
+def _fill_choices(form: MissionForm) -> None:
+    stores = org_queries.store_choices(current_user)
+    org_wide = current_user.role in authz.ORG_ADMINS
+    everywhere = [("", _("All stores"))] if org_wide else []
+    form.store_id.choices = choices(everywhere + [(s.id, s.name) for s in stores])
+    if not org_wide:
+        form.audience.choices = choices((key, label) for key, label in AUDIENCE_LABELS.items()
+                                        if key != Audience.JOURNEY)
+    form.audience_role.choices = choices((role, str(ROLE_LABELS[role]))
+                                         for role in authoring.role_choices(current_user))
+    form.person_ids.choices = choices(
+        (p.id, f"{p.full_name} · {p.store.name}" if p.store else p.full_name)
+        for p in manage_queries.people_choices(current_user))
+    form.badge_id.choices = choices([("", _("— none —"))] + manage_queries.badge_choices())
+
+
+def _draft(form: MissionForm) -> MissionDraft:
+    questions = []
+    if form.evidence_type.data == EvidenceType.QUIZ:
+        questions = authoring.parse_quiz(form.quiz.data or "")
+    return MissionDraft(
+        title=form.title.data or "", description=form.description.data or "",
+        evidence_type=form.evidence_type.data, requires_approval=bool(form.requires_approval.data),
+        points=form.points.data, badge_id=form.badge_id.data,
+        steps=authoring.parse_steps(form.steps.data or ""),
+        questions=questions, pass_mark=form.pass_mark.data or 80, store_id=form.store_id.data,
+        audience=form.audience.data, audience_role=form.audience_role.data or None,
+        new_hire_days=form.new_hire_days.data, person_ids=list(form.person_ids.data or []),
+        start_date=form.start_date.data, due_date=form.due_date.data, recurrence=form.recurrence.data)
+
+
+def _show_problems(form: MissionForm, error: ServiceError) -> None:
+    problems = error.problems if isinstance(error, DraftError) else {error.field or "": [error.message]}
+    for name, messages in problems.items():
+        field = getattr(form, name, None) if name else None
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = list(field.errors) + messages
+
+
+def _save(form: MissionForm, mission=None):
+    """Validate and save; the response to return, or None to show the form again."""
+    if not form.validate_on_submit():
+        return None
+    today = local_today(current_user)
+    try:
+        draft = _draft(form)
+        if mission is None:
+            mission = services.create_mission(current_user, draft, today=today)
+        else:
+            services.update_mission(current_user, mission, draft, today=today)
+    except ServiceError as error:
+        db.session.rollback()
+        _show_problems(form, error)
+        return None
+    db.session.commit()
+    flash(_("Mission “%(title)s” saved.", title=mission.title), "success")
+    return see_other("missions.mission", mission_id=mission.id)
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@authz.roles_required(*MISSION_AUTHORS)
+def new_mission():
+    form = MissionForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.store_id.data = current_user.store_id
+        form.start_date.data = local_today(current_user)
+    response = _save(form)
+    if response is not None:
+        return response
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("missions/form.html", form=form, mission=None), status
+
+
+def _mission_or_404(mission_id: int):
+    mission = manage_queries.mission_in_scope(current_user, mission_id)
+    if mission is None:
+        abort(404)
+    return mission
+
+
+@bp.route("/manage/<int:mission_id>/edit", methods=["GET", "POST"])
+@authz.roles_required(*MISSION_AUTHORS)
+def edit_mission(mission_id: int):
+    mission = _mission_or_404(mission_id)
+    form = MissionForm(obj=mission)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.steps.data = authoring.steps_to_text(mission)
+        form.quiz.data = authoring.quiz_to_text(mission)
+        form.pass_mark.data = mission.quiz_pass_mark
+        form.person_ids.data = [target.person_id for target in mission.targets]
+    response = _save(form, mission)
+    if response is not None:
+        return response
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("missions/form.html", form=form, mission=mission), status
+
+
+@bp.get("/manage/<int:mission_id>")
+@authz.roles_required(*MISSION_AUTHORS)
+def mission(mission_id: int):
+    mission = _mission_or_404(mission_id)
+    today = local_today(current_user)
+    return render_template("missions/mission.html", mission=mission, today=today,
+                           progress=manage_queries.mission_progress(current_user, mission, today))
+
+
+@bp.post("/manage/<int:mission_id>/active")
+@authz.roles_required(*MISSION_AUTHORS)
+def set_mission_active(mission_id: int):
+    mission = _mission_or_404(mission_id)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(current_user, mission, active, today=local_today(current_user))
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Mission is live again.") if active else
+              _("Mission withdrawn: it no longer shows on phones."), "success")
+    return see_other("missions.mission", mission_id=mission.id)
+
+
+# Onboarding journeys (HR) ----------------------------------------------------------------------------
+
+@bp.route("/journeys", methods=["GET", "POST"], endpoint="journeys")
+@authz.roles_required(*authz.ORG_ADMINS)
+def journeys_page():
+    form = JourneyForm()
+    if form.validate_on_submit():
+        try:
+            journey = journeys.create_journey(current_user, name=form.name.data,
+                                              description=form.description.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            form.name.errors = list(form.name.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("Journey created. Now add its missions in order."), "success")
+            return see_other("missions.journey", journey_id=journey.id)
+    status = 422 if form.errors else 200
+    return render_template("missions/journeys.html", form=form, journeys=manage_queries.journeys(),
+                           progress=manage_queries.journey_progress), status
+
+
+def _journey_or_404(journey_id: int):
+    journey = manage_queries.journey_or_none(journey_id)
+    if journey is None:
+        abort(404)
+    return journey
+
+
+def _step_form(journey) -> JourneyStepForm:
+    form = JourneyStepForm()
+    form.mission_id.choices = choices([("", _("— choose —"))] + [
+        (m.id, m.title) for m in manage_queries.journey_mission_choices(journey)])
+    return form
+
+
+@bp.route("/journeys/<int:journey_id>", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def journey(journey_id: int):
+    journey = _journey_or_404(journey_id)
+    form = _step_form(journey)
+    if form.validate_on_submit():
+        try:
+            journeys.add_step(current_user, journey, mission_id=form.mission_id.data,
+                              due_after_days=form.due_after_days.data)
+        except ServiceError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None) or form.mission_id
+            field.errors = list(field.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("Mission added to the journey."), "success")
+            return see_other("missions.journey", journey_id=journey.id)
+    status = 422 if form.errors else 200
+    return render_template("missions/journey.html", journey=journey, form=form,
+                           progress=manage_queries.journey_progress(journey)), status
+
+
+@bp.post("/journeys/<int:journey_id>/steps/<int:step_id>")
+@authz.roles_required(*authz.ORG_ADMINS)
+def journey_step(journey_id: int, step_id: int):
+    journey = _journey_or_404(journey_id)
+    action = request.form.get("action", "")
+    try:
+        if action in ("up", "down"):
+            journeys.move_step(current_user, journey, step_id, -1 if action == "up" else 1)
+        elif action == "remove":
+            journeys.remove_step(current_user, journey, step_id)
+        else:
+            raise ServiceError(_("Choose move up, move down or remove."))
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return see_other("missions.journey", journey_id=journey.id)
+
+
+@bp.post("/journeys/<int:journey_id>/active")
+@authz.roles_required(*authz.ORG_ADMINS)
+def set_journey_active(journey_id: int):
+    journey = _journey_or_404(journey_id)
+    active = request.form.get("active") == "1"
+    try:
+        journeys.set_active(current_user, journey, active)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Journey switched on: new hires get it from now on.") if active else
+              _("Journey switched off: new hires won't get it."), "success")
+    return see_other("missions.journey", journey_id=journey.id)

@@ -1,0 +1,202 @@
+"""Read models for the phone: a person's missions (today, coming up, done) as cards with their
+meta line, built in a fixed number of queries however many missions there are."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.missions.dates import local_today
+from app.missions.models import (
+    AssignmentStatus,
+    EvidenceType,
+    Mission,
+    MissionAssignment,
+    MissionStep,
+    MissionSubmission,
+    QuizQuestion,
+    Recurrence,
+    StepCheck,
+    SubmissionStatus,
+)
+from app.org.models import Person
+
+DONE_SHOWN = 10
+SOON_DAYS = 7
+
+
+@dataclass
+class MissionCard:
+    assignment: MissionAssignment
+    today: date
+    steps_total: int = 0
+    steps_done: int = 0
+    questions: int = 0
+    sent_back: str | None = None  # the manager's comment when evidence was sent back
+
+    @property
+    def mission(self) -> Mission:
+        return self.assignment.mission
+
+    @property
+    def url(self) -> str:
+        return url_for("missions.assignment", assignment_id=self.assignment.id)
+
+    @property
+    def status(self) -> str:
+        return self.assignment.status
+
+    @property
+    def is_open(self) -> bool:
+        return self.assignment.status == AssignmentStatus.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.assignment.due_date
+        return self.assignment.status != AssignmentStatus.DONE and due is not None and due < self.today
+
+    @property
+    def not_started(self) -> bool:
+        return self.assignment.period_start > self.today
+
+    @property
+    def icon(self) -> str:
+        return self.mission.evidence_type
+
+    @property
+    def points(self) -> int:
+        return self.assignment.points_paid or self.mission.points
+
+    @property
+    def due_label(self) -> str:
+        due, today = self.assignment.due_date, self.today
+        if self.not_started:
+            return _("starts %(day)s", day=format_date(self.assignment.period_start, "d MMM"))
+        if due is None:
+            return ""
+        if due < today:
+            return _("overdue")
+        if due == today:
+            return _("due today")
+        if due == today + timedelta(days=1):
+            return _("due tomorrow")
+        if due < today + timedelta(days=SOON_DAYS):
+            return _("due %(day)s", day=format_date(due, "EEEE"))
+        return _("due %(day)s", day=format_date(due, "d MMM"))
+
+    @property
+    def kind_label(self) -> str:
+        mission = self.mission
+        if self.assignment.status == AssignmentStatus.PENDING:
+            return _("Waiting for sign-off")
+        if self.sent_back:
+            return _("Sent back: see the comment")
+        if self.steps_total and self.assignment.status == AssignmentStatus.OPEN:
+            return _("Checklist · %(done)d of %(total)d done", done=self.steps_done, total=self.steps_total)
+        if mission.evidence_type == EvidenceType.QUIZ:
+            return ngettext("Quiz · %(num)d question", "Quiz · %(num)d questions", self.questions)
+        if mission.evidence_type in (EvidenceType.PHOTO, EvidenceType.TEXT) and mission.needs_signoff:
+            return _("%(kind)s · manager sign-off", kind=mission.evidence_label)
+        return mission.evidence_label
+
+    @property
+    def meta(self) -> str:
+        if self.assignment.status == AssignmentStatus.DONE:
+            done_on = self.assignment.completed_at
+            return _("Done %(day)s", day=format_date(done_on, "d MMM")) if done_on else _("Done")
+        parts = [self.kind_label, self.due_label]
+        return " · ".join(part for part in parts if part)
+
+
+def _open_assignments(person_id: int, today: date) -> sa.Select:
+    """Open or waiting assignments of active missions; a recurring occurrence whose period is
+    over has closed and is no longer shown."""
+    return (sa.select(MissionAssignment).join(Mission, Mission.id == MissionAssignment.mission_id)
+            .where(MissionAssignment.person_id == person_id,
+                   MissionAssignment.status.in_((AssignmentStatus.OPEN, AssignmentStatus.PENDING)),
+                   Mission.active.is_(True),
+                   sa.or_(Mission.recurrence == Recurrence.NONE, MissionAssignment.due_date >= today))
+            .options(selectinload(MissionAssignment.mission)))
+
+
+def _ordered(query: sa.Select) -> sa.Select:
+    return query.order_by(MissionAssignment.due_date.is_(None), MissionAssignment.due_date,
+                          MissionAssignment.journey_position.is_(None), MissionAssignment.journey_position,
+                          MissionAssignment.id)
+
+
+def cards(assignments: list[MissionAssignment], today: date) -> list[MissionCard]:
+    """Cards with checklist progress, quiz size and sent-back comments: three grouped queries."""
+    if not assignments:
+        return []
+    ids = [a.id for a in assignments]
+    mission_ids = {a.mission_id for a in assignments}
+    steps = dict(db.session.execute(
+        sa.select(MissionStep.mission_id, sa.func.count(MissionStep.id))
+        .where(MissionStep.mission_id.in_(mission_ids)).group_by(MissionStep.mission_id)).all())
+    questions = dict(db.session.execute(
+        sa.select(QuizQuestion.mission_id, sa.func.count(QuizQuestion.id))
+        .where(QuizQuestion.mission_id.in_(mission_ids)).group_by(QuizQuestion.mission_id)).all())
+    checks = dict(db.session.execute(
+        sa.select(StepCheck.assignment_id, sa.func.count()).where(StepCheck.assignment_id.in_(ids))
+        .group_by(StepCheck.assignment_id)).all())
+    open_ids = [a.id for a in assignments if a.status == AssignmentStatus.OPEN]
+    sent_back = {}
+    if open_ids:
+        # An open assignment's newest submission can only be a rejected one.
+        for assignment_id, comment in db.session.execute(
+                sa.select(MissionSubmission.assignment_id, MissionSubmission.review_comment)
+                .where(MissionSubmission.assignment_id.in_(open_ids),
+                       MissionSubmission.status == SubmissionStatus.REJECTED)
+                .order_by(MissionSubmission.created_at, MissionSubmission.id)):
+            sent_back[assignment_id] = comment
+    return [MissionCard(a, today, steps.get(a.mission_id, 0), checks.get(a.id, 0),
+                        questions.get(a.mission_id, 0), sent_back.get(a.id)) for a in assignments]
+
+
+def my_missions(person: Person, today: date) -> dict[str, list[MissionCard]]:
+    """The staff Missions screen: due today (or overdue), coming up, and recently done."""
+    current = cards(list(db.session.scalars(_ordered(_open_assignments(person.id, today)))), today)
+    done = cards(list(db.session.scalars(
+        sa.select(MissionAssignment).where(MissionAssignment.person_id == person.id,
+                                           MissionAssignment.status == AssignmentStatus.DONE)
+        .options(selectinload(MissionAssignment.mission))
+        .order_by(MissionAssignment.completed_at.desc(), MissionAssignment.id.desc())
+        .limit(DONE_SHOWN))), today)
+    today_cards = [c for c in current if c.assignment.due_date is not None and c.assignment.due_date <= today]
+    upcoming = [c for c in current if c not in today_cards]
+    return {"today": today_cards, "upcoming": upcoming, "done": done}
+
+
+def todays_missions(person: Person, limit: int = 3) -> list[MissionCard]:
+    """For the staff home: what to do next, most urgent first (due today and overdue, then the
+    soonest due, then the rest), excluding missions that haven't started yet."""
+    today = local_today(person)
+    query = _ordered(_open_assignments(person.id, today).where(MissionAssignment.period_start <= today))
+    return cards(list(db.session.scalars(query.limit(limit))), today)
+
+
+def open_count(person: Person, today: date) -> int:
+    return db.session.scalar(_open_assignments(person.id, today).with_only_columns(
+        sa.func.count(MissionAssignment.id)).order_by(None))
+
+
+def own_assignment(person: Person, assignment_id: int) -> MissionAssignment | None:
+    return db.session.scalar(
+        sa.select(MissionAssignment).where(MissionAssignment.id == assignment_id,
+                                           MissionAssignment.person_id == person.id)
+        .options(selectinload(MissionAssignment.mission).selectinload(Mission.steps),
+                 selectinload(MissionAssignment.mission).selectinload(Mission.questions)
+                 .selectinload(QuizQuestion.options)))
+
+
+def submissions_of(assignment_id: int) -> list[MissionSubmission]:
+    return list(db.session.scalars(
+        sa.select(MissionSubmission).where(MissionSubmission.assignment_id == assignment_id)
+        .options(selectinload(MissionSubmission.reviewed_by))
+        .order_by(MissionSubmission.created_at.desc(), MissionSubmission.id.desc())))

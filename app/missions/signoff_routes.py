@@ -1,0 +1,88 @@
+"""The sign-off queue: evidence waiting for a manager, one tap to approve, a comment to send back.
+Someone else's submission outside the manager's scope is a 404."""
+
+from flask import abort, flash, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.core import authz
+from app.core.errors import ServiceError
+from app.core.htmx import is_fragment_request, render, see_other
+from app.core.navigation import register_tab
+from app.extensions import db
+from app.missions import completion, manage_queries
+from app.missions.routes import bp
+from app.org.models import Role
+
+register_tab("missions.signoffs", _l("Sign-offs"), "check", (Role.STORE_MANAGER,), order=15,
+             also_active_for=("missions.signoff", "missions.manage", "missions.new_mission",
+                              "missions.edit_mission", "missions.mission"))
+
+
+def _queue_page(notice: str | None = None, errors: dict | None = None, comments: dict | None = None,
+                status: int = 200):
+    return render("missions/signoffs.html", "missions/_queue.html",
+                  queue=manage_queries.signoff_queue(current_user), notice=notice, errors=errors or {},
+                  comments=comments or {}), status
+
+
+@bp.get("/signoffs")
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def signoffs():
+    return _queue_page()
+
+
+def _submission_or_404(submission_id: int):
+    submission = manage_queries.submission_in_scope(current_user, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.get("/signoffs/<int:submission_id>")
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def signoff(submission_id: int):
+    submission = _submission_or_404(submission_id)
+    return render("missions/signoff.html", "missions/_queue.html", submission=submission,
+                  queue=[submission], notice=None, errors={}, comments={})
+
+
+def _done(message: str, category: str = "success"):
+    if is_fragment_request():
+        return _queue_page(notice=message)
+    flash(message, category)
+    return see_other("missions.signoffs")
+
+
+@bp.post("/signoffs/<int:submission_id>/approve")
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def approve(submission_id: int):
+    submission = _submission_or_404(submission_id)
+    try:
+        outcome = completion.approve(current_user, submission)
+    except ServiceError as error:
+        db.session.rollback()
+        return _done(error.message, "error")
+    db.session.commit()
+    if outcome.already:
+        return _done(_("Already approved. Nothing more to do."), "info")
+    return _done(_("Approved: +%(points)d points for %(name)s.", points=outcome.paid,
+                   name=submission.person.first_name))
+
+
+@bp.post("/signoffs/<int:submission_id>/reject")
+@authz.roles_required(*authz.PEOPLE_MANAGERS)
+def reject(submission_id: int):
+    submission = _submission_or_404(submission_id)
+    comment = request.form.get("comment", "")
+    try:
+        completion.reject(current_user, submission, comment)
+    except ServiceError as error:
+        db.session.rollback()
+        if error.field == "comment":
+            return _queue_page(errors={submission_id: error.message}, comments={submission_id: comment[:500]},
+                               status=422)
+        return _done(error.message, "error")
+    db.session.commit()
+    return _done(_("Sent back to %(name)s with your comment.", name=submission.person.first_name))

@@ -1,0 +1,28 @@
+"""Nudges: the one layer every feature calls to tell a person something.
+
+    from app import nudges
+    nudges.send(person.id, "reward_approved", nudges.path_for("rewards.mine"),
+                dedupe_key=f"reward_approved:{redemption.id}", reward=reward.name,
+                redemption_id=redemption.id)
+
+writes an in-app notification in the caller's transaction and, after commit, queues the push job, which
+applies the person's settings (per-type opt-out, quiet hours, daily cap). New kinds of nudge are added
+with `register_nudge_type` from the feature's own package; nothing here changes."""
+
+from app.nudges import types as _types  # noqa: F401  (the nudge types that exist today)
+from app.nudges.registry import NudgeType, register_nudge_type
+
+
+def send(person_id: int, nudge_type: str, url: str, *, dedupe_key: str | None = None, **params):
+    from app.nudges.services import send as _send
+
+    return _send(person_id, nudge_type, url, dedupe_key=dedupe_key, **params)
+
+
+def path_for(endpoint: str, **values) -> str:
+    from app.nudges.services import path_for as _path_for
+
+    return _path_for(endpoint, **values)
+
+
+__all__ = ["NudgeType", "path_for", "register_nudge_type", "send"]

@@ -1,0 +1,114 @@
+"""The notification centre (every nudge, pushed or not), the bell with the unread count, and the
+person's nudge settings."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+import app.nudges.listeners  # noqa: F401  (badge and stage nudges)
+import app.nudges.schedule  # noqa: F401  (registers the periodic jobs)
+from app.core.errors import ServiceError
+from app.core.htmx import is_fragment_request, render, see_other, with_trigger
+from app.extensions import db
+from app.nudges import queries, registry, services
+from app.nudges.forms import NudgeSettingsForm
+from app.nudges.timing import to_local, zone_for
+
+bp = Blueprint("nudges", __name__, url_prefix="/notifications")
+
+
+@bp.app_context_processor
+def _bell_context():
+    def nudge_unread() -> int:
+        """Called by the bell only, so fragments and pages without it pay nothing."""
+        if not current_user.is_authenticated:
+            return 0
+        return queries.cached_unread_count(current_user.id)
+    return {"nudge_unread": nudge_unread}
+
+
+@bp.app_template_filter("nudge_time")
+def nudge_time(moment) -> str:
+    """A notification's time in the reader's store time zone (stored times are naive UTC)."""
+    local = to_local(moment, zone_for(current_user)).replace(tzinfo=None)
+    return format_datetime(local, "short", rebase=False)
+
+
+def _before_arg() -> int | None:
+    value = request.args.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+@login_required
+def centre():
+    before = _before_arg()
+    items, next_before = queries.page(current_user.id, before_id=before)
+    # "Show older" appends rows to the list; any other swap replaces the whole list region.
+    fragment = "nudges/_items.html" if before is not None else "nudges/_list.html"
+    return render("nudges/centre.html", fragment, items=items, next_before=next_before)
+
+
+@bp.post("/read-all")
+@login_required
+def read_all():
+    services.mark_all_read(current_user)
+    db.session.commit()
+    queries.forget_unread_count()
+    if is_fragment_request():
+        items, next_before = queries.page(current_user.id)
+        return with_trigger(render_template("nudges/_list.html", items=items, next_before=next_before),
+                            "notifications-changed")
+    flash(_("All caught up."), "success")
+    return see_other("nudges.centre")
+
+
+@bp.get("/<int:notification_id>")
+@login_required
+def open_notification(notification_id: int):
+    """Open what a notification is about, and mark it read (the push links here too)."""
+    g.ascent_write_tx = True  # a GET that writes: SQLite takes the write lock at BEGIN
+    notification = queries.own_notification(current_user.id, notification_id)
+    if notification is None:
+        abort(404)
+    services.mark_read(current_user, notification)
+    db.session.commit()
+    return redirect(notification.url, code=303)
+
+
+@bp.get("/bell")
+@login_required
+def bell():
+    if not is_fragment_request():
+        return redirect(url_for("nudges.centre"))
+    return render_template("nudges/_bell.html")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    types = registry.types_for(current_user.role)
+    form = NudgeSettingsForm()
+    form.set_choices(types)
+    if request.method == "GET":
+        current = services.preferences(current_user.id)
+        form.pushed.data = [key for key, on in services.pushed_types(current_user).items() if on]
+        form.quiet_hours.data = current.quiet_hours_on
+        form.quiet_start.data, form.quiet_end.data = current.quiet.start, current.quiet.end
+        form.daily_cap.data = current.daily_cap
+    elif form.validate_on_submit():
+        try:
+            services.save_preferences(current_user, pushed=set(form.pushed.data or ()),
+                                      quiet_hours=form.quiet_hours.data, quiet_start=form.quiet_start.data,
+                                      quiet_end=form.quiet_end.data, daily_cap=form.daily_cap.data)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "daily_cap").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Notification settings saved."), "success")
+            return see_other("nudges.settings")
+    status = 422 if form.errors else 200
+    return render_template("nudges/settings.html", form=form, types=types,
+                           zone=zone_for(current_user).key), status

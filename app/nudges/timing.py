@@ -1,0 +1,68 @@
+"""Clock arithmetic in the person's store time zone: quiet hours and "today" for the daily cap.
+Stored times are naive UTC (app.core.models.utcnow)."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+
+from app.org.models import Person
+
+
+def parse_clock(value: str) -> time:
+    hours, _, minutes = value.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    fallback = current_app.config.get("DEFAULT_STORE_TIMEZONE") or "Europe/Rome"
+    try:
+        return ZoneInfo(name or fallback)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(fallback)
+
+
+def zone_for(person: Person) -> ZoneInfo:
+    """The store's zone; Europe/Rome (DEFAULT_STORE_TIMEZONE) for people without a store."""
+    return zone_named(person.store.timezone if person.store is not None else None)
+
+
+def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(zone)
+
+
+def to_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time
+    end: time
+
+    def ends_after(self, local: datetime) -> datetime | None:
+        """When the quiet period `local` falls in ends (aware, local), or None if it's not quiet."""
+        if self.start == self.end:
+            return None
+        now = local.time().replace(tzinfo=None)
+        if self.start < self.end:
+            quiet = self.start <= now < self.end
+        else:  # over midnight, as 21:00-08:00
+            quiet = now >= self.start or now < self.end
+        if not quiet:
+            return None
+        end = datetime.combine(local.date(), self.end, tzinfo=local.tzinfo)
+        if end <= local:
+            end = datetime.combine(local.date() + timedelta(days=1), self.end, tzinfo=local.tzinfo)
+        return end
+
+
+def local_day_start(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Naive UTC of the local midnight that began the day `moment` (naive UTC) falls in."""
+    local = to_local(moment, zone)
+    return to_utc(datetime.combine(local.date(), time(0), tzinfo=zone))
+
+
+def local_date(moment: datetime, zone: ZoneInfo) -> date:
+    return to_local(moment, zone).date()

@@ -1,0 +1,1 @@
+"""Web push (VAPID): keys, per-device subscriptions, and the HTTP send that only jobs call."""

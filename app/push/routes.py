@@ -1,0 +1,88 @@
+"""Turning push on and off, per device. The browser subscribes in static/js/push.js and posts the
+subscription here as JSON (with the CSRF header); the devices card is a fragment htmx swaps."""
+
+from flask import Blueprint, abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.errors import ServiceError
+from app.core.htmx import is_fragment_request, render, see_other, with_trigger
+from app.extensions import db
+from app.push import services
+from app.push.vapid import public_key
+
+bp = Blueprint("push", __name__, url_prefix="/push")
+
+
+def _problem(status: int, detail: str):
+    problem = {"title": _("That request could not be understood."), "status": status, "detail": detail}
+    return problem, status, {"Content-Type": "application/problem+json"}
+
+
+def _json_body() -> object:
+    """The parsed JSON body, or None when there is none or it doesn't parse."""
+    return request.get_json(silent=True) if request.is_json else None
+
+
+@bp.app_template_global()
+def push_card() -> dict:
+    """What the push card shows wherever it is included (the Me page, the devices page)."""
+    return {"devices": services.devices(current_user), "public_key": public_key()}
+
+
+@bp.get("/devices")
+@login_required
+def devices():
+    return render("push/devices.html", "push/_card.html")
+
+
+@bp.post("/subscriptions")
+@login_required
+def subscribe():
+    data = _json_body()
+    if data is None:
+        return _problem(400, _("Send the subscription as JSON (the browser's PushSubscription)."))
+    try:
+        subscription = services.subscribe(current_user, data, request.headers.get("User-Agent", ""))
+    except ServiceError as error:
+        db.session.rollback()
+        return _problem(400, error.message)
+    db.session.commit()
+    return {"id": subscription.id, "device": subscription.device}, 201
+
+
+@bp.post("/unsubscribe")
+@login_required
+def unsubscribe():
+    """One device off: by id from the devices card (form or htmx), or by endpoint from push.js (JSON)."""
+    data = _json_body()
+    if request.is_json:
+        endpoint = data.get("endpoint") if isinstance(data, dict) else None
+        if not isinstance(endpoint, str) or not endpoint:
+            return _problem(400, _("Say which subscription to remove: send its endpoint."))
+        subscription = services.own_subscription(current_user, endpoint=endpoint)
+    else:
+        value = request.form.get("subscription_id", "")
+        if not value.isdigit():
+            return _bad_form(_("Choose a device to turn off."))
+        subscription = services.own_subscription(current_user, subscription_id=int(value))
+    if subscription is None:
+        if request.is_json:
+            return _problem(404, _("That subscription isn't one of yours, or it's already gone."))
+        abort(404)
+    services.unsubscribe(subscription)
+    db.session.commit()
+    if request.is_json:
+        return {"removed": True}
+    if is_fragment_request():
+        card = render_template("push/_card.html", push_notice=_("Notifications are off on that device."))
+        return with_trigger(card, "push-changed")
+    flash(_("Notifications are off on that device."), "success")
+    return see_other("home.me")
+
+
+def _bad_form(message: str):
+    if is_fragment_request():
+        return render_template("push/_card.html", push_error=message), 422
+    flash(message, "error")
+    return see_other("home.me")

@@ -1,0 +1,54 @@
+"""The streak as the person sees it today."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.org.models import Person
+from app.streaks.models import DayOff, Streak
+from app.streaks.services import bridge, iso_week, local_today
+
+
+@dataclass(frozen=True)
+class StreakStatus:
+    current: int  # 0 when the streak is broken
+    best: int
+    active_today: bool
+    off_today: bool
+    freezes_left: int  # this ISO week: 0 or 1
+    today: date
+
+    @property
+    def at_risk(self) -> bool:
+        """Alive, but nothing done yet today."""
+        return self.current > 0 and not self.active_today and not self.off_today
+
+
+def streak_status(person: Person, today: date | None = None) -> StreakStatus:
+    """Two queries: the streak row and the days off since the last active day (up to next week)."""
+    today = today or local_today(person)
+    streak = db.session.scalar(sa.select(Streak).where(Streak.person_id == person.id))
+    last = streak.last_active_on if streak else None
+    since = min(last, today) if last else today - timedelta(days=1)
+    days_off = set(db.session.scalars(sa.select(DayOff.day).where(
+        DayOff.person_id == person.id, DayOff.day > since, DayOff.day <= today)))
+    off_today = today in days_off
+    if streak is None or last is None:
+        return StreakStatus(0, 0, False, off_today, 1, today)
+    if last >= today:
+        freeze_week = streak.last_freeze_week
+        return StreakStatus(streak.current, streak.best, True, off_today,
+                            0 if freeze_week == iso_week(today) else 1, today)
+    result = bridge(last, today, days_off, streak.last_freeze_week)
+    current = streak.current if result.unbroken else 0
+    freezes_left = 0 if result.last_freeze_week == iso_week(today) else 1
+    return StreakStatus(current, streak.best, False, off_today, freezes_left, today)
+
+
+def upcoming_days_off(person: Person, today: date | None = None, limit: int = 30) -> list[date]:
+    today = today or local_today(person)
+    return list(db.session.scalars(sa.select(DayOff.day)
+                                   .where(DayOff.person_id == person.id, DayOff.day >= today)
+                                   .order_by(DayOff.day).limit(limit)))

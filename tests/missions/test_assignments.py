@@ -1,0 +1,193 @@
+"""Who gets which mission and when: audiences, recurring periods, onboarding on person_created."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.missions import assignments, journeys
+from app.missions.models import Audience, MissionAssignment, OnboardingJourney, Recurrence
+from app.org import services as org_services
+from app.org.importer import import_people
+from app.org.models import Role
+from tests.missions.factories import make_mission
+
+TODAY = date.today()
+
+
+def _rows(person=None, mission=None):
+    query = sa.select(MissionAssignment).order_by(MissionAssignment.journey_position, MissionAssignment.id)
+    if person is not None:
+        query = query.where(MissionAssignment.person_id == person.id)
+    if mission is not None:
+        query = query.where(MissionAssignment.mission_id == mission.id)
+    return list(db.session.scalars(query))
+
+
+def test_sync_is_idempotent(org):
+    mission = make_mission(store=org.store, audience=Audience.STORE)
+    assert assignments.sync_mission(mission, TODAY) == 2
+    assert assignments.sync_mission(mission, TODAY) == 0
+    assert len(_rows(mission=mission)) == 2
+
+
+def test_deactivated_people_get_nothing(org):
+    org.colleague.active = False
+    mission = make_mission(store=org.store, audience=Audience.STORE)
+    assignments.sync_mission(mission, TODAY)
+    assert {row.person_id for row in _rows(mission=mission)} == {org.staff.id}
+
+
+def test_daily_missions_get_one_assignment_per_day(org):
+    mission = make_mission(store=org.store, audience=Audience.STORE, recurrence=Recurrence.DAILY,
+                           start=TODAY - timedelta(days=5))
+    yesterday = TODAY - timedelta(days=1)
+    assignments.sync_mission(mission, yesterday)
+    assignments.sync_mission(mission, TODAY)
+    assignments.sync_mission(mission, TODAY)
+    rows = _rows(person=org.staff, mission=mission)
+    assert [(row.period_start, row.due_date) for row in rows] == [(yesterday, yesterday), (TODAY, TODAY)]
+
+
+def test_weekly_missions_run_monday_to_sunday_and_stop_at_the_due_date(org):
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    mission = make_mission(store=org.store, audience=Audience.STORE, recurrence=Recurrence.WEEKLY,
+                           start=monday - timedelta(days=14), due=monday + timedelta(days=2))
+    tuesday = monday + timedelta(days=1)
+    assert assignments.current_period(mission, tuesday) == (monday, monday + timedelta(days=2))
+    assert assignments.current_period(mission, monday + timedelta(days=3)) is None
+
+
+def test_missions_before_start_or_after_due_are_not_assigned(org):
+    future = make_mission(store=org.store, audience=Audience.STORE, start=TODAY + timedelta(days=3))
+    past = make_mission(store=org.store, audience=Audience.STORE, start=TODAY - timedelta(days=9),
+                        due=TODAY - timedelta(days=2))
+    assert assignments.sync_mission(future, TODAY) == 0
+    assert assignments.sync_mission(past, TODAY) == 0
+
+
+def test_sync_person_gives_a_transferred_person_their_new_stores_missions(org):
+    mission = make_mission(store=org.sibling_store, audience=Audience.STORE)
+    assert assignments.sync_person(org.staff, TODAY) == 0
+    org.staff.store_id = org.sibling_store.id
+    db.session.flush()
+    db.session.expire(org.staff, ["store"])
+    assert assignments.sync_person(org.staff, TODAY) == 1
+    assert _rows(person=org.staff)[0].mission_id == mission.id
+
+
+def _journey(org, titles=("Our values", "Your store's goals", "Till training")):
+    journey = journeys.create_journey(org.hr, name="Welcome to the team")
+    for days, title in enumerate(titles, start=1):
+        mission = make_mission(title=title, audience=Audience.JOURNEY)
+        journeys.add_step(org.hr, journey, mission_id=mission.id, due_after_days=days * 2)
+    journeys.set_active(org.hr, journey, True)
+    return journey
+
+
+def _draft(employee_number="E7001", hire_date=None, **overrides):
+    values = {"employee_number": employee_number, "full_name": "Nuova Assunta", "role": Role.STAFF,
+              "hire_date": hire_date or TODAY, "locale": "it"}
+    values.update(overrides)
+    return org_services.PersonDraft(**values)
+
+
+def test_a_new_hire_gets_the_active_onboarding_journey_in_order(org):
+    journey = _journey(org)
+    person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
+    rows = _rows(person=person)
+    assert [row.mission.title for row in rows] == ["Our values", "Your store's goals", "Till training"]
+    assert [row.due_date for row in rows] == [TODAY + timedelta(days=d) for d in (2, 4, 6)]
+    assert {row.journey_id for row in rows} == {journey.id}
+
+
+def test_a_new_hire_also_gets_running_store_missions(org):
+    mission = make_mission(store=org.store, audience=Audience.STORE)
+    person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
+    assert [row.mission_id for row in _rows(person=person)] == [mission.id]
+
+
+def test_a_future_hire_date_starts_the_journey_on_that_day(org):
+    _journey(org, titles=("Our values",))
+    start = TODAY + timedelta(days=10)
+    person = org_services.create_person(org.sm, _draft(store_id=org.store.id, hire_date=start))
+    (row,) = _rows(person=person)
+    assert (row.period_start, row.due_date) == (start, start + timedelta(days=2))
+
+
+def test_importing_veterans_does_not_onboard_them(org):
+    _journey(org)
+    person = org_services.create_person(org.sm, _draft(store_id=org.store.id,
+                                                       hire_date=TODAY - timedelta(days=900)))
+    assert _rows(person=person) == []
+
+
+def test_no_active_journey_assigns_nothing(org):
+    journey = _journey(org)
+    journeys.set_active(org.hr, journey, False)
+    person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
+    assert _rows(person=person) == []
+
+
+def test_only_one_journey_is_active(org):
+    first = _journey(org, titles=("A",))
+    second = _journey(org, titles=("B",))
+    db.session.refresh(first)
+    assert (first.active, second.active) == (False, True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OnboardingJourney)
+                             .where(OnboardingJourney.active.is_(True))) == 1
+
+
+def test_the_csv_importer_onboards_new_hires(org):
+    _journey(org, titles=("Our values", "Till training"))
+    csv = (f"employee_number,full_name,role,store,hire_date\n"
+           f"E9001,Giada Nuova,staff,{org.store.code},{TODAY.isoformat()}\n"
+           f"E9002,Franco Veterano,staff,{org.store.code},2015-03-01\n")
+    report = import_people(org.hr, csv.encode(), max_rows=100)
+    assert report.ok, report
+    new, veteran = report.created[0], report.created[1]
+    new = getattr(new, "person", new)
+    veteran = getattr(veteran, "person", veteran)
+    assert len(_rows(person=new)) == 2
+    assert _rows(person=veteran) == []
+
+
+def test_resync_adds_steps_added_to_the_journey_later(org):
+    journey = _journey(org, titles=("Our values",))
+    person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
+    later = make_mission(title="Meet your buddy", audience=Audience.JOURNEY)
+    journeys.add_step(org.hr, journey, mission_id=later.id, due_after_days=3)
+    assert assignments.sync_person(person, TODAY) == 1
+    assert assignments.sync_person(person, TODAY) == 0
+    assert [row.mission.title for row in _rows(person=person)] == ["Our values", "Meet your buddy"]
+
+
+def test_journey_steps_reorder_and_only_take_onboarding_missions(org):
+    from app.core.errors import ServiceError
+
+    journey = _journey(org, titles=("A", "B", "C"))
+    steps = list(journey.steps)
+    journeys.move_step(org.hr, journey, steps[2].id, -1)
+    assert [step.mission.title for step in journey.steps] == ["A", "C", "B"]
+    journeys.remove_step(org.hr, journey, steps[0].id)
+    assert [(step.position, step.mission.title) for step in journey.steps] == [(0, "C"), (1, "B")]
+    store_mission = make_mission(store=org.store, audience=Audience.STORE)
+    try:
+        journeys.add_step(org.hr, journey, mission_id=store_mission.id, due_after_days=3)
+    except ServiceError as error:
+        assert error.field == "mission_id"
+    else:
+        raise AssertionError("a store mission can't join an onboarding journey")
+
+
+def test_new_one_off_assignments_nudge_and_roll_overs_do_not(org):
+    from app.nudges.models import Notification
+
+    one_off = make_mission(store=org.store, audience=Audience.STORE, title="Window display photo")
+    daily = make_mission(store=org.store, audience=Audience.STORE, recurrence=Recurrence.DAILY, title="Tidy")
+    assignments.sync_mission(one_off, TODAY)
+    assignments.sync_mission(one_off, TODAY)
+    assignments.sync_mission(daily, TODAY)
+    notes = db.session.scalars(sa.select(Notification).where(Notification.person_id == org.staff.id)).all()
+    assert [(note.nudge_type, "Window display photo" in note.body or "Window display photo" in note.title)
+            for note in notes] == [("mission_assigned", True)]
