@@ -71,6 +71,9 @@ def _test_config(url: str, instance: Path) -> dict:
         "PREFERRED_URL_SCHEME": "http",
         "PASSWORD_HASH_CONCURRENCY": 4,
         "VAPID_PRIVATE_KEY_FILE": str(instance / "vapid_private.pem"),
+        # Uploads go to the test's own folder, never to the working tree's instance folder.
+        "MISSION_UPLOAD_DIR": str(instance / "uploads" / "missions"),
+        "REWARD_PICTURE_FOLDER": str(instance / "rewards"),
     }
 
 
