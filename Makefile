@@ -31,7 +31,7 @@ static/vendor/.built: package.json
 	touch $@
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --quiet -d app/translations -f
+	$(BIN)/pybabel compile -d app/translations -f
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
