@@ -83,6 +83,9 @@ def _chromium_present():
 
 # -- The live server ----------------------------------------------------------------------------
 
+LIVE_APP: dict = {}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[str]:
     """The real app over real HTTP, with a migrated SQLite file holding the demo chain.
@@ -124,6 +127,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         db.session.commit()
         db.session.remove()
 
+    LIVE_APP["app"] = app  # tests that seed their own data open an app context on it
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="ascent-live-server", daemon=True)
     thread.start()
