@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started, request_tearing_down
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -103,29 +104,29 @@ class AscentClient(FlaskClient):
         return self.get(url, headers=headers, **kwargs)
 
 
-def _forget_per_request_state() -> None:
-    """The fixture keeps one app context open for the whole test and Flask reuses it for the test's
-    requests, so `g` would outlive a request: forget what production keeps per request (the signed-in
-    user, the locale, the CSRF token) so one client's request is never served as another's."""
-    from flask import g
-    from flask_babel import refresh
-
-    for name in ("_login_user", "csrf_token"):
-        g.pop(name, None)
-    refresh()
-
-
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(_test_config(database_url, tmp_path))
     app.test_client_class = AscentClient
-    app.before_request_funcs.setdefault(None, []).insert(0, _forget_per_request_state)
+    # The fixture keeps one app context open for the whole test and Flask reuses it for the test's
+    # requests, so `g` would outlive a request: the signed-in user, the locale and the CSRF token would
+    # leak from one request, and one client, to the next. Each request starts and ends with an empty `g`,
+    # as in production.
+    request_started.connect(_clear_request_globals, app)
+    request_tearing_down.connect(_clear_request_globals, app)
     with app.app_context():
         _empty_all_tables()
         limiter.reset()
         yield app
         db.session.remove()
         db.engine.dispose()
+    request_started.disconnect(_clear_request_globals, app)
+    request_tearing_down.disconnect(_clear_request_globals, app)
+
+
+def _clear_request_globals(_sender, **_extra) -> None:
+    for name in list(g):
+        g.pop(name)
 
 
 def _empty_all_tables() -> None:
@@ -198,3 +199,30 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", _before)
 
     return _count
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign a person in by writing Flask-Login's session directly, for tests about something other than
+    signing in: a real sign-in costs an argon2 check (tests/auth covers that path)."""
+
+    def _sign_in(person, into=None):
+        target = into or client
+        with target.session_transaction() as session:
+            session["_user_id"] = person.get_id()
+            session["_fresh"] = True
+        return target
+
+    return _sign_in
+
+
+@pytest.fixture
+def journey_defaults(app):
+    """The app fixture empties every table, the migrations' seed rows included: put back the default
+    stages and the built-in badges for tests that need them."""
+    from app.badges.catalog import seed_builtin_badges
+    from app.journey.defaults import seed_default_stages
+
+    seed_default_stages()
+    seed_builtin_badges()
+    db.session.commit()
