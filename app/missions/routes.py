@@ -184,4 +184,4 @@ def roll_command():
     click.echo(f"{created} assignments created for {today.isoformat()}.")
 
 
-from app.missions import manage_routes, signoff_routes  # noqa: E402,F401  (their views join `bp`)
+from app.missions import manage_routes, schedule, signoff_routes  # noqa: E402,F401  (views join `bp`; jobs register)

@@ -191,3 +191,14 @@ def test_new_one_off_assignments_nudge_and_roll_overs_do_not(org):
     notes = db.session.scalars(sa.select(Notification).where(Notification.person_id == org.staff.id)).all()
     assert [(note.nudge_type, "Window display photo" in note.body or "Window display photo" in note.title)
             for note in notes] == [("mission_assigned", True)]
+
+
+def test_the_hourly_roll_over_job_assigns_recurring_missions_once(org):
+    from app.missions.schedule import roll_recurring_missions
+
+    daily = make_mission(store=org.store, audience=Audience.STORE, recurrence=Recurrence.DAILY, title="Tidy")
+    db.session.commit()  # the job runs in its own session, as it does in the worker
+    roll_recurring_missions.call_local()
+    roll_recurring_missions.call_local()
+    db.session.expire_all()
+    assert len(_rows(mission=daily)) == 2  # Sara and Cosimo, once each
