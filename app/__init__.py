@@ -87,47 +87,33 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.badges.routes import bp as badges_bp
+    from app.core import realtime
     from app.home.routes import bp as home_bp
+    from app.jobs.routes import bp as jobs_bp
     from app.journey.routes import bp as journey_bp
     from app.missions.routes import bp as missions_bp
+    from app.nudges.routes import bp as nudges_bp
     from app.org.routes import bp as org_bp
     from app.points.routes import bp as points_bp
+    from app.push.routes import bp as push_bp
     from app.pwa.routes import bp as pwa_bp
     from app.rewards.routes import bp as rewards_bp
     from app.streaks.routes import bp as streaks_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, pwa_bp, points_bp, badges_bp, journey_bp, streaks_bp,
-                      rewards_bp, api_bp, api_admin_bp, missions_bp):
+                      rewards_bp, api_bp, api_admin_bp, missions_bp, jobs_bp, nudges_bp, push_bp):
         app.register_blueprint(blueprint)
-
-    from app.jobs.routes import bp as jobs_bp
-    from app.nudges.routes import bp as nudges_bp
-    from app.push.routes import bp as push_bp
-
-    for blueprint in (jobs_bp, nudges_bp, push_bp):
-        app.register_blueprint(blueprint)
-
-    from app.core import realtime
-
     realtime.register_socket_handlers()
 
 
 def _register_cli(app: Flask) -> None:
+    from app.api.cli import api_token_cli
     from app.core.cli import serve_command
     from app.demo.cli import demo_command
-    from app.org.cli import org_cli
-
-    app.cli.add_command(serve_command)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(org_cli)
-    from app.points.cli import points_cli
-
-    app.cli.add_command(points_cli)
-    from app.api.cli import api_token_cli
-
-    app.cli.add_command(api_token_cli)
     from app.jobs.cli import worker_command
+    from app.org.cli import org_cli
+    from app.points.cli import points_cli
     from app.push.cli import push_cli
 
-    app.cli.add_command(worker_command)
-    app.cli.add_command(push_cli)
+    for command in (serve_command, demo_command, org_cli, points_cli, api_token_cli, worker_command, push_cli):
+        app.cli.add_command(command)
