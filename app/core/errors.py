@@ -20,7 +20,7 @@ def register_error_pages(app: Flask) -> None:
             if status >= 500:
                 db.session.rollback()
             if request.path.startswith("/api/"):
-                return {"title": _error_title(status), "status": status}, status, {
+                return {"type": "about:blank", "title": _error_title(status), "status": status}, status, {
                     "Content-Type": "application/problem+json"}
             return render_template("errors/error.html", status=status), status
         return handler

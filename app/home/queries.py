@@ -49,11 +49,11 @@ def manager_context(person: Person) -> dict:
     """The store manager's "Today": what waits for them first, then the team."""
     from app.journey.queries import recent_stage_ups
     from app.missions.manage_queries import signoff_count
-    from app.points.routes import pending_dispute_count
+    from app.points.queries import open_dispute_count
     from app.rewards.queries import pending_count
 
     return {"team_size": team_size(person), "pending": org_queries.pending_invites(person),
-            "colleagues": org_queries.colleagues(person), "open_disputes": pending_dispute_count(person),
+            "colleagues": org_queries.colleagues(person), "open_disputes": open_dispute_count(person),
             "pending_signoffs": signoff_count(person), "pending_rewards": pending_count(person),
             "stage_ups": recent_stage_ups(person)}
 

@@ -8,7 +8,7 @@ from app.auth import services as auth_services
 from app.core import authz
 from app.core.errors import ServiceError
 from app.core.forms import choices
-from app.core.htmx import render, see_other
+from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
 from app.extensions import db
 from app.org import queries, services
@@ -44,9 +44,10 @@ def people():
     }
     page = db.paginate(queries.people_query(current_user, **filters), page=_int_arg("page") or 1,
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render("org/people.html", "org/_people_results.html", page=page, filters=filters,
-                  stores=queries.store_choices(current_user),
-                  pending=queries.pending_invites(current_user))
+    if is_fragment_request():  # a search keystroke: just the results
+        return render_template("org/_people_results.html", page=page, filters=filters)
+    return render_template("org/people.html", page=page, filters=filters,
+                           stores=queries.store_choices(current_user))
 
 
 def _fill_choices(form: PersonForm) -> None:

@@ -30,11 +30,14 @@ def feed_page(person_id: int, *, before_id: int | None = None, limit: int = FEED
             "reversed_ids": reversed_ids, "open_disputes": open_disputes}
 
 
-def dispute_queue(actor: Person) -> list[PointDispute]:
+def _open_disputes_in_scope(actor: Person):
     in_scope = managed_people(actor).with_only_columns(Person.id)
+    return sa.and_(PointDispute.status == DisputeStatus.OPEN, PointDispute.person_id.in_(in_scope))
+
+
+def dispute_queue(actor: Person) -> list[PointDispute]:
     return list(db.session.scalars(
-        sa.select(PointDispute).where(PointDispute.status == DisputeStatus.OPEN,
-                                      PointDispute.person_id.in_(in_scope))
+        sa.select(PointDispute).where(_open_disputes_in_scope(actor))
         .options(selectinload(PointDispute.entry), selectinload(PointDispute.person))
         .order_by(PointDispute.created_at)
     ))
@@ -43,3 +46,8 @@ def dispute_queue(actor: Person) -> list[PointDispute]:
 def disputable_entry_or_none(person_id: int, entry_id: int) -> PointEntry | None:
     return db.session.scalar(sa.select(PointEntry).where(PointEntry.id == entry_id,
                                                          PointEntry.person_id == person_id))
+
+
+def open_dispute_count(actor: Person) -> int:
+    """Open questions about points from the people `actor` manages: the badge on the manager's home."""
+    return db.session.scalar(sa.select(sa.func.count(PointDispute.id)).where(_open_disputes_in_scope(actor)))

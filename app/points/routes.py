@@ -1,6 +1,5 @@
 import uuid
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -159,8 +158,3 @@ def award():
     status = 422 if form.errors else 200
     return render_template("points/award.html", form=form), status
 
-
-def pending_dispute_count(actor: Person) -> int:
-    in_scope = authz.managed_people(actor).with_only_columns(Person.id)
-    return db.session.scalar(sa.select(sa.func.count(PointDispute.id)).where(
-        PointDispute.status == "open", PointDispute.person_id.in_(in_scope)))

@@ -14,11 +14,25 @@ from app.rewards.models import HOLDING_STATUSES, Redemption, RedemptionStatus, R
 APPROVER_ROLES = (Role.STORE_MANAGER, Role.HR, Role.ADMIN)
 
 
-def available_rewards(person: Person) -> sa.Select:
-    """Active rewards offered in the person's store (or in every store)."""
+def offered_to(person: Person) -> sa.ColumnElement[bool]:
+    """The reward is offered in the person's store (or in every store), active or not."""
     offered_here = sa.exists().where(reward_stores.c.reward_id == Reward.id,
                                      reward_stores.c.store_id == (person.store_id or -1))
-    return sa.select(Reward).where(Reward.active.is_(True), sa.or_(Reward.all_stores.is_(True), offered_here))
+    return sa.or_(Reward.all_stores.is_(True), offered_here)
+
+
+def available_rewards(person: Person) -> sa.Select:
+    """Active rewards offered in the person's store (or in every store)."""
+    return sa.select(Reward).where(Reward.active.is_(True), offered_to(person))
+
+
+def reward_picture_or_none(person: Person, reward_id: int) -> Reward | None:
+    """HR and admins see every catalogue picture; others those of rewards offered in their store
+    (a hidden reward's picture still shows in the history of those who redeemed it)."""
+    query = sa.select(Reward).where(Reward.id == reward_id)
+    if person.role not in (Role.HR, Role.ADMIN):
+        query = query.where(offered_to(person))
+    return db.session.scalar(query)
 
 
 def approvable_redemptions(actor: Person) -> sa.Select:

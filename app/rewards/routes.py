@@ -92,7 +92,7 @@ def cancel(redemption_id: int):
 @bp.get("/<int:reward_id>/picture")
 @login_required
 def picture(reward_id: int):
-    reward = db.session.get(Reward, reward_id)
+    reward = queries.reward_picture_or_none(current_user, reward_id)
     if reward is None or not reward.image_filename or not pictures.is_safe_name(reward.image_filename):
         abort(404)
     path = pictures.folder() / reward.image_filename

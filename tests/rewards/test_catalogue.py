@@ -160,3 +160,20 @@ def test_only_hr_manages_the_catalogue(client, auth, org, role):
     assert client.post(edit, data=dict(VALID)).status_code == 403
     assert client.post(hide, data={"active": "0"}).status_code == 403
     assert [r.name for r in _rewards()] == ["Mug"] and _rewards()[0].active
+
+
+def test_a_picture_is_served_only_where_the_reward_is_offered(client, auth, org, picture_folder):
+    from app.rewards import pictures
+
+    reward = make_reward(name="Milano mug", stores=[org.store])
+    reward.image_filename = pictures.save_picture(PNG_1PX)
+    db.session.commit()
+    url = url_for("rewards.picture", reward_id=reward.id)
+    auth.login(org.other_staff)
+    assert client.get(url).status_code == 404  # someone else's store: we don't confirm it exists
+    auth.logout()
+    auth.login(org.staff)
+    assert client.get(url).status_code == 200
+    auth.logout()
+    auth.login(org.hr)
+    assert client.get(url).status_code == 200
