@@ -226,3 +226,17 @@ def journey_defaults(app):
     seed_default_stages()
     seed_builtin_badges()
     db.session.commit()
+
+
+@pytest.fixture
+def kpi_library(app):
+    """The built-in retail KPIs (the migration seeds them; the app fixture empties the tables):
+    {code: KpiDefinition}."""
+    import sqlalchemy as sa
+
+    from app.kpis.defaults import ensure_defaults
+    from app.kpis.models import KpiDefinition
+
+    ensure_defaults()
+    db.session.commit()
+    return {kpi.code: kpi for kpi in db.session.scalars(sa.select(KpiDefinition))}

@@ -20,3 +20,7 @@ mission_completed = _signals.signal("mission-completed")
 badge_granted = _signals.signal("badge-granted")
 # sender: None; kwargs: person, stage (new stage), previous (old stage or None)
 stage_reached = _signals.signal("stage-reached")
+# sender: None; kwargs: challenge (a closed Challenge), winners (list of Person or Store rows, in rank order)
+challenge_closed = _signals.signal("challenge-closed")
+# sender: None; kwargs: store_id (int), day (date), kpi_ids (list[int]) — after measurements are saved
+kpi_measurements_saved = _signals.signal("kpi-measurements-saved")

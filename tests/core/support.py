@@ -18,6 +18,7 @@ from app.auth import services as auth_services
 from app.extensions import db
 from app.org.models import Person
 from tests.conftest import AscentClient, _test_config
+from tests.core.matrix import merged
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,8 @@ ARGUMENT_VALUES: dict[str, Callable] = {
 ENDPOINT_ARGUMENT_VALUES: dict[tuple[str, str], Callable] = {
     ("rewards.picture", "reward_id"): _reward_with_picture,
 }
+ARGUMENT_VALUES.update(merged("ARGUMENT_VALUES"))  # the features' own, from tests/core/matrix/
+ENDPOINT_ARGUMENT_VALUES.update(merged("ENDPOINT_ARGUMENT_VALUES"))
 
 
 def url_values(found: Route, org, person) -> dict:

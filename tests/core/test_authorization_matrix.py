@@ -6,7 +6,7 @@ factories.build_org creates. Neither is computed with app.core.authz, the code u
 A new route that is not added to EXPECTATIONS fails here: every route must be in the matrix.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,44 +15,24 @@ from flask import url_for
 
 from app.extensions import db
 from app.org.models import Person
+from tests.core.access import (
+    ANONYMOUS,
+    EVERYONE,
+    MANAGED,
+    OFFERED,
+    ORG_ADMINS,
+    OWN,
+    OWN_OR_MANAGED,
+    PEOPLE_MANAGERS,
+    REWARD_APPROVERS,
+    ROLES,
+    STORE,
+    VISIBLE,
+    Access,
+    public,
+)
+from tests.core.matrix import merged, merged_set
 from tests.core.support import is_static, route, routes, sign_in, url_values
-
-ANONYMOUS = "anonymous"
-ROLES = ("staff", "store_manager", "district_manager", "hr", "admin")
-EVERYONE = frozenset(ROLES)
-PEOPLE_MANAGERS = frozenset({"store_manager", "district_manager", "hr", "admin"})
-ORG_ADMINS = frozenset({"hr", "admin"})
-REWARD_APPROVERS = frozenset({"store_manager", "hr", "admin"})  # district managers don't hand out rewards
-
-# Scopes: whose things a role may reach, relative to the person the request names (see IN_SCOPE).
-VISIBLE = "visible"  # their public profile
-MANAGED = "managed"  # changing them or their things: their record, points, evidence, redemptions
-OWN = "own"  # only the person themselves (their points entry, assignment, redemption)
-OWN_OR_MANAGED = "own_or_managed"  # the person and their managers (a photo they took)
-STORE = "store"  # something of their store (a store mission) that the role's stores include
-OFFERED = "offered"  # a reward offered only in their store: seen by people of that store
-
-
-@dataclass(frozen=True)
-class Access:
-    roles: frozenset[str]
-    scope: str | None = None  # the person named by the request must be in this scope for the role
-    # For anonymous visitors of public endpoints: the exact status expected per method.
-    public: dict[str, int] = field(default_factory=dict)
-    target_field: str | None = None  # the person is named in this form field, not in the URL
-    signs_out: bool = False
-    # The JSON API authenticates bearer tokens only: no session, whatever its role, gets in without one.
-    api_token: bool = False
-    allowed_statuses: frozenset[int] = frozenset({200, 302, 303, 422})
-
-    @property
-    def is_public(self) -> bool:
-        return bool(self.public)
-
-
-def public(**statuses: int) -> Access:
-    return Access(roles=EVERYONE, public=statuses)
-
 
 EXPECTATIONS: dict[str, Access] = {
     "auth.login": public(GET=200, POST=422),  # POST: an empty form is refused with its errors
@@ -150,6 +130,8 @@ EXPECTATIONS: dict[str, Access] = {
     "pwa.offline": public(GET=200),
 }
 
+EXPECTATIONS.update(merged("EXPECTATIONS"))
+
 # Whom a request names, relative to the signed-in person. build_org: stores A and B in district one
 # (A has sm, staff and colleague; B has sibling_sm and sibling_staff), store C in district two.
 TARGETS = {
@@ -191,6 +173,7 @@ IN_SCOPE = {
     },
 }
 IN_SCOPE[OWN_OR_MANAGED] = {role: IN_SCOPE[OWN][role] | IN_SCOPE[MANAGED][role] for role in ROLES}
+IN_SCOPE.update(merged("IN_SCOPE"))
 # People and stores a role must never see a trace of, whatever page it opens.
 OUT_OF_SCOPE = {
     "staff": (("sibling_staff", "sibling_sm", "other_staff", "other_sm", "other_dm"),
@@ -205,9 +188,11 @@ FORM_DATA = {
     "org.set_active": {"active": "0"},
     "home.set_my_language": {"locale": "it"},
 }
+FORM_DATA.update(merged("FORM_DATA"))
 # URL arguments that name a person or something of theirs: such routes run once per target.
 PERSON_ARGUMENTS = frozenset({"person_id", "entry_id", "dispute_id", "mission_id", "assignment_id",
                               "submission_id", "reward_id", "redemption_id", "notification_id"})
+PERSON_ARGUMENTS |= merged_set("PERSON_ARGUMENTS")
 
 
 @dataclass(frozen=True)

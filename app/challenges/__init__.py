@@ -1,0 +1,1 @@
+"""Challenges: time-boxed competitions between people or stores, paid once when they close."""

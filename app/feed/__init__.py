@@ -1,0 +1,1 @@
+"""The store feed: public kudos, badges, missions and challenge results, with reactions."""

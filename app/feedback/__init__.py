@@ -1,0 +1,1 @@
+"""Feedback: kudos, constructive feedback, requests, and upward feedback and questions."""

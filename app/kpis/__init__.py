@@ -1,0 +1,1 @@
+"""Store KPIs: the library of definitions, targets per store and period, daily measurements."""

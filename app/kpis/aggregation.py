@@ -1,0 +1,77 @@
+"""KPI values over a date range and a set of stores: the one place that knows how a KPI aggregates.
+Challenges, leagues, OKR key results, dashboards and the TV screen all call these.
+
+Store-level measurements only (person_id IS NULL): per-person values are detail, not the store's total."""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.kpis.models import Aggregation, KpiDefinition, KpiMeasurement, PeriodKind
+
+
+def _base_totals(kpi_ids: list[int], store_ids: list[int], start: date, end: date, by_store: bool):
+    """{(kpi_id, store_id or None): (sum, count of days)} of store-level measurements, end inclusive."""
+    group = [KpiMeasurement.kpi_id] + ([KpiMeasurement.store_id] if by_store else [])
+    statement = (sa.select(*group, sa.func.sum(KpiMeasurement.value), sa.func.count())
+                 .where(KpiMeasurement.kpi_id.in_(kpi_ids), KpiMeasurement.store_id.in_(store_ids),
+                        KpiMeasurement.person_id.is_(None),
+                        KpiMeasurement.day >= start, KpiMeasurement.day <= end)
+                 .group_by(*group))
+    totals = {}
+    for row in db.session.execute(statement):
+        key = (row[0], row[1] if by_store else None)
+        totals[key] = (float(row[-2]), int(row[-1]))
+    return totals
+
+
+def _value_from(kpi: KpiDefinition, totals: dict, store_key) -> float | None:
+    if kpi.aggregation == Aggregation.RATIO:
+        numerator = totals.get((kpi.numerator_id, store_key))
+        denominator = totals.get((kpi.denominator_id, store_key))
+        if numerator is None or denominator is None or denominator[0] == 0:
+            return None
+        return numerator[0] / denominator[0] * kpi.scale
+    found = totals.get((kpi.id, store_key))
+    if found is None:
+        return None
+    total, days = found
+    return total if kpi.aggregation == Aggregation.SUM else total / days
+
+
+def _measured_ids(kpi: KpiDefinition) -> list[int]:
+    return [kpi.numerator_id, kpi.denominator_id] if kpi.is_ratio else [kpi.id]
+
+
+def aggregate(kpi: KpiDefinition, store_ids: Iterable[int], start: date, end: date) -> float | None:
+    """The KPI over all `store_ids` together from `start` to `end` (inclusive); None when nothing was
+    measured. An average KPI is the mean of all store-days (not the mean of store means)."""
+    store_ids = list(store_ids)
+    if not store_ids:
+        return None
+    if kpi.aggregation == Aggregation.AVERAGE:
+        return _value_from(kpi, _base_totals([kpi.id], store_ids, start, end, by_store=False), None)
+    return _value_from(kpi, _base_totals(_measured_ids(kpi), store_ids, start, end, by_store=False), None)
+
+
+def store_values(kpi: KpiDefinition, store_ids: Iterable[int], start: date, end: date) -> dict[int, float | None]:
+    """The KPI for each store separately, in one query: {store_id: value or None}."""
+    store_ids = list(store_ids)
+    if not store_ids:
+        return {}
+    totals = _base_totals(_measured_ids(kpi), store_ids, start, end, by_store=True)
+    return {store_id: _value_from(kpi, totals, store_id) for store_id in store_ids}
+
+
+def period_bounds(kind: str, day: date) -> tuple[date, date]:
+    """The month or quarter containing `day`: (first day, last day)."""
+    if kind == PeriodKind.QUARTER:
+        first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        months = 3
+    else:
+        first = date(day.year, day.month, 1)
+        months = 1
+    year, month = divmod(first.month - 1 + months, 12)
+    return first, date(first.year + year, month + 1, 1) - timedelta(days=1)

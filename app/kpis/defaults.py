@@ -1,0 +1,54 @@
+"""The retail KPI library every company starts with. The migration seeds it; `ensure_defaults` puts back
+what is missing (tests empty the tables; the demo calls it too)."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.kpis.models import KpiDefinition
+
+# code, name, unit, direction, aggregation, numerator, denominator, scale, decimals, description
+BUILT_IN = (
+    ("sales", "Sales", "currency", "higher", "sum", None, None, 1.0, 0, "Net sales, taxes excluded."),
+    ("transactions", "Transactions", "count", "higher", "sum", None, None, 1.0, 0, "Receipts issued."),
+    ("footfall", "Footfall", "count", "higher", "sum", None, None, 1.0, 0, "Visitors counted at the door."),
+    ("units_sold", "Units sold", "count", "higher", "sum", None, None, 1.0, 0, "Items sold."),
+    ("returns", "Returns", "count", "lower", "sum", None, None, 1.0, 0, "Items brought back."),
+    ("conversion_rate", "Conversion rate", "percent", "higher", "ratio", "transactions", "footfall", 100.0, 1,
+     "Transactions ÷ footfall."),
+    ("average_transaction_value", "Average transaction value", "currency", "higher", "ratio", "sales",
+     "transactions", 1.0, 2, "Sales ÷ transactions."),
+    ("units_per_transaction", "Units per transaction", "decimal", "higher", "ratio", "units_sold",
+     "transactions", 1.0, 2, "Units sold ÷ transactions."),
+    ("returns_rate", "Returns rate", "percent", "lower", "ratio", "returns", "units_sold", 100.0, 1,
+     "Returns ÷ units sold."),
+    ("customer_satisfaction", "Customer satisfaction", "score", "higher", "average", None, None, 1.0, 1,
+     "Average survey score, 1 to 5."),
+    ("response_time", "Average customer response time", "seconds", "lower", "average", None, None, 1.0, 0,
+     "Seconds until a customer is greeted or answered."),
+    ("loyalty_churn", "Loyalty member churn", "percent", "lower", "average", None, None, 1.0, 1,
+     "Share of loyalty members lost in the period."),
+)
+
+
+def rows() -> list[dict]:
+    """The library as plain rows (ratios name their parts by code), for the migration and for tests."""
+    return [dict(code=code, name=name, unit=unit, direction=direction, aggregation=aggregation,
+                 numerator=numerator, denominator=denominator, scale=scale, decimals=decimals,
+                 description=description, position=position * 10)
+            for position, (code, name, unit, direction, aggregation, numerator, denominator, scale, decimals,
+                           description) in enumerate(BUILT_IN, start=1)]
+
+
+def ensure_defaults() -> None:
+    existing = set(db.session.scalars(sa.select(KpiDefinition.code)))
+    by_code = {kpi.code: kpi for kpi in db.session.scalars(sa.select(KpiDefinition))}
+    for row in rows():
+        if row["code"] in existing:
+            continue
+        kpi = KpiDefinition(code=row["code"], name=row["name"], unit=row["unit"], direction=row["direction"],
+                            aggregation=row["aggregation"], scale=row["scale"], decimals=row["decimals"],
+                            description=row["description"], position=row["position"], built_in=True,
+                            numerator=by_code.get(row["numerator"]), denominator=by_code.get(row["denominator"]))
+        db.session.add(kpi)
+        by_code[kpi.code] = kpi
+    db.session.flush()

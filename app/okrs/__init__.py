@@ -1,0 +1,1 @@
+"""Goals: cascading objectives and key results with check-ins."""

@@ -1,0 +1,1 @@
+"""okrs models."""

@@ -1,0 +1,1 @@
+"""1:1 check-ins and the managers' coaching view."""

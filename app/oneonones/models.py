@@ -1,0 +1,1 @@
+"""oneonones models."""

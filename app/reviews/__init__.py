@@ -1,0 +1,1 @@
+"""Review cycles: self, manager, peer and upward reviews, calibration and sign-off."""

@@ -1,0 +1,5 @@
+"""screens routes (being built)."""
+
+from flask import Blueprint
+
+bp = Blueprint("screens", __name__, url_prefix="/tv")

