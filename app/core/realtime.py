@@ -1,6 +1,8 @@
 """Socket.IO: who may connect, which rooms they join, and "this changed" hints after commit.
 HTML never travels over the socket; the page re-fetches its fragment over HTTP."""
 
+from collections.abc import Callable
+
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -33,11 +35,26 @@ def rooms_for(person) -> list[str]:
     return sorted(set(rooms))
 
 
-def _connect(_auth=None):
+# Sockets that authenticate with something other than a session (a TV screen's token): each function
+# takes the client's `auth` payload and returns the rooms it may join, or None when it doesn't apply.
+_authenticators: list[Callable[[dict], list[str] | None]] = []
+
+
+def register_socket_authenticator(authenticate: Callable[[dict], list[str] | None]) -> None:
+    if authenticate not in _authenticators:
+        _authenticators.append(authenticate)
+
+
+def _connect(auth=None):
     # Anonymous sockets are refused; rooms are chosen by the server, never asked for by the client.
-    if not current_user.is_authenticated:
-        raise ConnectionRefusedError("authentication required")
-    for room in rooms_for(current_user):
+    if current_user.is_authenticated:
+        rooms = rooms_for(current_user)
+    else:
+        rooms = next((found for authenticate in _authenticators
+                      if isinstance(auth, dict) and (found := authenticate(auth)) is not None), None)
+        if rooms is None:
+            raise ConnectionRefusedError("authentication required")
+    for room in rooms:
         join_room(room)
 
 

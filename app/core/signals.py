@@ -10,6 +10,8 @@ _signals = Namespace()
 
 # sender: None; kwargs: entry (PointEntry), person (Person)
 points_awarded = _signals.signal("points-awarded")
+# sender: None; kwargs: entry (the new reversal PointEntry), original (the PointEntry it undoes)
+points_reversed = _signals.signal("points-reversed")
 # sender: None; kwargs: person, activity (str), on (date)
 activity_recorded = _signals.signal("activity-recorded")
 # sender: None; kwargs: person (a new Person, flushed) — onboarding journeys start from here

@@ -19,7 +19,7 @@ from app.core import audit
 from app.core.authz import can_manage_store
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.signals import points_awarded
+from app.core.signals import points_awarded, points_reversed
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 from app.points.models import EntryKind, PointBalance, PointEntry
@@ -187,7 +187,9 @@ def reverse(entry: PointEntry, *, reason: str, reversed_by: Person | None) -> Po
         raise ServiceError(_("This entry was already reversed."))
     audit.record("points.reversed", actor_id=reversed_by.id if reversed_by else None, target_type="person",
                  target_id=entry.person_id, entry_id=entry.id, amount=amount, reason=reason[:200])
-    return db.session.get(PointEntry, entry_id)
+    reversal = db.session.get(PointEntry, entry_id)
+    points_reversed.send(None, entry=reversal, original=entry)
+    return reversal
 
 
 def balances(person_id: int) -> tuple[int, int]:
