@@ -76,8 +76,8 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(PROJECT_ROOT / "app" / "translations"))
     limiter.init_app(app)
     sessions.init_login(app, login_manager)
-    socketio.init_app(app, message_queue=app.config["REDIS_URL"], async_mode=app.config.get(
-        "SOCKETIO_ASYNC_MODE", "threading"), manage_session=False)
+    socketio.init_app(app, message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"],
+                      async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"), manage_session=False)
     passwords.set_concurrency(app.config["PASSWORD_HASH_CONCURRENCY"])
     security.register_security_headers(app)
     app.after_request(add_vary_header)

@@ -43,6 +43,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # The Redis pub/sub channel the Socket.IO processes share; separate deployments on one Redis
+        # (or parallel test runs) need separate channels: pub/sub ignores the database number.
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "ascent-socketio"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
