@@ -43,6 +43,11 @@ migrate: setup
 demo: migrate
 	$(FLASK) demo --if-empty
 
+bench: setup
+	$(BIN)/python -m bench.login
+	$(BIN)/python -m bench.award_throughput
+	$(BIN)/python -m bench.live_fanout
+
 lint: setup
 	$(BIN)/ruff check .
 

@@ -72,6 +72,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "PAGE_SIZE": 25,
         "POINTS_MAX_PER_AWARD": int(os.environ.get("POINTS_MAX_PER_AWARD", "200")),
         "POINTS_DAILY_CAP": int(os.environ.get("POINTS_DAILY_CAP", "300")),
+        # Kudos may carry points from the giver's monthly budget, at most KUDOS_MAX_POINTS each.
+        "KUDOS_MONTHLY_BUDGET": int(os.environ.get("KUDOS_MONTHLY_BUDGET", "50")),
+        "KUDOS_MAX_POINTS": int(os.environ.get("KUDOS_MAX_POINTS", "20")),
+        # Points to each of a store's people when the store reaches a KPI's daily or monthly target.
+        "KPI_DAILY_TARGET_POINTS": int(os.environ.get("KPI_DAILY_TARGET_POINTS", "5")),
+        "KPI_MONTHLY_TARGET_POINTS": int(os.environ.get("KPI_MONTHLY_TARGET_POINTS", "50")),
         # Background jobs (Huey). Storage: Redis when JOBS_REDIS_URL (or REDIS_URL) is set, else a SQLite
         # file beside the SQLite database (or instance/jobs.db). Immediate (run inline) in tests unless set.
         "JOBS_NAME": os.environ.get("JOBS_NAME", "ascent"),

@@ -5,6 +5,7 @@ from copy import deepcopy
 
 from app.api.problems import PROBLEM_MEDIA_TYPE, TYPES
 from app.api.services import MAX_KEY, MAX_SOURCE
+from app.kpis.measurements import MAX_ITEMS as MAX_MEASUREMENTS
 from app.points.ledger import MAX_REASON
 
 
@@ -26,7 +27,7 @@ _DOCUMENT = {
     "info": {
         "title": "Ascent integration API",
         "version": "1.0.0",
-        "summary": "Award points from store systems and read people's points.",
+        "summary": "Award points from store systems, read people's points and send store KPIs.",
         "description": (
             "Authenticate with a bearer token created by HR (Settings → API tokens, or "
             "`flask api-token create`). A token reaches all stores or the stores it was created for. "
@@ -37,6 +38,7 @@ _DOCUMENT = {
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearerToken": []}],
     "tags": [{"name": "points", "description": "Awards, balances and the ledger."},
+             {"name": "kpis", "description": "Daily store KPI values from tills and counters."},
              {"name": "meta", "description": "This document."}],
     "paths": {
         "/awards": {
@@ -118,6 +120,48 @@ _DOCUMENT = {
                     "401": _ref("Unauthenticated"),
                     "403": _ref("OutOfScope"),
                     "404": _ref("NotFound"),
+                    "429": _ref("RateLimited"),
+                },
+            },
+        },
+        "/kpi-measurements": {
+            "post": {
+                "operationId": "saveKpiMeasurements",
+                "tags": ["kpis"],
+                "summary": "Save daily KPI values for stores (or people in them), replacing earlier ones",
+                "description": (
+                    "One or many values per call. Each is a base KPI (sales, transactions, footfall, "
+                    "units_sold, returns, customer_satisfaction…) for one store and day, optionally for one "
+                    "person (employee number). Sending the same store, KPI, day and person again replaces "
+                    "the value: retries never double a day. Ratio KPIs (conversion rate, average transaction "
+                    "value…) are computed from their parts and can't be sent. Every item is checked first: "
+                    "one bad item (unknown store or KPI, a negative count, a date in the future in the "
+                    "store's time zone, a value that is not a number) and nothing is saved; `errors` lists "
+                    "each bad item as `measurements[i].field`. A token limited to some stores gets 403 for "
+                    "any other store."),
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/KpiMeasurementBatch"},
+                    "example": {"measurements": [
+                        {"store": "MI01", "kpi": "sales", "date": "2026-11-20", "value": 18250.5},
+                        {"store": "MI01", "kpi": "footfall", "date": "2026-11-20", "value": 1460},
+                        {"store": "MI01", "kpi": "units_sold", "date": "2026-11-20", "value": 41,
+                         "person": "E1001"}]}}}},
+                "responses": {
+                    "200": {"description": "Saved (new values created, earlier ones replaced).",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/KpiMeasurementsSaved"}}}},
+                    "400": _ref("Malformed"),
+                    "401": _ref("Unauthenticated"),
+                    "403": _problem("A measurement names a store outside this token's stores. Nothing was "
+                                    "saved.", {"type": TYPES["out_of_scope"], "title": "Outside this token's "
+                                               "stores", "status": 403}),
+                    "415": _problem("The body is not JSON.", {
+                        "type": TYPES["malformed"], "title": "Unsupported media type", "status": 415}),
+                    "422": _problem("One or more items are invalid; nothing was saved.", {
+                        "type": TYPES["validation"], "title": "The request has invalid fields", "status": 422,
+                        "errors": {"measurements[1].value": ["Footfall can't be negative."],
+                                   "measurements[2].kpi": ["Conversion rate is computed from its parts: "
+                                                           "send those instead."]}}),
                     "429": _ref("RateLimited"),
                 },
             },
@@ -205,6 +249,44 @@ _DOCUMENT = {
                     "next_cursor": {"type": ["string", "null"]},
                 },
                 "required": ["items", "next_cursor"],
+            },
+            "KpiMeasurement": {
+                "type": "object",
+                "properties": {
+                    "store": {"type": "string", "minLength": 1, "maxLength": 20, "description": "Store code."},
+                    "kpi": {"type": "string", "minLength": 1, "maxLength": 40,
+                            "description": "Code of a base KPI, e.g. sales or footfall."},
+                    "date": {"type": "string", "format": "date",
+                             "description": "The day measured (YYYY-MM-DD), not in the future."},
+                    "value": {"type": "number", "description": "Counts are whole numbers and never negative."},
+                    "person": {"type": ["string", "null"], "maxLength": 32,
+                               "description": "An employee number of someone in that store, for a "
+                                              "per-person value; leave out for the store's own value."},
+                },
+                "required": ["store", "kpi", "date", "value"],
+                "additionalProperties": False,
+            },
+            "KpiMeasurementBatch": {
+                "type": "object",
+                "properties": {"measurements": {
+                    "type": "array", "minItems": 1, "maxItems": MAX_MEASUREMENTS,
+                    "items": {"$ref": "#/components/schemas/KpiMeasurement"}}},
+                "required": ["measurements"],
+                "additionalProperties": False,
+            },
+            "KpiMeasurementsSaved": {
+                "type": "object",
+                "properties": {
+                    "saved": {"type": "integer", "minimum": 0,
+                              "description": "Values written (an item repeated in the batch counts once)."},
+                    "measurements": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"store": {"type": "string"}, "kpi": {"type": "string"},
+                                       "date": {"type": "string", "format": "date"}, "value": {"type": "number"},
+                                       "person": {"type": ["string", "null"]}},
+                        "required": ["store", "kpi", "date", "value", "person"]}},
+                },
+                "required": ["saved", "measurements"],
             },
             "Problem": {
                 "type": "object",

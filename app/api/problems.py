@@ -63,9 +63,9 @@ def not_found(detail: str) -> ApiProblem:
     return ApiProblem(404, _("Not found"), detail, kind="not_found")
 
 
-def out_of_scope() -> ApiProblem:
+def out_of_scope(detail: str | None = None) -> ApiProblem:
     return ApiProblem(403, _("Outside this token's stores"),
-                      _("This token may only reach people in the stores it was created for."),
+                      detail or _("This token may only reach people in the stores it was created for."),
                       kind="out_of_scope")
 
 

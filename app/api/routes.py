@@ -15,6 +15,7 @@ from app.api.models import ApiToken
 from app.api.problems import ApiProblem
 from app.core.errors import ServiceError
 from app.extensions import csrf, db, limiter
+from app.kpis.measurements import MeasurementErrors, save_measurements
 from app.points.models import PointEntry
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -179,3 +180,50 @@ def person_ledger(token: ApiToken, person_id: int):
     entries, next_before = services.ledger_page(person, before_id=before_id, limit=int(raw_limit))
     return jsonify({"items": [entry_json(entry) for entry in entries],
                     "next_cursor": encode_cursor(next_before) if next_before else None})
+
+
+# -- KPI measurements --------------------------------------------------------------------------------
+
+def _measurement_errors(failed: MeasurementErrors) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in failed.problems:
+        if problem.index < 0:
+            name = problem.field
+        elif problem.field == "item":
+            name = f"measurements[{problem.index}]"
+        else:
+            name = f"measurements[{problem.index}].{problem.field}"
+        errors.setdefault(name, []).append(problem.message)
+    return errors
+
+
+@bp.post("/kpi-measurements")
+@token_required
+def save_kpi_measurements(token: ApiToken):
+    """Store-level (or per-person) daily values from a till or footfall counter. Sending the same store,
+    KPI, day (and person) again replaces the value: retries never double a day."""
+    if not request.is_json:
+        raise ApiProblem(415, _("Unsupported media type"), _("Send the measurements as JSON (application/json)."),
+                         kind="malformed")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise problems.malformed(_("The body is not valid JSON."))
+    if not isinstance(body, dict) or not isinstance(body.get("measurements"), list):
+        raise problems.validation({"measurements": [_("Send {\"measurements\": [...]} with one or more items.")]})
+    unknown = sorted(set(body) - {"measurements"})
+    if unknown:
+        raise problems.validation({name: [_("Unknown field.")] for name in unknown[:20]})
+    try:
+        result = save_measurements(body["measurements"], source="api",
+                                   allowed_store_ids=tokens.store_ids(token))
+    except MeasurementErrors as failed:
+        if failed.out_of_scope:
+            raise problems.out_of_scope(_("This token may only send measurements for the stores it was created "
+                                          "for.")) from failed
+        raise problems.validation(_measurement_errors(failed),
+                                  _("Nothing was saved. Fix the items listed in `errors` and send the whole "
+                                    "batch again.")) from failed
+    db.session.commit()
+    return jsonify({"saved": result.count, "measurements": [
+        {"store": item.store.code, "kpi": item.kpi.code, "date": item.day.isoformat(), "value": item.value,
+         "person": item.person.employee_number if item.person else None} for item in result.saved]})

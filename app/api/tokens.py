@@ -86,6 +86,14 @@ def covers(token: ApiToken, person: Person) -> bool:
         api_token_stores.c.token_id == token.id, api_token_stores.c.store_id == person.store_id)) == 1
 
 
+def store_ids(token: ApiToken) -> set[int] | None:
+    """The stores this token may write to; None for an all-stores token."""
+    if token.all_stores:
+        return None
+    return set(db.session.scalars(sa.select(api_token_stores.c.store_id).where(
+        api_token_stores.c.token_id == token.id)))
+
+
 def tokens() -> list[ApiToken]:
     return list(db.session.scalars(sa.select(ApiToken).options(
         selectinload(ApiToken.stores), selectinload(ApiToken.created_by))

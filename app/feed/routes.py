@@ -1,5 +1,87 @@
-"""feed routes (being built)."""
+"""The store feed (everyone): public kudos, badges, missions, stages, challenge results and shared
+answers, with reactions and infinite scroll."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, render_template, request
+from flask_babel import format_timedelta
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.core.errors import ServiceError
+from app.core.htmx import is_fragment_request, render, see_other
+from app.core.models import utcnow
+from app.core.navigation import register_tab
+from app.extensions import db
+from app.feed import listeners, queries, services
+from app.feed.models import REACTIONS
+from app.org.models import Role
 
 bp = Blueprint("feed", __name__, url_prefix="/feed")
+
+register_tab("feed.index", _l("Feed"), "chat", (Role.STAFF,), order=30)
+register_tab("feed.index", _l("Feed"), "chat", (Role.STORE_MANAGER,), order=40)
+listeners.connect()
+
+
+@bp.app_template_global()
+def feed_badge_name(name: str) -> str:
+    from app.badges.catalog import translated
+
+    return translated(name or "")
+
+
+@bp.app_template_global()
+def feed_stage_name(key: str | None, name: str) -> str:
+    from app.journey.models import DEFAULT_STAGE_NAMES
+
+    default = DEFAULT_STAGE_NAMES.get(key or "")
+    return str(default[1]) if default is not None and default[0] == name else (name or "")
+
+
+@bp.app_template_global()
+def feed_value_name(name: str | None) -> str:
+    from app.feedback.models import CompanyValue
+
+    return CompanyValue(name=name).display_name if name else ""
+
+
+@bp.app_template_global()
+def feed_reactions() -> dict:
+    return REACTIONS
+
+
+@bp.app_template_filter("feed_when")
+def feed_when(moment) -> str:
+    """"3 hours ago": relative, so no time zone is needed."""
+    return format_timedelta(moment - utcnow(), add_direction=True, threshold=0.9)
+
+
+@bp.get("/")
+@login_required
+def index():
+    store = queries.store_or_none(current_user, request.args.get("store", type=int))
+    if request.args.get("store") and store is None:
+        abort(404)
+    feed = queries.page(current_user, store, request.args.get("before")) if store else None
+    stores = queries.stores_for(current_user) if current_user.role not in (Role.STAFF, Role.STORE_MANAGER) else []
+    return render("feed/index.html", "feed/_items.html", store=store, feed=feed, stores=stores)
+
+
+@bp.post("/<int:feed_item_id>/react")
+@login_required
+def react(feed_item_id: int):
+    item = queries.visible_item_or_none(current_user, feed_item_id)
+    if item is None:
+        abort(404)
+    try:
+        services.toggle_reaction(current_user, item, request.form.get("kind", ""))
+    except ServiceError as error:
+        db.session.rollback()
+        if is_fragment_request():
+            return error.message, 422
+        flash(error.message, "error")
+        return see_other("feed.index", store=item.store_id)
+    db.session.commit()
+    if is_fragment_request():
+        reactions = queries.reactions_for(current_user, [item.id]).get(item.id, queries.Reactions())
+        return render_template("feed/_reactions.html", item=item, reactions=reactions)
+    return see_other("feed.index", store=item.store_id)

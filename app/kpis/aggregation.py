@@ -75,3 +75,41 @@ def period_bounds(kind: str, day: date) -> tuple[date, date]:
         months = 1
     year, month = divmod(first.month - 1 + months, 12)
     return first, date(first.year + year, month + 1, 1) - timedelta(days=1)
+
+
+def store_values_many(kpis: Iterable[KpiDefinition], store_ids: Iterable[int], start: date,
+                      end: date) -> dict[int, dict[int, float | None]]:
+    """Several KPIs for each store, in one query: {kpi_id: {store_id: value or None}}. Dashboards use it
+    so their query count does not grow with the number of KPIs or stores."""
+    kpis, store_ids = list(kpis), list(store_ids)
+    if not kpis or not store_ids:
+        return {kpi.id: {store_id: None for store_id in store_ids} for kpi in kpis}
+    measured = sorted({kpi_id for kpi in kpis for kpi_id in _measured_ids(kpi)})
+    totals = _base_totals(measured, store_ids, start, end, by_store=True)
+    return {kpi.id: {store_id: _value_from(kpi, totals, store_id) for store_id in store_ids} for kpi in kpis}
+
+
+def daily_store_values(kpis: Iterable[KpiDefinition], store_ids: Iterable[int], start: date,
+                       end: date) -> dict[int, dict[int, dict[date, float | None]]]:
+    """Each KPI for each store on each day, in one query: {kpi_id: {store_id: {day: value or None}}}
+    (every day from `start` to `end` is present), for sparklines."""
+    kpis, store_ids = list(kpis), list(store_ids)
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    result = {kpi.id: {store_id: dict.fromkeys(days) for store_id in store_ids} for kpi in kpis}
+    if not kpis or not store_ids:
+        return result
+    measured = sorted({kpi_id for kpi in kpis for kpi_id in _measured_ids(kpi)})
+    statement = (sa.select(KpiMeasurement.kpi_id, KpiMeasurement.store_id, KpiMeasurement.day,
+                           sa.func.sum(KpiMeasurement.value), sa.func.count())
+                 .where(KpiMeasurement.kpi_id.in_(measured), KpiMeasurement.store_id.in_(store_ids),
+                        KpiMeasurement.person_id.is_(None),
+                        KpiMeasurement.day >= start, KpiMeasurement.day <= end)
+                 .group_by(KpiMeasurement.kpi_id, KpiMeasurement.store_id, KpiMeasurement.day))
+    by_day: dict[date, dict] = {}
+    for kpi_id, store_id, day, total, count in db.session.execute(statement):
+        by_day.setdefault(day, {})[(kpi_id, store_id)] = (float(total), int(count))
+    for day, totals in by_day.items():
+        for kpi in kpis:
+            for store_id in store_ids:
+                result[kpi.id][store_id][day] = _value_from(kpi, totals, store_id)
+    return result

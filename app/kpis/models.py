@@ -115,3 +115,22 @@ class KpiMeasurement(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     kpi: Mapped[KpiDefinition] = relationship()
+
+
+class KpiTargetHit(Base):
+    """A store reached its target on a KPI for a day or a month: the record the rewards job writes once
+    (the points themselves are made exactly-once by the ledger's idempotency keys)."""
+
+    __tablename__ = "kpi_target_hits"
+    __table_args__ = (sa.UniqueConstraint("kpi_id", "store_id", "period_kind", "period_start",
+                                          name="uq_kpi_target_hits_kpi_store_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(sa.ForeignKey("kpi_definitions.id"))
+    store_id: Mapped[int] = mapped_column(sa.ForeignKey("stores.id"), index=True)
+    period_kind: Mapped[str] = mapped_column(sa.String(8))  # day or month
+    period_start: Mapped[date]
+    value: Mapped[float]
+    target: Mapped[float]
+    people_paid: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,5 +1,88 @@
-"""leaderboards routes (being built)."""
+"""The Board tab: store, district and company boards by week, month and all time, refreshed live; the
+home card's standing; the privacy setting on "Me"; `flask leaderboards rebuild`."""
 
-from flask import Blueprint
+import click
+from flask import Blueprint, abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+import app.leaderboards.listeners  # noqa: F401  (the boards follow the ledger; the "overtaken" nudge)
+from app.core.htmx import is_fragment_request, render, see_other
+from app.core.navigation import register_tab
+from app.extensions import db
+from app.leaderboards import access, periods, queries, scores
+from app.org.models import ORG_WIDE_ROLES, Role
 
 bp = Blueprint("leaderboards", __name__, url_prefix="/board")
+
+# The associate's tab; other roles open the board from its URL (their tab bars are full).
+register_tab("leaderboards.board", _l("Board"), "podium", (Role.STAFF,), order=20)
+
+SCOPE_LABELS = {access.STORE: _l("Store"), access.DISTRICT: _l("District"), access.COMPANY: _l("Company")}
+PERIOD_LABELS = {periods.WEEK: _l("This week"), periods.MONTH: _l("This month"), periods.ALL_TIME: _l("All time")}
+
+
+@bp.app_template_global("leaderboard_standing")
+def leaderboard_standing(person):
+    """The person's place on their store's weekly board, for the home card (None without a store)."""
+    return queries.standing(person)
+
+
+@bp.app_template_global("leaderboard_hidden")
+def leaderboard_hidden(person) -> bool:
+    return scores.is_hidden(person.id)
+
+
+def _choices(viewer, scope: str) -> list[tuple[int, str]]:
+    """Stores or districts to pick from, for the people who can open more than their own."""
+    if scope == access.STORE and viewer.role in (Role.DISTRICT_MANAGER, *ORG_WIDE_ROLES):
+        return access.store_choices(viewer)
+    if scope == access.DISTRICT and viewer.role in ORG_WIDE_ROLES:
+        return access.district_choices(viewer)
+    return []
+
+
+@bp.get("/")
+@login_required
+def board():
+    scope = request.args.get("scope") or access.default_scope(current_user)
+    period = request.args.get("period") or periods.WEEK
+    scope_id = request.args.get("id", type=int)
+    if scope not in access.SCOPES or period not in periods.PERIODS:
+        abort(404)
+    found = queries.board(current_user, scope, period, scope_id)
+    if found is None:
+        abort(404)
+    return render("leaderboards/board.html", "leaderboards/_board.html", board=found,
+                  choices=_choices(current_user, scope), scope_labels=SCOPE_LABELS, period_labels=PERIOD_LABELS,
+                  has_store=current_user.store_id is not None)
+
+
+@bp.get("/card")
+@login_required
+def card():
+    """The home card alone: what its live refresh fetches."""
+    return render_template("leaderboards/_home_card.html")
+
+
+@bp.post("/privacy")
+@login_required
+def privacy():
+    hidden = request.form.get("hidden") == "1"
+    scores.set_hidden(current_user, hidden)
+    db.session.commit()
+    message = (_("Done: only you see your rank on district and company boards.") if hidden
+               else _("Done: you're back on district and company boards."))
+    if is_fragment_request():
+        return render_template("leaderboards/_privacy.html", done=message)
+    flash(message, "success")
+    return see_other("home.me")
+
+
+@bp.cli.command("rebuild")
+def rebuild_command():
+    """Recompute every board score from the points ledger."""
+    written = scores.rebuild_scores()
+    db.session.commit()
+    click.echo(f"Board scores rebuilt: {written} rows.")

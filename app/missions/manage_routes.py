@@ -23,7 +23,7 @@ from app.org.models import ROLE_LABELS, Role
 
 MANAGE_PAGES = ("missions.manage", "missions.new_mission", "missions.edit_mission", "missions.mission",
                 "missions.journeys", "missions.journey")
-register_tab("missions.manage", _l("Missions"), "audit", (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN),
+register_tab("missions.manage", _l("Missions"), "audit", (Role.HR, Role.ADMIN),
              order=15, also_active_for=MANAGE_PAGES[1:] + ("missions.signoffs", "missions.signoff"))
 
 

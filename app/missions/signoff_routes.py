@@ -3,21 +3,16 @@ Someone else's submission outside the manager's scope is a 404."""
 
 from flask import abort, flash, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import authz
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
-from app.core.navigation import register_tab
 from app.extensions import db
 from app.missions import completion, manage_queries
 from app.missions.routes import bp
-from app.org.models import Role
 
-register_tab("missions.signoffs", _l("Sign-offs"), "check", (Role.STORE_MANAGER,), order=15,
-             also_active_for=("missions.signoff", "missions.manage", "missions.new_mission",
-                              "missions.edit_mission", "missions.mission"))
+# Store managers reach sign-offs from Today (DESIGN: Today holds the team's approvals): no tab of its own.
 
 
 def _queue_page(notice: str | None = None, errors: dict | None = None, comments: dict | None = None,

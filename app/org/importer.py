@@ -5,8 +5,6 @@ without BOM): employee_number, full_name, email, role, store, manager, hire_date
 `store` is a store code; `manager` an employee number, in the database or earlier/later in the file.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core import audit
+from app.core.csvfiles import CsvProblem, read_table
 from app.core.signals import person_created
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
@@ -61,30 +60,15 @@ def import_people(actor: Person, raw: bytes, *, max_rows: int) -> ImportReport:
     """Check every line, then create everyone in one flush, or nobody. The caller commits on ok."""
     report = ImportReport()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.fatal = _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
+        table = read_table(raw, COLUMN_ALIASES, REQUIRED_COLUMNS, max_rows=max_rows,
+                           empty_message=_("The file has a header but no people."),
+                           too_many_message=_("At most %(n)d people per file. Split the file and import each "
+                                              "part.", n=max_rows))
+    except CsvProblem as problem:
+        report.fatal = problem.message
         return report
-    if not text.strip():
-        report.fatal = _("The file is empty.")
-        return report
-    reader = csv.reader(io.StringIO(text), dialect=_sniff(text))
-    header = [cell.strip().lower() for cell in next(reader)]
-    columns = {name: _find_column(header, aliases) for name, aliases in COLUMN_ALIASES.items()}
-    missing = [name for name in REQUIRED_COLUMNS if columns[name] is None]
-    if missing:
-        report.fatal = _("Missing columns: %(cols)s. The first line must name the columns.",
-                         cols=", ".join(missing))
-        return report
-
-    lines = [(number, row) for number, row in enumerate(reader, start=2) if any(c.strip() for c in row)]
+    columns, lines = table.columns, table.lines
     report.rows = len(lines)
-    if not lines:
-        report.fatal = _("The file has a header but no people.")
-        return report
-    if len(lines) > max_rows:
-        report.fatal = _("At most %(n)d people per file. Split the file and import each part.", n=max_rows)
-        return report
 
     lookups = _Lookups.load()
     file_numbers = {}
@@ -134,20 +118,6 @@ def import_people(actor: Person, raw: bytes, *, max_rows: int) -> ImportReport:
     audit.record("people.imported", actor_id=actor.id, count=len(report.created),
                  employee_numbers=[p.employee_number for p in report.created][:200])
     return report
-
-
-def _sniff(text: str):
-    try:
-        return csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
-def _find_column(header: list[str], aliases: set[str]) -> int | None:
-    for index, name in enumerate(header):
-        if name in aliases:
-            return index
-    return None
 
 
 def _cell(row: list[str], index: int | None) -> str:

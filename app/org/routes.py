@@ -24,8 +24,8 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 register_tab("org.people", _l("People"), "people", authz.ORG_ADMINS, order=10)
-register_tab("org.people", _l("Team"), "people", (Role.STORE_MANAGER, Role.DISTRICT_MANAGER), order=20)
-register_tab("org.stores", _l("Stores"), "store", (Role.DISTRICT_MANAGER,), order=5)
+# Store managers' "Team" tab is the coaching view (app/oneonones), district managers' "Stores" the KPI
+# dashboard (app/kpis); both link to the people and store lists.
 
 
 def _int_arg(name: str) -> int | None:

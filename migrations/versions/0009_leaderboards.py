@@ -17,8 +17,42 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "board_scores",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("period", sa.String(length=5), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("store_id", sa.Integer(), nullable=True),
+        sa.Column("district_id", sa.Integer(), nullable=True),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("reached_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_board_scores_person_id_people")),
+        sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name=op.f("fk_board_scores_store_id_stores")),
+        sa.ForeignKeyConstraint(["district_id"], ["districts.id"],
+                                name=op.f("fk_board_scores_district_id_districts")),
+        sa.PrimaryKeyConstraint("person_id", "period", "period_start", name=op.f("pk_board_scores")),
+    )
+    with op.batch_alter_table("board_scores", schema=None) as batch_op:
+        batch_op.create_index("ix_board_scores_store_board", ["store_id", "period", "period_start", "points"],
+                              unique=False)
+        batch_op.create_index("ix_board_scores_district_board",
+                              ["district_id", "period", "period_start", "points"], unique=False)
+        batch_op.create_index("ix_board_scores_company_board", ["period", "period_start", "points"], unique=False)
+
+    op.create_table(
+        "board_privacy",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("hidden_wide", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_board_privacy_person_id_people")),
+        sa.PrimaryKeyConstraint("person_id", name=op.f("pk_board_privacy")),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table("board_privacy")
+    with op.batch_alter_table("board_scores", schema=None) as batch_op:
+        batch_op.drop_index("ix_board_scores_company_board")
+        batch_op.drop_index("ix_board_scores_district_board")
+        batch_op.drop_index("ix_board_scores_store_board")
+    op.drop_table("board_scores")

@@ -76,9 +76,11 @@ def test_mission_badge_and_mission_count(org):
     db.session.add(window)
     db.session.flush()
 
-    class Obj:
+    class Obj:  # what the signal's receivers read of a mission and an assignment
         def __init__(self, id):
             self.id = id
+            self.title = f"Mission {id}"
+            self.points = 10
 
     mission_completed.send(None, person=org.staff, mission=Obj(41), assignment=Obj(1))
     assert held(org.staff, "first_mission") and not held(org.staff, "window_pro")

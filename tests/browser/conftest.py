@@ -95,7 +95,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
 
     from app import create_app
     from app.demo.org import load_org
-    from app.extensions import db
+    from app.extensions import db, socketio
 
     db_path = tmp_path_factory.mktemp("browser-db") / "ascent.db"
     app = create_app({
@@ -128,6 +128,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         db.session.remove()
 
     LIVE_APP["app"] = app  # tests that seed their own data open an app context on it
+    LIVE_APP["socketio_server"] = socketio.server
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="ascent-live-server", daemon=True)
     thread.start()
@@ -139,6 +140,23 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _live_socket_server(request):
+    """`socketio` is one object whose server every create_app replaces: a test that built another app
+    after the live server started would send the live server's hints to a server nobody listens on.
+    Point it back at the live server's for each browser test."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from app.extensions import socketio
+
+    request.getfixturevalue("live_server")
+    previous = socketio.server
+    socketio.server = LIVE_APP["socketio_server"]
+    yield
+    socketio.server = previous
 
 
 # -- The browser --------------------------------------------------------------------------------

@@ -114,9 +114,11 @@ def test_required_missions_come_from_mission_completed(org):
     pay(org.staff, 200)
     assert services.current_stage(org.staff).key == "onboarding"
 
-    class Obj:
+    class Obj:  # what the signal's receivers read of a mission and an assignment
         def __init__(self, id):
             self.id = id
+            self.title = f"Mission {id}"
+            self.points = 10
 
     mission_completed.send(None, person=org.staff, mission=Obj(7), assignment=Obj(70))
     assert services.current_stage(org.staff).key == "onboarding"

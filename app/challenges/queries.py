@@ -1,0 +1,181 @@
+"""Read models for challenges: what a person may see, the lists, a challenge's board, and the small public
+summaries other features show (the staff home, the TV screen).
+
+Scoping goes through app.core.authz: a person sees the challenges of the stores `authz.visible_stores`
+gives them; drafts and cancelled ones only when they could manage them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.challenges import standings as standings_module
+from app.challenges.models import Challenge, ChallengeResult, Kind, Status, challenge_stores
+from app.challenges.services import AUTHORS, can_manage
+from app.core import authz
+from app.core.models import utcnow
+from app.extensions import db
+from app.org.models import Person, Store
+
+LIST_SIZE = 50
+
+
+def _stores_in_view(user: Person) -> sa.Select:
+    return authz.visible_stores(user).with_only_columns(Store.id)
+
+
+def visible_challenges(user: Person) -> sa.Select:
+    """Challenges involving a store `user` can see; unpublished ones only for those who may manage them."""
+    involved = sa.select(challenge_stores.c.challenge_id).where(
+        challenge_stores.c.store_id.in_(_stores_in_view(user)))
+    query = sa.select(Challenge).where(Challenge.id.in_(involved))
+    hidden = (Status.DRAFT, Status.CANCELLED)
+    if user.role not in AUTHORS:
+        return query.where(Challenge.status.not_in(hidden))
+    scope = authz.store_ids_in_scope(user)
+    if scope is None:
+        return sa.select(Challenge)
+    outside = sa.exists().where(challenge_stores.c.challenge_id == Challenge.id,
+                                challenge_stores.c.store_id.not_in(scope))
+    return query.where(sa.or_(Challenge.status.not_in(hidden), ~outside))
+
+
+def visible_or_none(user: Person, challenge_id: int) -> Challenge | None:
+    return db.session.scalar(visible_challenges(user).where(Challenge.id == challenge_id)
+                             .options(selectinload(Challenge.stores)))
+
+
+def manageable_or_none(user: Person, challenge_id: int) -> Challenge | None:
+    challenge = visible_or_none(user, challenge_id)
+    return challenge if challenge is not None and can_manage(user, challenge) else None
+
+
+SECTIONS = ("running", "upcoming", "past", "drafts")
+
+
+def listing(user: Person, section: str) -> list[Challenge]:
+    query = visible_challenges(user).options(selectinload(Challenge.stores), selectinload(Challenge.kpi))
+    if section == "upcoming":
+        query = query.where(Challenge.status == Status.SCHEDULED).order_by(Challenge.starts_at, Challenge.id)
+    elif section == "past":
+        query = query.where(Challenge.status.in_((Status.CLOSED, Status.CANCELLED))).order_by(
+            Challenge.ends_at.desc(), Challenge.id.desc())
+    elif section == "drafts":
+        query = query.where(Challenge.status == Status.DRAFT).order_by(Challenge.updated_at.desc())
+    else:
+        query = query.where(Challenge.status == Status.RUNNING).order_by(Challenge.ends_at, Challenge.id)
+    return list(db.session.scalars(query.limit(LIST_SIZE)))
+
+
+def section_counts(user: Person) -> dict[str, int]:
+    statuses = {"running": (Status.RUNNING,), "upcoming": (Status.SCHEDULED,),
+                "past": (Status.CLOSED, Status.CANCELLED), "drafts": (Status.DRAFT,)}
+    subquery = visible_challenges(user).subquery()
+    counts = dict(db.session.execute(sa.select(subquery.c.status, sa.func.count()).group_by(subquery.c.status)).all())
+    return {section: sum(counts.get(status, 0) for status in wanted) for section, wanted in statuses.items()}
+
+
+@dataclass
+class Board:
+    """A challenge's standings as a person sees them, with their own line and the gap to the one ahead."""
+
+    challenge: Challenge
+    lines: list  # standings_module.Standing or ChallengeResult-backed lines
+    mine: standings_module.Standing | None
+    ahead: standings_module.Standing | None
+    final: bool
+
+    @property
+    def gap(self) -> float | None:
+        if self.mine is None or self.ahead is None or self.mine.score is None or self.ahead.score is None:
+            return None
+        return round(abs(self.ahead.score - self.mine.score), 2)
+
+
+def _final_lines(challenge: Challenge) -> list[standings_module.Standing]:
+    rows = db.session.scalars(sa.select(ChallengeResult).where(ChallengeResult.challenge_id == challenge.id)
+                              .options(selectinload(ChallengeResult.person), selectinload(ChallengeResult.store))
+                              .order_by(ChallengeResult.rank, ChallengeResult.id))
+    lines = []
+    for row in rows:
+        if row.store is not None:
+            entrant, name = row.store_id, row.store.name
+        elif row.person is not None:
+            entrant, name = row.person_id, row.person.display_name
+        else:
+            continue
+        lines.append(standings_module.Standing(row.rank, entrant, name, row.score, row.reached_at, row.winner))
+    return lines
+
+
+def board(user: Person, challenge: Challenge, now: datetime | None = None) -> Board:
+    if challenge.status == Status.CLOSED:
+        lines, final = _final_lines(challenge), True
+    elif challenge.status == Status.RUNNING:
+        lines, final = standings_module.compute(challenge, now or utcnow()), False
+    else:
+        lines, final = [], False
+    entrant = user.store_id if challenge.kind == Kind.STORES else user.id
+    mine, ahead = standings_module.position_of(lines, entrant) if entrant is not None else (None, None)
+    return Board(challenge, lines, mine, ahead, final)
+
+
+# Public summaries for other features ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Leader:
+    rank: int
+    name: str  # a display name ("Giulia R.") or a store's name: nothing more personal
+    score: float
+
+
+@dataclass(frozen=True)
+class ChallengeSummary:
+    id: int
+    title: str
+    ends_at: datetime  # naive UTC
+    metric_label: str
+    kind: str
+    is_race: bool
+    target: float | None
+    top: tuple[Leader, ...]  # the top 3
+    my_rank: int | None = None
+    my_score: float | None = None
+    gap: float | None = None  # to the one just ahead
+
+
+def _summaries(query: sa.Select, entrant_for=None) -> list[ChallengeSummary]:
+    challenges = db.session.scalars(query.where(Challenge.status == Status.RUNNING)
+                                    .options(selectinload(Challenge.kpi)).order_by(Challenge.ends_at, Challenge.id))
+    now = utcnow()
+    found = []
+    for challenge in challenges:
+        lines = standings_module.compute(challenge, now)
+        top = tuple(Leader(line.rank, line.name, line.score) for line in lines[:3])
+        mine = ahead = None
+        if entrant_for is not None:
+            mine, ahead = standings_module.position_of(lines, entrant_for(challenge))
+        gap = round(ahead.score - mine.score, 2) if mine and ahead and mine.score is not None \
+            and ahead.score is not None else None
+        found.append(ChallengeSummary(challenge.id, challenge.title, challenge.ends_at, challenge.metric_label,
+                                      challenge.kind, challenge.is_race, challenge.target, top,
+                                      mine.rank if mine else None, mine.score if mine else None,
+                                      abs(gap) if gap is not None else None))
+    return found
+
+
+def running_for_store(store_id: int) -> list[ChallengeSummary]:
+    """Running challenges a store takes part in, with their top 3 (the TV screen: display names only)."""
+    involved = sa.select(challenge_stores.c.challenge_id).where(challenge_stores.c.store_id == store_id)
+    return _summaries(sa.select(Challenge).where(Challenge.id.in_(involved)))
+
+
+def running_for_person(person: Person) -> list[ChallengeSummary]:
+    """Running challenges `person` competes in (or competes for, through their store), with their rank and
+    the gap to the one ahead: the staff home and board card (templates/challenges/_running_card.html)."""
+    if person.store_id is None:
+        return []
+    involved = sa.select(challenge_stores.c.challenge_id).where(challenge_stores.c.store_id == person.store_id)
+    return _summaries(sa.select(Challenge).where(Challenge.id.in_(involved)),
+                      lambda challenge: person.store_id if challenge.kind == Kind.STORES else person.id)

@@ -1,0 +1,62 @@
+"""Reading an uploaded CSV the way every import in Ascent does: UTF-8 (with or without BOM), comma,
+semicolon or tab, a header naming the columns by any of their aliases (English or Italian), blank lines
+skipped, line numbers as the person sees them in a spreadsheet. Each importer then checks its rows and
+applies all of them or none."""
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+
+class CsvProblem(Exception):
+    """The file as a whole can't be read: the message says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    columns: dict[str, int | None]  # logical column -> index in the file (None: absent)
+    lines: list[tuple[int, list[str]]]  # (line number in the file, cells)
+
+    def cell(self, row: list[str], name: str) -> str:
+        index = self.columns.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _dialect(text: str):
+    try:
+        return csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def read_table(raw: bytes, aliases: Mapping[str, set[str] | tuple[str, ...]], required, *, max_rows: int,
+               missing_hint: str = "", empty_message: str = "", too_many_message: str = "") -> CsvTable:
+    """The file's rows by logical column, or CsvProblem for a file that can't be used at all."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CsvProblem(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from error
+    if not text.strip():
+        raise CsvProblem(_("The file is empty."))
+    reader = csv.reader(io.StringIO(text), dialect=_dialect(text))
+    header = [cell.strip().lower() for cell in next(reader)]
+    columns = {name: next((index for index, cell in enumerate(header) if cell in names), None)
+               for name, names in aliases.items()}
+    missing = [name for name in required if columns[name] is None]
+    if missing:
+        raise CsvProblem(_("Missing columns: %(cols)s. The first line must name the columns.",
+                           cols=", ".join(missing)) + (f" {missing_hint}" if missing_hint else ""))
+    lines = [(number, row) for number, row in enumerate(reader, start=2) if any(cell.strip() for cell in row)]
+    if not lines:
+        raise CsvProblem(empty_message or _("The file has a header but no rows."))
+    if len(lines) > max_rows:
+        raise CsvProblem(too_many_message or _("At most %(n)d lines per file. Split the file and upload each part.",
+                                               n=max_rows))
+    return CsvTable(columns, lines)

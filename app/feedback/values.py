@@ -1,0 +1,79 @@
+"""Company values and competencies that kudos are tagged with. The migration seeds the built-ins;
+`ensure_defaults` puts back what is missing (tests empty the tables; the demo calls it too)."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.core import audit
+from app.core.errors import ServiceError
+from app.extensions import db
+from app.feedback.models import DEFAULT_VALUES, CompanyValue
+from app.org.models import Person
+
+MAX_NAME = 60
+MAX_DESCRIPTION = 200
+
+
+def ensure_defaults() -> None:
+    existing = set(db.session.scalars(sa.select(CompanyValue.key).where(CompanyValue.key.is_not(None))))
+    names = set(db.session.scalars(sa.select(CompanyValue.name)))
+    for position, (key, name, _label, description) in enumerate(DEFAULT_VALUES, start=1):
+        if key in existing or name in names:
+            continue
+        db.session.add(CompanyValue(key=key, name=name, description=description, position=position * 10))
+    db.session.flush()
+
+
+def active_values() -> list[CompanyValue]:
+    return list(db.session.scalars(sa.select(CompanyValue).where(CompanyValue.active.is_(True))
+                                   .order_by(CompanyValue.position, CompanyValue.name)))
+
+
+def all_values() -> list[CompanyValue]:
+    return list(db.session.scalars(sa.select(CompanyValue)
+                                   .order_by(CompanyValue.active.desc(), CompanyValue.position, CompanyValue.name)))
+
+
+def _clean(name: str, description: str, *, value_id: int | None = None) -> tuple[str, str]:
+    name = " ".join((name or "").split())
+    description = " ".join((description or "").split())
+    if not name:
+        raise ServiceError(_("Give the value a name."), field="name")
+    if len(name) > MAX_NAME:
+        raise ServiceError(_("Keep the name under %(n)d characters.", n=MAX_NAME), field="name")
+    if len(description) > MAX_DESCRIPTION:
+        raise ServiceError(_("Keep the description under %(n)d characters.", n=MAX_DESCRIPTION),
+                           field="description")
+    clash = db.session.scalar(sa.select(CompanyValue.id).where(sa.func.lower(CompanyValue.name) == name.lower(),
+                                                               CompanyValue.id != (value_id or -1)))
+    if clash is not None:
+        raise ServiceError(_("There is already a value called %(name)s.", name=name), field="name")
+    return name, description
+
+
+def create_value(actor: Person, name: str, description: str = "") -> CompanyValue:
+    name, description = _clean(name, description)
+    position = (db.session.scalar(sa.select(sa.func.max(CompanyValue.position))) or 0) + 10
+    value = CompanyValue(name=name, description=description, position=position)
+    db.session.add(value)
+    db.session.flush()
+    audit.record("feedback.value_created", actor_id=actor.id, target_type="company_value", target_id=value.id,
+                 name=name)
+    return value
+
+
+def update_value(actor: Person, value: CompanyValue, name: str, description: str = "") -> None:
+    name, description = _clean(name, description, value_id=value.id)
+    old = value.name
+    value.name, value.description = name, description
+    db.session.flush()
+    audit.record("feedback.value_updated", actor_id=actor.id, target_type="company_value", target_id=value.id,
+                 old_name=old, name=name)
+
+
+def set_active(actor: Person, value: CompanyValue, active: bool) -> None:
+    """A deactivated value can't be chosen any more; kudos already tagged with it keep it."""
+    value.active = active
+    db.session.flush()
+    audit.record("feedback.value_activated" if active else "feedback.value_deactivated", actor_id=actor.id,
+                 target_type="company_value", target_id=value.id, name=value.name)

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.core.forms import choices
+from app.kpis.display import UNIT_LABELS
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class KpiForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Give the KPI a name.")), Length(max=80)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=300)])
+    unit = SelectField(_l("Unit"), choices=choices(UNIT_LABELS.items()))
+    direction = SelectField(_l("Better when"), choices=choices([("higher", _l("Higher is better")),
+                                                               ("lower", _l("Lower is better"))]))
+    aggregation = SelectField(_l("Over days and stores"), choices=choices([
+        ("sum", _l("Sum (sales, visitors)")), ("average", _l("Average of the daily values (scores)")),
+        ("ratio", _l("Ratio of two base KPIs (computed, never entered)"))]))
+    numerator_id = SelectField(_l("Ratio: numerator"), coerce=_optional_int, validate_choice=False)
+    denominator_id = SelectField(_l("Ratio: denominator"), coerce=_optional_int, validate_choice=False)
+    scale = FloatField(_l("Ratio: multiply by"), default=1.0, validators=[Optional()])
+    decimals = IntegerField(_l("Decimals shown"), default=0,
+                            validators=[Optional(), NumberRange(0, 4, _l("Between 0 and 4."))])
+    position = IntegerField(_l("Order on dashboards"), default=200, validators=[Optional()])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV file"))

@@ -1,0 +1,330 @@
+"""Read models for KPI screens: status against a target, the store dashboard's tiles, the district table,
+the targets grid. Query counts stay constant in the number of stores and KPIs (values are batched)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.core import authz
+from app.extensions import db
+from app.kpis import display
+from app.kpis.aggregation import daily_store_values, period_bounds, store_values_many
+from app.kpis.display import AT_RISK, OFF_TRACK, ON_TRACK
+from app.kpis.models import Aggregation, KpiDefinition, KpiTarget, PeriodKind
+from app.kpis.targets import daily_target, pace_target
+from app.org.models import Person, Store
+
+ON_TRACK_AT, AT_RISK_AT = 1.0, 0.9
+SPARK_DAYS = 14
+# The district table's columns besides the chosen KPI, when they are active.
+DISTRICT_COLUMNS = ("sales", "conversion_rate", "average_transaction_value", "units_per_transaction")
+
+
+def status(kpi: KpiDefinition, value: float | None, target: float | None) -> str | None:
+    """on_track at 100 % of target or better, at_risk from 90 %, else off_track, honouring direction:
+    when lower is better, the target over the value is the attainment. None without a value or target."""
+    if value is None or target is None:
+        return None
+    if kpi.higher_is_better:
+        if target <= 0:
+            return ON_TRACK
+        attainment = value / target
+    else:
+        if value <= 0:
+            return ON_TRACK
+        attainment = target / value if target > 0 else 0.0
+    if attainment >= ON_TRACK_AT:
+        return ON_TRACK
+    if attainment >= AT_RISK_AT:
+        return AT_RISK
+    return OFF_TRACK
+
+
+def attainment_percent(kpi: KpiDefinition, value: float | None, target: float | None) -> float | None:
+    if value is None or not target:
+        return None
+    return 100 * (value / target if kpi.higher_is_better else (target / value if value else 1.0))
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI on a screen: what the TV, the store dashboard and the phone show."""
+
+    name: str
+    value_display: str
+    target_display: str
+    status: str | None
+    code: str = ""
+    status_label: str = ""
+    status_icon: str = "info"
+
+
+def _status_fields(value: str | None) -> dict:
+    return {"status": value, "status_label": str(display.STATUS_LABELS.get(value, "")),
+            "status_icon": display.STATUS_ICONS.get(value, "info")}
+
+
+def active_kpis() -> list[KpiDefinition]:
+    return list(db.session.scalars(sa.select(KpiDefinition).where(KpiDefinition.active.is_(True))
+                                   .order_by(KpiDefinition.position, KpiDefinition.id)))
+
+
+def _month_targets(store_ids, month_start: date) -> dict[tuple[int, int], float]:
+    if not store_ids:
+        return {}
+    return {(row.kpi_id, row.store_id): row.value for row in db.session.scalars(sa.select(KpiTarget).where(
+        KpiTarget.store_id.in_(list(store_ids)), KpiTarget.period_kind == PeriodKind.MONTH,
+        KpiTarget.period_start == month_start))}
+
+
+def today_tiles(store_id: int) -> list[Tile]:
+    """Today's value of every active KPI in the store against its daily target (the TV screen's tiles).
+    Three queries, whatever the number of KPIs."""
+    from app.kpis.measurements import store_today
+
+    store = db.session.get(Store, store_id)
+    if store is None:
+        return []
+    today = store_today(store)
+    kpis = active_kpis()
+    values = store_values_many(kpis, [store_id], today, today)
+    targets = _month_targets([store_id], period_bounds(PeriodKind.MONTH, today)[0])
+    tiles = []
+    for kpi in kpis:
+        value = values[kpi.id][store_id]
+        target = daily_target(kpi, targets.get((kpi.id, store_id)), today)
+        tiles.append(Tile(name=kpi.name, value_display=display.number(kpi, value),
+                          target_display=display.number(kpi, target) if target is not None else "",
+                          code=kpi.code, **_status_fields(status(kpi, value, target))))
+    return tiles
+
+
+@dataclass
+class DashboardTile:
+    kpi: KpiDefinition
+    today: float | None
+    today_target: float | None
+    month: float | None
+    month_target: float | None
+    pace: float | None  # what the month should have reached by today
+    status: str | None
+    spark: str  # SVG polyline points
+    spark_label: str
+
+    @property
+    def status_label(self):
+        return display.STATUS_LABELS.get(self.status, "")
+
+    @property
+    def status_icon(self) -> str:
+        return display.STATUS_ICONS.get(self.status, "info")
+
+    @property
+    def percent(self) -> float | None:
+        return attainment_percent(self.kpi, self.month, self.pace)
+
+
+def store_dashboard(store: Store, today: date) -> list[DashboardTile]:
+    kpis = active_kpis()
+    month_start = period_bounds(PeriodKind.MONTH, today)[0]
+    todays = store_values_many(kpis, [store.id], today, today)
+    months = store_values_many(kpis, [store.id], month_start, today)
+    series = daily_store_values(kpis, [store.id], today - timedelta(days=SPARK_DAYS - 1), today)
+    targets = _month_targets([store.id], month_start)
+    tiles = []
+    for kpi in kpis:
+        monthly = targets.get((kpi.id, store.id))
+        pace = pace_target(kpi, monthly, today)
+        month_value = months[kpi.id][store.id]
+        points = list(series[kpi.id][store.id].values())
+        tiles.append(DashboardTile(
+            kpi=kpi, today=todays[kpi.id][store.id], today_target=daily_target(kpi, monthly, today),
+            month=month_value, month_target=monthly, pace=pace, status=status(kpi, month_value, pace),
+            spark=display.sparkline_points(points), spark_label=_spark_label(kpi, points)))
+    return tiles
+
+
+def _spark_label(kpi: KpiDefinition, points: list) -> str:
+    from flask_babel import gettext as _
+
+    present = [value for value in points if value is not None]
+    if len(present) < 2:
+        return _("Not enough days measured for a trend yet.")
+    return _("Last %(n)d days: from %(first)s to %(last)s, lowest %(low)s, highest %(high)s.", n=len(points),
+             first=display.number(kpi, present[0]), last=display.number(kpi, present[-1]),
+             low=display.number(kpi, min(present)), high=display.number(kpi, max(present)))
+
+
+# -- District ----------------------------------------------------------------------------------------
+
+@dataclass
+class StoreRow:
+    store: Store
+    values: dict[str, float | None]  # by KPI code, month to date
+    focus_target: float | None  # the focus KPI's pace target
+    sales_percent: float | None
+    status: str | None
+    spark: str
+    spark_label: str
+
+    @property
+    def status_label(self):
+        return display.STATUS_LABELS.get(self.status, "")
+
+    @property
+    def status_icon(self) -> str:
+        return display.STATUS_ICONS.get(self.status, "info")
+
+
+@dataclass
+class DistrictSummary:
+    label: str
+    kpi: KpiDefinition
+    value: float | None
+    target: float | None
+    previous: float | None
+    status: str | None = None
+    percent: float | None = None
+
+
+@dataclass
+class DistrictDashboard:
+    stores: list[Store]
+    focus: KpiDefinition
+    columns: list[KpiDefinition]
+    rows: list[StoreRow]
+    summary: list[DistrictSummary] = field(default_factory=list)
+    attention: list[StoreRow] = field(default_factory=list)
+
+
+SORTS = ("status", "store", "focus", "sales")
+
+
+def _sort_rows(rows: list[StoreRow], sort: str, descending: bool, focus: KpiDefinition) -> list[StoreRow]:
+    missing_last = float("-inf") if descending else float("inf")
+    if sort == "store":
+        key = lambda row: row.store.name.lower()  # noqa: E731
+    elif sort == "focus":
+        key = lambda row: missing_last if row.values.get(focus.code) is None else row.values[focus.code]  # noqa: E731
+    elif sort == "sales":
+        key = lambda row: missing_last if row.sales_percent is None else row.sales_percent  # noqa: E731
+    else:
+        key = lambda row: (display.STATUS_ORDER[row.status], row.store.name.lower())  # noqa: E731
+    return sorted(rows, key=key, reverse=descending)
+
+
+def district_dashboard(person: Person, today: date, *, focus_code: str = "conversion_rate", sort: str = "status",
+                       descending: bool = False, district_id: int | None = None) -> DistrictDashboard | None:
+    """The stores `person` may see, month to date: a constant number of queries, however many stores."""
+    query = authz.visible_stores(person).order_by(Store.name)
+    if district_id is not None:
+        query = query.where(Store.district_id == district_id)
+    stores = list(db.session.scalars(query))
+    kpis = {kpi.code: kpi for kpi in active_kpis()}
+    if not kpis:
+        return None
+    focus = kpis.get(focus_code) or kpis.get("conversion_rate") or next(iter(kpis.values()))
+    columns = [kpis[code] for code in DISTRICT_COLUMNS if code in kpis and code != focus.code]
+    sales = kpis.get("sales")
+    wanted = [focus, *columns]
+    store_ids = [store.id for store in stores]
+    month_start = period_bounds(PeriodKind.MONTH, today)[0]
+    previous_start = period_bounds(PeriodKind.MONTH, month_start - timedelta(days=1))[0]
+    previous_end = min(previous_start + (today - month_start), month_start - timedelta(days=1))
+    months = store_values_many(wanted, store_ids, month_start, today)
+    previous = store_values_many(wanted, store_ids, previous_start, previous_end)
+    series = daily_store_values([focus], store_ids, today - timedelta(days=SPARK_DAYS - 1), today)
+    targets = _month_targets(store_ids, month_start)
+    rows = []
+    for store in stores:
+        values = {kpi.code: months[kpi.id][store.id] for kpi in wanted}
+        focus_target = pace_target(focus, targets.get((focus.id, store.id)), today)
+        sales_percent = None
+        if sales is not None and sales in wanted:
+            sales_percent = attainment_percent(sales, values["sales"],
+                                               pace_target(sales, targets.get((sales.id, store.id)), today))
+        points = list(series[focus.id][store.id].values())
+        rows.append(StoreRow(store=store, values=values, focus_target=focus_target, sales_percent=sales_percent,
+                             status=status(focus, values[focus.code], focus_target),
+                             spark=display.sparkline_points(points), spark_label=_spark_label(focus, points)))
+    summary = _summary(wanted, stores, months, previous, targets, today, (previous_start, previous_end))
+    attention = [row for row in _sort_rows(rows, "status", False, focus) if row.status == OFF_TRACK][:3]
+    return DistrictDashboard(stores=stores, focus=focus, columns=columns,
+                             rows=_sort_rows(rows, sort if sort in SORTS else "status", descending, focus),
+                             summary=summary, attention=attention)
+
+
+def _combine(kpi: KpiDefinition, per_store: dict[int, float | None]) -> float | None:
+    """A district sum from its stores' sums."""
+    present = [value for value in per_store.values() if value is not None]
+    if not present:
+        return None
+    return sum(present) if kpi.aggregation == Aggregation.SUM else sum(present) / len(present)
+
+
+def _summary(kpis, stores, months, previous, targets, today, previous_range) -> list[DistrictSummary]:
+    from app.kpis.aggregation import aggregate
+
+    store_ids = [store.id for store in stores]
+    month_start = period_bounds(PeriodKind.MONTH, today)[0]
+    items = []
+    for kpi in kpis[:4]:
+        if kpi.aggregation == Aggregation.SUM:
+            value = _combine(kpi, months[kpi.id])
+            prior = _combine(kpi, previous[kpi.id])
+            monthly = [targets.get((kpi.id, store_id)) for store_id in store_ids]
+            target = pace_target(kpi, sum(t for t in monthly if t is not None), today) \
+                if any(t is not None for t in monthly) else None
+        else:
+            # Exact district ratio (sum of numerators ÷ sum of denominators): one query per ratio KPI.
+            value = aggregate(kpi, store_ids, month_start, today)
+            prior = aggregate(kpi, store_ids, *previous_range)
+            store_targets = [targets.get((kpi.id, store_id)) for store_id in store_ids]
+            present = [t for t in store_targets if t is not None]
+            target = sum(present) / len(present) if present else None
+        items.append(DistrictSummary(label=kpi.name, kpi=kpi, value=value, target=target, previous=prior,
+                                     status=status(kpi, value, target),
+                                     percent=attainment_percent(kpi, value, target)))
+    return items
+
+
+# -- Targets grid ------------------------------------------------------------------------------------
+
+@dataclass
+class TargetGrid:
+    kind: str
+    start: date
+    end: date
+    stores: list[Store]
+    kpis: list[KpiDefinition]
+    values: dict[tuple[int, int], float]  # (kpi_id, store_id) -> target
+    previous: dict[tuple[int, int], float]
+
+
+def target_grid(person: Person, kind: str, start: date, district_id: int | None = None) -> TargetGrid:
+    from app.kpis.targets import previous_period
+
+    query = authz.visible_stores(person).order_by(Store.name)
+    if district_id is not None:
+        query = query.where(Store.district_id == district_id)
+    stores = list(db.session.scalars(query))
+    store_ids = [store.id for store in stores]
+
+    def load(period_start):
+        if not store_ids:
+            return {}
+        return {(row.kpi_id, row.store_id): row.value for row in db.session.scalars(sa.select(KpiTarget).where(
+            KpiTarget.store_id.in_(store_ids), KpiTarget.period_kind == kind,
+            KpiTarget.period_start == period_start))}
+
+    return TargetGrid(kind=kind, start=start, end=period_bounds(kind, start)[1], stores=stores,
+                      kpis=active_kpis(), values=load(start), previous=load(previous_period(kind, start)))
+
+
+def library() -> list[KpiDefinition]:
+    from sqlalchemy.orm import selectinload
+
+    return list(db.session.scalars(sa.select(KpiDefinition).options(
+        selectinload(KpiDefinition.numerator), selectinload(KpiDefinition.denominator))
+        .order_by(KpiDefinition.active.desc(), KpiDefinition.position, KpiDefinition.id)))

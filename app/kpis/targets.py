@@ -1,0 +1,185 @@
+"""Targets per store and period: set one cell, set a grid, copy last period with an uplift.
+
+Every change is audited; a bad value is refused with a message and nothing is saved."""
+
+import math
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.core import audit, authz
+from app.core.errors import ServiceError
+from app.extensions import db
+from app.kpis.aggregation import period_bounds
+from app.kpis.models import Aggregation, KpiDefinition, KpiTarget, PeriodKind, Unit
+from app.org.models import Person, Store
+
+MAX_UPLIFT = 100.0
+
+
+class TargetErrors(ServiceError):
+    """Several cells refused: {(kpi_id, store_id): message}."""
+
+    def __init__(self, problems: dict[tuple[int, int], str]):
+        super().__init__(_("Some targets could not be saved: nothing was changed. Fix the cells marked."))
+        self.problems = problems
+
+
+def normalise_period(kind: str, start: date) -> tuple[str, date]:
+    kind = PeriodKind.QUARTER if kind == PeriodKind.QUARTER else PeriodKind.MONTH
+    return kind, period_bounds(kind, start)[0]
+
+
+def previous_period(kind: str, start: date) -> date:
+    return period_bounds(kind, start - timedelta(days=1))[0]
+
+
+def next_period(kind: str, start: date) -> date:
+    return period_bounds(kind, start)[1] + timedelta(days=1)
+
+
+def parse_value(kpi: KpiDefinition, raw) -> float | None:
+    """A target typed by a person ("1.250,5" or "1250.5"); None for an empty cell. Raises ServiceError."""
+    text = str(raw if raw is not None else "").strip().replace(" ", "").replace("%", "").replace("€", "")
+    if not text:
+        return None
+    if "," in text and "." in text:  # 1.250,5 (Italian) or 1,250.5 (English): the last mark is decimal
+        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
+            else text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ServiceError(_("“%(v)s” is not a number.", v=str(raw).strip()[:20])) from None
+    if not math.isfinite(value) or abs(value) > 1e12:
+        raise ServiceError(_("That number is too large."))
+    if value < 0 and kpi.unit != Unit.SCORE:
+        raise ServiceError(_("A target can't be negative."))
+    if kpi.unit == Unit.PERCENT and value > 100:
+        raise ServiceError(_("A percentage goes up to 100."))
+    return value
+
+
+def _existing(kpi_ids, store_ids, kind: str, start: date) -> dict[tuple[int, int], KpiTarget]:
+    rows = db.session.scalars(sa.select(KpiTarget).where(
+        KpiTarget.kpi_id.in_(list(kpi_ids)), KpiTarget.store_id.in_(list(store_ids)),
+        KpiTarget.period_kind == kind, KpiTarget.period_start == start))
+    return {(row.kpi_id, row.store_id): row for row in rows}
+
+
+def _check_store(actor: Person, store_id: int) -> None:
+    if not authz.can_manage_store(actor, store_id):
+        raise ServiceError(_("You can only set targets for the stores you manage."))
+
+
+@dataclass(frozen=True)
+class Change:
+    kpi: KpiDefinition
+    store_id: int
+    value: float | None  # None removes the target
+
+
+def apply(actor: Person, kind: str, start: date, changes: list[Change]) -> int:
+    """Save these cells (after checking all of them); returns how many changed. Flushes."""
+    kind, start = normalise_period(kind, start)
+    for change in changes:
+        _check_store(actor, change.store_id)
+    existing = _existing({c.kpi.id for c in changes}, {c.store_id for c in changes}, kind, start)
+    changed = 0
+    for change in changes:
+        row = existing.get((change.kpi.id, change.store_id))
+        old = row.value if row is not None else None
+        if old == change.value:
+            continue
+        if change.value is None:
+            db.session.delete(row)
+        elif row is None:
+            db.session.add(KpiTarget(kpi_id=change.kpi.id, store_id=change.store_id, period_kind=kind,
+                                     period_start=start, value=change.value, set_by_id=actor.id))
+        else:
+            row.value, row.set_by_id = change.value, actor.id
+        audit.record("kpi_target.set", actor_id=actor.id, target_type="store", target_id=change.store_id,
+                     kpi=change.kpi.code, period=kind, start=start.isoformat(), old=old, new=change.value)
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def set_cells(actor: Person, kind: str, start: date, raw: dict[tuple[KpiDefinition, int], str]) -> int:
+    """Parse every typed cell first; one bad cell and nothing is saved (TargetErrors)."""
+    problems, changes = {}, []
+    for (kpi, store_id), text in raw.items():
+        try:
+            changes.append(Change(kpi, store_id, parse_value(kpi, text)))
+        except ServiceError as error:
+            problems[(kpi.id, store_id)] = error.message
+    if problems:
+        raise TargetErrors(problems)
+    return apply(actor, kind, start, changes)
+
+
+def uplifted(kpi: KpiDefinition, value: float, percent: float) -> float:
+    """An uplift asks for better: up by `percent` when higher is better, down by it when lower is better
+    (a returns rate of 4 % with a 10 % uplift becomes 3.6 %). Percentages stay within 0–100."""
+    factor = 1 + percent / 100 if kpi.higher_is_better else 1 - percent / 100
+    result = max(value * factor, 0.0)
+    if kpi.unit == Unit.PERCENT:
+        result = min(result, 100.0)
+    decimals = max(kpi.decimals, 0 if kpi.unit in (Unit.COUNT, Unit.CURRENCY) else 2)
+    return round(result, decimals)
+
+
+def copy_previous(actor: Person, kind: str, start: date, percent, store_ids: list[int] | None = None) -> int:
+    """Every target of the period before `start`, for every store in scope (or `store_ids`), into this
+    period with the uplift; replaces what this period already had for those KPIs. Returns how many."""
+    try:
+        percent = float(str(percent).strip().replace(",", ".").replace("%", ""))
+    except ValueError:
+        raise ServiceError(_("Enter the uplift as a number, e.g. 5 for +5 %."), field="uplift") from None
+    if not math.isfinite(percent) or not -MAX_UPLIFT < percent <= MAX_UPLIFT:
+        raise ServiceError(_("Choose an uplift between -99 and 100 %."), field="uplift")
+    kind, start = normalise_period(kind, start)
+    scope = authz.store_ids_in_scope(actor)
+    if store_ids is None:
+        store_ids = list(db.session.scalars(sa.select(Store.id))) if scope is None else sorted(scope)
+    for store_id in store_ids:
+        _check_store(actor, store_id)
+    source = list(db.session.scalars(sa.select(KpiTarget).where(
+        KpiTarget.store_id.in_(store_ids), KpiTarget.period_kind == kind,
+        KpiTarget.period_start == previous_period(kind, start))))
+    if not source:
+        raise ServiceError(_("The period before has no targets to copy."))
+    kpis = {kpi.id: kpi for kpi in db.session.scalars(sa.select(KpiDefinition))}
+    changes = [Change(kpis[row.kpi_id], row.store_id, uplifted(kpis[row.kpi_id], row.value, percent))
+               for row in source]
+    return apply(actor, kind, start, changes)
+
+
+def month_target_rows(store_ids, day: date) -> dict[tuple[int, int], float]:
+    """{(kpi_id, store_id): target} of the month containing `day`."""
+    start = period_bounds(PeriodKind.MONTH, day)[0]
+    return {(row.kpi_id, row.store_id): row.value for row in db.session.scalars(sa.select(KpiTarget).where(
+        KpiTarget.store_id.in_(list(store_ids)), KpiTarget.period_kind == PeriodKind.MONTH,
+        KpiTarget.period_start == start))}
+
+
+def daily_target(kpi: KpiDefinition, monthly: float | None, day: date) -> float | None:
+    """A sum KPI's day is a share of the month; a ratio or an average is the target itself."""
+    if monthly is None:
+        return None
+    if kpi.aggregation == Aggregation.SUM:
+        return monthly / monthrange(day.year, day.month)[1]
+    return monthly
+
+
+def pace_target(kpi: KpiDefinition, monthly: float | None, day: date) -> float | None:
+    """What the month should have reached by the end of `day`: pro rata for sums."""
+    if monthly is None:
+        return None
+    if kpi.aggregation == Aggregation.SUM:
+        return monthly * day.day / monthrange(day.year, day.month)[1]
+    return monthly

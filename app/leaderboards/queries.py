@@ -1,0 +1,253 @@
+"""Boards, read from the period score table with one index-backed query per part: the top rows, the
+viewer's row, their neighbours, the next one up. Never the whole window per request (ENGINEERING-NOTES
+"Ranks"): a rank is 1 + how many members have more points, an index range count.
+
+Order: points (high first), then who reached the score first, then id. Ties share a rank (1, 1, 3)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+
+from app.extensions import db
+from app.leaderboards import periods
+from app.leaderboards.access import COMPANY, DISTRICT, STORE, Scope, resolve
+from app.leaderboards.models import BoardPrivacy, BoardScore
+from app.org.models import Person, Store
+
+TOP = 10
+NEIGHBOURS = 2
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    person_id: int
+    display_name: str
+    first_name: str
+    initials: str
+    store_name: str | None
+    points: int
+    tied: bool  # someone else on this board has the same points (and rank)
+    is_viewer: bool = False
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """The next one up: the nearest person with more points than the viewer."""
+    points_behind: int
+    first_name: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Board:
+    scope: Scope
+    period: str
+    period_start: date
+    period_end: date | None
+    rows: list[BoardRow]  # the top of the board
+    neighbourhood: list[BoardRow] = field(default_factory=list)  # around the viewer, below the top rows
+    viewer: BoardRow | None = None
+    viewer_hidden: bool = False  # the viewer hides from this (district or company) board
+    ahead: Ahead | None = None
+
+    @property
+    def podium(self) -> list[BoardRow]:
+        return self.rows[:3]
+
+    @property
+    def rest(self) -> list[BoardRow]:
+        return self.rows[3:]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int | None  # None: no points yet this period
+    points: int
+    points_behind: int | None  # None at the top, or on an empty board
+    ahead_name: str | None  # the next one up's first name
+    tied: bool
+    store_name: str | None = None
+
+
+@dataclass(frozen=True)
+class _Spec:
+    kind: str
+    scope_id: int | None
+    period: str
+    start: date
+    viewer_id: int | None = None
+
+
+def _members(score, person, spec: _Spec) -> list:
+    """Who is on the board, for an alias pair of BoardScore and Person."""
+    conditions = [score.period == spec.period, score.period_start == spec.start, score.points > 0,
+                  person.id == score.person_id, person.active.is_(True)]
+    if spec.kind == STORE:
+        conditions.append(score.store_id == spec.scope_id)
+    elif spec.kind == DISTRICT:
+        conditions.append(score.district_id == spec.scope_id)
+    if spec.kind != STORE:
+        hidden = sa.select(BoardPrivacy.person_id).where(BoardPrivacy.hidden_wide.is_(True))
+        visible = score.person_id.not_in(hidden)
+        if spec.viewer_id is not None:  # whoever hides still sees their own rank
+            visible = sa.or_(visible, score.person_id == spec.viewer_id)
+        conditions.append(visible)
+    return conditions
+
+
+def _rows_query(spec: _Spec) -> tuple[sa.Select, type]:
+    score, person = sa.orm.aliased(BoardScore), sa.orm.aliased(Person)
+    other, other_person = sa.orm.aliased(BoardScore), sa.orm.aliased(Person)
+
+    def count_where(condition):
+        return (sa.select(sa.func.count()).select_from(other).join(other_person, other_person.id == other.person_id)
+                .where(*_members(other, other_person, spec), condition).scalar_subquery())
+
+    query = (sa.select(score.person_id, person.full_name, Store.name, score.points, score.reached_at,
+                       (count_where(other.points > score.points) + 1).label("rank"),
+                       count_where(other.points == score.points).label("same"))
+             .select_from(score).join(person, person.id == score.person_id)
+             .outerjoin(Store, Store.id == score.store_id)
+             .where(*_members(score, person, spec)))
+    return query, score
+
+
+def _order(score, descending: bool = True) -> list:
+    if descending:
+        return [score.points.desc(), score.reached_at.asc(), score.person_id.asc()]
+    return [score.points.asc(), score.reached_at.desc(), score.person_id.desc()]
+
+
+def _ahead_of(score, points: int, reached_at, person_id: int):
+    return sa.or_(score.points > points, sa.and_(score.points == points, sa.or_(
+        score.reached_at < reached_at, sa.and_(score.reached_at == reached_at, score.person_id < person_id))))
+
+
+def _behind(score, points: int, reached_at, person_id: int):
+    return sa.or_(score.points < points, sa.and_(score.points == points, sa.or_(
+        score.reached_at > reached_at, sa.and_(score.reached_at == reached_at, score.person_id > person_id))))
+
+
+def _row(found, viewer_id: int | None) -> BoardRow:
+    person_id, full_name, store_name, points, _reached_at, rank, same = found
+    parts = full_name.split()
+    display_name = full_name if len(parts) < 2 else f"{parts[0]} {parts[-1][0]}."
+    return BoardRow(rank=rank, person_id=person_id, display_name=display_name, first_name=parts[0] if parts else "",
+                    initials="".join(part[0] for part in parts[:2]).upper(), store_name=store_name,
+                    points=points, tied=same > 1, is_viewer=person_id == viewer_id)
+
+
+def _top(spec: _Spec, limit: int) -> list:
+    query, score = _rows_query(spec)
+    return list(db.session.execute(query.order_by(*_order(score)).limit(limit)))
+
+
+def _viewer_row(spec: _Spec):
+    query, score = _rows_query(spec)
+    return db.session.execute(query.where(score.person_id == spec.viewer_id)).first()
+
+
+def _neighbours(spec: _Spec, mine, above: int, below: int) -> tuple[list, list]:
+    _person_id, _name, _store, points, reached_at, _rank, _same = mine
+    query, score = _rows_query(spec)
+    up = list(db.session.execute(query.where(_ahead_of(score, points, reached_at, spec.viewer_id))
+                                 .order_by(*_order(score, descending=False)).limit(above))) if above else []
+    query, score = _rows_query(spec)
+    down = list(db.session.execute(query.where(_behind(score, points, reached_at, spec.viewer_id))
+                                   .order_by(*_order(score)).limit(below))) if below else []
+    return list(reversed(up)), down
+
+
+def _next_up(spec: _Spec, points: int) -> Ahead | None:
+    """The nearest member with more points than `points` (the last of them, when several tie)."""
+    score, person = sa.orm.aliased(BoardScore), sa.orm.aliased(Person)
+    found = db.session.execute(
+        sa.select(score.points, person.full_name).select_from(score).join(person, person.id == score.person_id)
+        .where(*_members(score, person, spec), score.points > points)
+        .order_by(*_order(score, descending=False)).limit(1)).first()
+    if found is None:
+        return None
+    parts = found[1].split()
+    display_name = found[1] if len(parts) < 2 else f"{parts[0]} {parts[-1][0]}."
+    return Ahead(found[0] - points, parts[0] if parts else "", display_name)
+
+
+def _spec(kind: str, scope_id: int | None, period: str, tz, viewer_id: int | None = None) -> _Spec:
+    if period not in periods.PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    return _Spec(kind, scope_id, period, periods.current_start(period, tz), viewer_id)
+
+
+# Public ------------------------------------------------------------------------------------------
+
+def board(viewer: Person, scope: str, period: str, scope_id: int | None = None) -> Board | None:
+    """The board `viewer` asked for: the top 10 and the viewer's neighbourhood (two above, two below),
+    with the viewer's own rank even when they hide from wide boards. None when the board isn't theirs
+    to see. Period boundaries follow the viewer's store time zone (the default zone without a store)."""
+    if period not in periods.PERIODS:
+        return None
+    resolved = resolve(viewer, scope, scope_id)
+    if resolved is None:
+        return None
+    spec = _spec(resolved.kind, resolved.id, period, periods.zone_of(viewer), viewer.id)
+    top = [_row(found, viewer.id) for found in _top(spec, TOP)]
+    mine = _viewer_row(spec)
+    neighbourhood: list[BoardRow] = []
+    viewer_row = _row(mine, viewer.id) if mine else None
+    if mine is not None:
+        shown = {row.person_id for row in top}
+        in_top = viewer_row.person_id in shown
+        position = next((index for index, row in enumerate(top) if row.is_viewer), None)
+        # Only what the top rows don't already show: the viewer and up to two either side.
+        below_needed = NEIGHBOURS if not in_top else max(0, position + NEIGHBOURS - (len(top) - 1))
+        up, down = _neighbours(spec, mine, 0 if in_top else NEIGHBOURS, below_needed if len(top) == TOP else 0)
+        for found in up + ([mine] if not in_top else []) + down:
+            row = _row(found, viewer.id)
+            if row.person_id not in shown:
+                neighbourhood.append(row)
+                shown.add(row.person_id)
+    ahead = None
+    if (viewer_row is None and viewer.store_id is not None) or (viewer_row is not None and viewer_row.rank > 1):
+        ahead = _next_up(spec, viewer_row.points if viewer_row else 0)
+    hidden = False
+    if resolved.kind != STORE:
+        hidden = bool(db.session.scalar(sa.select(BoardPrivacy.hidden_wide)
+                                        .where(BoardPrivacy.person_id == viewer.id)))
+    return Board(scope=resolved, period=period, period_start=spec.start,
+                 period_end=periods.period_end(period, spec.start), rows=top, neighbourhood=neighbourhood,
+                 viewer=viewer_row, viewer_hidden=hidden, ahead=ahead)
+
+
+def store_top(store_id: int, period: str = periods.WEEK, limit: int = TOP) -> list[BoardRow]:
+    """A store's top rows (rank, display name, points): what the store's TV screen shows. Display names
+    only; the period follows the store's time zone."""
+    timezone = db.session.scalar(sa.select(Store.timezone).where(Store.id == store_id))
+    if timezone is None:
+        return []
+    spec = _spec(STORE, store_id, period, periods.zone(timezone))
+    return [_row(found, None) for found in _top(spec, limit)]
+
+
+def standing(person: Person, period: str = periods.WEEK) -> Standing | None:
+    """Where `person` stands on their store's board ("2 points behind Giulia"); None without a store."""
+    if person.store_id is None:
+        return None
+    spec = _spec(STORE, person.store_id, period, periods.zone_of(person), person.id)
+    mine = _viewer_row(spec)
+    row = _row(mine, person.id) if mine else None
+    ahead = _next_up(spec, row.points if row else 0) if row is None or row.rank > 1 else None
+    return Standing(rank=row.rank if row else None, points=row.points if row else 0,
+                    points_behind=ahead.points_behind if ahead else None,
+                    ahead_name=ahead.first_name if ahead else None, tied=row.tied if row else False,
+                    store_name=person.store.name if person.store else None)
+
+
+__all__ = ["COMPANY", "DISTRICT", "STORE", "Ahead", "Board", "BoardRow", "Standing", "board", "standing",
+           "store_top"]

@@ -1,0 +1,145 @@
+"""Writes to the board read model: period scores moved inside the award's transaction, a bulk rebuild
+from the ledger, and the privacy setting. Plain arguments; flush, the caller commits."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.core.models import utcnow
+from app.extensions import db
+from app.leaderboards import periods
+from app.leaderboards.models import BoardPrivacy, BoardScore
+from app.org.models import Person, Store
+from app.points.models import EntryKind, PointEntry
+
+REBUILD_BATCH = 5000
+
+
+def _insert(model):
+    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(model)
+
+
+@dataclass(frozen=True)
+class Overtaken:
+    person_id: int
+    points: int  # their week score, now below the scorer's
+
+
+def board_home(person: Person) -> tuple[int | None, int | None]:
+    """(store_id, district_id) the person's scores count for."""
+    if person.store is not None:
+        return person.store_id, person.store.district_id
+    return None, person.district_id
+
+
+def move(person: Person, delta: int, *, bucket_time: datetime, changed_at: datetime) -> None:
+    """Add `delta` to the person's score in every period `bucket_time` falls in (store-local time).
+    Atomic `points = points + :delta` upserts: exact under concurrent awards to the same person."""
+    store_id, district_id = board_home(person)
+    rows = [{"person_id": person.id, "period": period, "period_start": start, "store_id": store_id,
+             "district_id": district_id, "points": delta, "reached_at": changed_at}
+            for period, start in periods.starts(bucket_time, periods.zone_of(person)).items()]
+    statement = _insert(BoardScore).values(rows)
+    # One statement for the three periods; `excluded` is the row that would have been inserted.
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["person_id", "period", "period_start"],
+        set_={"points": BoardScore.__table__.c.points + statement.excluded.points,
+              "store_id": statement.excluded.store_id, "district_id": statement.excluded.district_id,
+              "reached_at": statement.excluded.reached_at}))
+
+
+def week_score(person: Person, at: datetime) -> tuple[int, datetime | None]:
+    """(points, reached_at) on the person's store week board for the week of `at`."""
+    start = periods.starts(at, periods.zone_of(person))[periods.WEEK]
+    row = db.session.execute(sa.select(BoardScore.points, BoardScore.reached_at).where(
+        BoardScore.person_id == person.id, BoardScore.period == periods.WEEK,
+        BoardScore.period_start == start)).first()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def overtaken_by(person: Person, at: datetime, before: tuple[int, datetime | None], limit: int = 20
+                 ) -> list[Overtaken]:
+    """Colleagues who ranked above `person` on the store's week board before their score went up from
+    `before`, and rank below now."""
+    if person.store_id is None:
+        return []
+    old_points, old_reached = before
+    new_points, _reached = week_score(person, at)
+    if new_points <= old_points:
+        return []
+    start = periods.starts(at, periods.zone_of(person))[periods.WEEK]
+    # Above before: more points, or as many reached earlier. Below now: fewer points than the new score.
+    was_above = BoardScore.points > old_points
+    if old_points > 0 and old_reached is not None:
+        was_above = sa.or_(was_above, sa.and_(BoardScore.points == old_points,
+                                              BoardScore.reached_at <= old_reached))
+    rows = db.session.execute(
+        sa.select(BoardScore.person_id, BoardScore.points)
+        .join(Person, Person.id == BoardScore.person_id)
+        .where(BoardScore.store_id == person.store_id, BoardScore.period == periods.WEEK,
+               BoardScore.period_start == start, BoardScore.person_id != person.id,
+               BoardScore.points > 0, BoardScore.points < new_points, was_above, Person.active.is_(True))
+        .order_by(BoardScore.points.desc()).limit(limit))
+    return [Overtaken(person_id, points) for person_id, points in rows]
+
+
+# Rebuild ---------------------------------------------------------------------------------------
+
+def rebuild_scores() -> int:
+    """Recompute every period score from the ledger, in bulk (the demo writes history without going
+    through the signals). Streams the entries; returns how many score rows were written."""
+    homes = {
+        person_id: (store_id, district_id or person_district, timezone)
+        for person_id, store_id, district_id, person_district, timezone in db.session.execute(
+            sa.select(Person.id, Person.store_id, Store.district_id, Person.district_id, Store.timezone)
+            .outerjoin(Store, Store.id == Person.store_id))
+    }
+    zones: dict[str | None, object] = {}
+    totals: dict[tuple[int, str, object], list] = {}
+    original = sa.orm.aliased(PointEntry)
+    # Earns count in the period they were made; a reversal of an earn lowers that same period.
+    entries = (
+        sa.select(PointEntry.person_id, PointEntry.amount, PointEntry.kind, PointEntry.created_at,
+                  original.created_at)
+        .outerjoin(original, original.id == PointEntry.reverses_id)
+        .where(sa.or_(PointEntry.kind == EntryKind.EARN,
+                      sa.and_(PointEntry.kind == EntryKind.REVERSAL, original.kind == EntryKind.EARN)))
+        .execution_options(yield_per=REBUILD_BATCH))
+    for person_id, amount, kind, created_at, original_created_at in db.session.execute(entries):
+        store_id, district_id, timezone = homes.get(person_id, (None, None, None))
+        tz = zones.get(timezone) or zones.setdefault(timezone, periods.zone(timezone))
+        bucket_time = original_created_at if kind == EntryKind.REVERSAL else created_at
+        for period, start in periods.starts(bucket_time, tz).items():
+            total = totals.setdefault((person_id, period, start), [0, created_at])
+            total[0] += amount
+            total[1] = max(total[1], created_at)
+    db.session.execute(sa.delete(BoardScore), execution_options={"synchronize_session": False})
+    rows = []
+    for (person_id, period, start), (points, reached_at) in totals.items():
+        store_id, district_id, _timezone = homes.get(person_id, (None, None, None))
+        rows.append({"person_id": person_id, "period": period, "period_start": start, "store_id": store_id,
+                     "district_id": district_id, "points": points, "reached_at": reached_at})
+        if len(rows) >= REBUILD_BATCH:
+            db.session.execute(sa.insert(BoardScore), rows)
+            rows = []
+    if rows:
+        db.session.execute(sa.insert(BoardScore), rows)
+    db.session.flush()
+    return len(totals)
+
+
+# Privacy ---------------------------------------------------------------------------------------
+
+def is_hidden(person_id: int) -> bool:
+    return bool(db.session.scalar(sa.select(BoardPrivacy.hidden_wide).where(BoardPrivacy.person_id == person_id)))
+
+
+def set_hidden(person: Person, hidden: bool) -> None:
+    """Hide from (or show again on) district and company boards; the person still sees their own rank."""
+    statement = _insert(BoardPrivacy).values(person_id=person.id, hidden_wide=hidden, updated_at=utcnow())
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["person_id"], set_={"hidden_wide": hidden, "updated_at": statement.excluded.updated_at}))
+    db.session.flush()

@@ -1,0 +1,47 @@
+"""Months as the leagues see them: a season is a calendar month in the company's default time zone."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DEFAULT_STORE_TIMEZONE"])
+
+
+def today() -> date:
+    return datetime.now(zone()).date()
+
+
+def month_start(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def next_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(first: date) -> date:
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def month_end(first: date) -> date:
+    return next_month(first) - timedelta(days=1)
+
+
+def utc_bounds(first: date) -> tuple[datetime, datetime]:
+    """The month as naive-UTC instants [start, end), for ledger timestamps."""
+    def at_midnight(day: date) -> datetime:
+        local = datetime.combine(day, time.min, tzinfo=zone())
+        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return at_midnight(first), at_midnight(next_month(first))
+
+
+def parse_month(text: str | None) -> date | None:
+    """"2026-11" → 1 Nov 2026; anything else → None."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None

@@ -1,0 +1,160 @@
+"""Normalised league standings: the score of each store, its rank in its division and its zone.
+
+per head:          points earned in the month by the store's people ÷ its scheduled headcount
+% of target:       the KPI month to date ÷ the store's monthly target × 100 (target ÷ value for a KPI where
+                   lower is better), so a 4-person store can beat a 20-person one.
+
+Live while the season runs (one grouped query on point_entries by store and time, backed by
+ix_point_entries_store_created); read from the frozen columns once it has closed."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.kpis.aggregation import store_values
+from app.kpis.models import KpiTarget, PeriodKind
+from app.leagues import periods
+from app.leagues.headcounts import headcounts
+from app.leagues.models import Basis, League, LeagueMembership, LeagueSeason
+from app.org.models import Store
+from app.points.models import EntryKind, PointEntry
+
+ZONE_SIZE = 2  # promoted and relegated per division
+MAX_SCORE = 999.9  # a lower-is-better KPI at zero (no returns at all) is as good as it gets, not infinite
+
+
+@dataclass(frozen=True)
+class Score:
+    score: float | None  # None: nothing to compare yet (no target, no measurement, no headcount)
+    value: float | None  # points earned, or the KPI value
+    base: float | None   # headcount, or the KPI target
+    base_is_default: bool = False  # headcount counted from active people
+
+
+@dataclass
+class Standing:
+    store_id: int
+    store_name: str
+    division: int
+    movement: str
+    score: Score
+    rank: int | None = None
+    zone: str | None = None  # "up" (promotion) or "down" (relegation)
+
+
+@dataclass
+class Division:
+    number: int
+    rows: list[Standing] = field(default_factory=list)
+
+    def has_store(self, store_id: int | None) -> bool:
+        return any(row.store_id == store_id for row in self.rows)
+
+
+def earned_points(store_ids: Iterable[int], month: date) -> dict[int, int]:
+    """Points earned in the month by each store's people: earnings less reversed earnings. Spends and
+    their refunds are not earning."""
+    store_ids = list(store_ids)
+    if not store_ids:
+        return {}
+    start, end = periods.utc_bounds(month)
+    earning = sa.or_(PointEntry.kind == EntryKind.EARN,
+                     sa.and_(PointEntry.kind == EntryKind.REVERSAL, PointEntry.amount < 0))
+    rows = db.session.execute(
+        sa.select(PointEntry.store_id, sa.func.coalesce(sa.func.sum(PointEntry.amount), 0))
+        .where(PointEntry.store_id.in_(store_ids), PointEntry.created_at >= start, PointEntry.created_at < end,
+               earning)
+        .group_by(PointEntry.store_id))
+    return {store_id: int(total) for store_id, total in rows}
+
+
+def percent_of_target(value: float | None, target: float | None, higher_is_better: bool) -> float | None:
+    if value is None or not target:
+        return None
+    if higher_is_better:
+        return min(value / target * 100, MAX_SCORE)
+    if value <= 0:
+        return MAX_SCORE
+    return min(target / value * 100, MAX_SCORE)
+
+
+def scores(league: League, store_ids: Iterable[int], month: date, until: date | None = None) -> dict[int, Score]:
+    """{store_id: Score} over the month (month to date when `until` falls inside it)."""
+    store_ids = list(store_ids)
+    if league.basis == Basis.PERCENT_OF_TARGET:
+        return _kpi_scores(league, store_ids, month, until)
+    points = earned_points(store_ids, month)
+    heads = headcounts(store_ids, month)
+    result = {}
+    for store_id in store_ids:
+        head = heads[store_id]
+        earned = points.get(store_id, 0)
+        result[store_id] = Score(round(earned / head.value, 4) if head.value else None, earned, head.value,
+                                 head.is_default)
+    return result
+
+
+def _kpi_scores(league: League, store_ids: list[int], month: date, until: date | None) -> dict[int, Score]:
+    kpi = league.kpi
+    if kpi is None:
+        return {store_id: Score(None, None, None) for store_id in store_ids}
+    end = min(periods.month_end(month), until) if until else periods.month_end(month)
+    values = store_values(kpi, store_ids, month, end) if end >= month else {}
+    targets = dict(db.session.execute(
+        sa.select(KpiTarget.store_id, KpiTarget.value)
+        .where(KpiTarget.kpi_id == kpi.id, KpiTarget.store_id.in_(store_ids),
+               KpiTarget.period_kind == PeriodKind.MONTH, KpiTarget.period_start == month)).all())
+    result = {}
+    for store_id in store_ids:
+        value, target = values.get(store_id), targets.get(store_id)
+        score = percent_of_target(value, target, kpi.higher_is_better)
+        result[store_id] = Score(round(score, 4) if score is not None else None, value, target)
+    return result
+
+
+def rank_division(rows: list[Standing], *, is_top: bool, is_bottom: bool) -> list[Standing]:
+    """Order by score (no score last), ties share a rank (1, 1, 3); mark the promotion and relegation zones.
+    At a tie on a zone's edge the store name decides, so the zones always hold the same number of stores."""
+    rows = sorted(rows, key=lambda row: (row.score.score is None, -(row.score.score or 0), row.store_name.lower(),
+                                         row.store_id))
+    previous, rank = object(), 0
+    for position, row in enumerate(rows, start=1):
+        if row.score.score != previous:
+            rank, previous = position, row.score.score
+        row.rank = rank
+    zone = min(ZONE_SIZE, len(rows) // 2)
+    for position, row in enumerate(rows):
+        row.zone = None
+        if not is_top and position < zone and row.score.score is not None:
+            row.zone = "up"
+        elif not is_bottom and position >= len(rows) - zone:
+            row.zone = "down"
+    return rows
+
+
+def season_standings(season: LeagueSeason, *, until: date | None = None) -> list[Division]:
+    """Every division of the season, ranked. Closed seasons read their frozen rows."""
+    memberships = db.session.execute(
+        sa.select(LeagueMembership, Store.name).join(Store, Store.id == LeagueMembership.store_id)
+        .where(LeagueMembership.season_id == season.id)).all()
+    if not memberships:
+        return []
+    if season.closed_at is not None:
+        found = {membership.store_id: Score(membership.final_score, membership.final_value, membership.final_base)
+                 for membership, _name in memberships}
+    else:
+        found = scores(season.league, [membership.store_id for membership, _name in memberships], season.month,
+                       until or periods.today())
+    by_division: dict[int, Division] = {}
+    for membership, name in memberships:
+        division = by_division.setdefault(membership.division, Division(membership.division))
+        division.rows.append(Standing(membership.store_id, name, membership.division, membership.movement,
+                                      found[membership.store_id]))
+    numbers = sorted(by_division)
+    for number in numbers:
+        division = by_division[number]
+        division.rows = rank_division(division.rows, is_top=number == numbers[0], is_bottom=number == numbers[-1])
+    return [by_division[number] for number in numbers]

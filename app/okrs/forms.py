@@ -1,0 +1,138 @@
+"""Forms for objectives, check-ins and templates. Key result rows are added and removed in the page with
+htmx, so they are plain inputs named kr-<key>-<field> (the key is random, the order is the page's) and are
+read here into drafts."""
+
+import re
+import secrets
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.core.errors import ServiceError
+from app.core.forms import choices
+from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, LEVEL_LABELS, KeyResultKind
+from app.okrs.services import KeyResultDraft
+
+_ROW_FIELD = re.compile(r"^kr-([A-Za-z0-9]{1,16})-title$")
+
+
+class ObjectiveForm(FlaskForm):
+    title = StringField(_l("Objective"), validators=[InputRequired(_l("Give the objective a title.")),
+                                                     Length(max=200)])
+    description = TextAreaField(_l("Why it matters"), validators=[Optional(), Length(max=2000)])
+    district_id = SelectField(_l("District"), coerce=int, validate_choice=False)
+    store_id = SelectField(_l("Store"), coerce=int, validate_choice=False)
+    person_id = SelectField(_l("Person"), coerce=int, validate_choice=False)
+    parent_id = SelectField(_l("Aligned with"), coerce=int, validate_choice=False)
+    owner_id = SelectField(_l("Owner"), coerce=int, validate_choice=False)
+    period_start = DateField(_l("From"), validators=[InputRequired(_l("Give the period a start date."))])
+    period_end = DateField(_l("To"), validators=[InputRequired(_l("Give the period an end date."))])
+
+
+class CheckInForm(FlaskForm):
+    confidence = RadioField(_l("How is it going?"), choices=choices(CONFIDENCE_LABELS.items()),
+                            validators=[InputRequired(_l("Say how confident you are."))])
+    value = StringField(_l("New value"), validators=[Optional(), Length(max=30)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=500)])
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TemplateForm(FlaskForm):
+    name = StringField(_l("Template name"), validators=[InputRequired(_l("Give the template a name.")),
+                                                        Length(max=120)])
+    level = RadioField(_l("For"), default="store",
+                       choices=choices([("store", _l("Stores")), ("person", _l("People"))]))
+    title = StringField(_l("Objective"), validators=[InputRequired(_l("Give the objective a title.")),
+                                                     Length(max=200)])
+    description = TextAreaField(_l("Why it matters"), validators=[Optional(), Length(max=2000)])
+
+
+class ApplyTemplateForm(FlaskForm):
+    target_ids = CheckboxListField(_l("Give it to"), coerce=int, validate_choice=False)
+    parent_id = SelectField(_l("Aligned with"), coerce=int, validate_choice=False)
+    period_start = DateField(_l("From"), validators=[InputRequired(_l("Give the period a start date."))])
+    period_end = DateField(_l("To"), validators=[InputRequired(_l("Give the period an end date."))])
+
+
+def kind_choices():
+    return list(KIND_LABELS.items())
+
+
+def level_label(level: str) -> str:
+    return str(LEVEL_LABELS.get(level, level))
+
+
+def new_row_key() -> str:
+    return secrets.token_hex(4)
+
+
+def blank_row() -> dict:
+    return {"key": new_row_key(), "id": "", "title": "", "kind": KeyResultKind.NUMBER, "start": "0",
+            "target": "", "weight": "1", "kpi_id": ""}
+
+
+def rows_from_form(formdata) -> list[dict]:
+    """The key result rows as typed, in page order (to show them again after an error)."""
+    rows = []
+    for name in formdata.keys():
+        match = _ROW_FIELD.match(name)
+        if not match:
+            continue
+        key = match.group(1)
+        rows.append({"key": key, **{part: (formdata.get(f"kr-{key}-{part}") or "").strip()
+                                    for part in ("id", "title", "kind", "start", "target", "weight", "kpi_id")}})
+    return rows
+
+
+def _number(text: str, row_number: int, label: str) -> float | None:
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # Italian decimals
+    try:
+        value = float(text)
+    except ValueError:
+        raise ServiceError(_("Key result %(n)d: “%(text)s” is not a number (%(field)s).", n=row_number,
+                             text=text, field=label)) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ServiceError(_("Key result %(n)d: “%(text)s” is not a number (%(field)s).", n=row_number,
+                             text=text, field=label))
+    return value
+
+
+def parse_number(text: str | None) -> float | None:
+    """A check-in value: None when empty; ServiceError when it isn't a number."""
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ServiceError(_("“%(text)s” is not a number.", text=text), field="value") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ServiceError(_("“%(text)s” is not a number.", text=text), field="value")
+    return value
+
+
+def drafts_from_rows(rows: list[dict]) -> list[KeyResultDraft]:
+    drafts = []
+    for number, row in enumerate(rows, start=1):
+        kpi_id = row.get("kpi_id") or ""
+        drafts.append(KeyResultDraft(
+            title=row["title"], kind=row["kind"] or KeyResultKind.NUMBER,
+            start=_number(row["start"], number, _("start")), target=_number(row["target"], number, _("target")),
+            weight=_number(row["weight"], number, _("weight")),
+            kpi_id=int(kpi_id) if kpi_id.isdigit() else None,
+            id=int(row["id"]) if row.get("id", "").isdigit() else None))
+    return drafts
