@@ -159,6 +159,33 @@ def _live_socket_server(request):
     socketio.server = previous
 
 
+@pytest.fixture
+def in_english(live_server):
+    """The demo chain speaks Italian; tests that read English labels switch its people to English for
+    the test and back afterwards (the Italian screens are covered by the shell and journey tests)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.org.models import Person
+
+    def set_locale(locale: str) -> dict[int, str]:
+        with LIVE_APP["app"].app_context():
+            before = dict(db.session.execute(sa.select(Person.id, Person.locale)).all())
+            db.session.execute(sa.update(Person).values(locale=locale))
+            db.session.commit()
+            db.session.remove()
+        return before
+
+    previous = set_locale("en")
+    yield
+    with LIVE_APP["app"].app_context():
+        for locale in set(previous.values()):
+            ids = [person_id for person_id, value in previous.items() if value == locale]
+            db.session.execute(sa.update(Person).where(Person.id.in_(ids)).values(locale=locale))
+        db.session.commit()
+        db.session.remove()
+
+
 # -- The browser --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

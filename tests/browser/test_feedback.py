@@ -3,10 +3,12 @@
 import re
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import LIVE_APP
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the tests read English labels
 
 def _colleague_of_demo_staff() -> tuple[int, str]:
     """An activated associate of staff@demo.ascent's store (demo associates sign in with their employee

@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser.conftest import LIVE_APP, Screen
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the tests read English labels
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_kpis(live_server):

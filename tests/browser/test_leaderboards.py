@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import LIVE_APP, Screen, open_screen
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the tests read English labels
 
 def _associates() -> list[tuple[int, str, str]]:
     """Two activated associates of the demo staff's store, other than staff@demo.ascent (other browser
@@ -45,6 +46,21 @@ def _award(person_id: int, points: int) -> None:
         db.session.remove()
 
 
+def _this_week(*person_ids: int) -> tuple[int, ...]:
+    """(the store's best score this week, then each person's) on their store's week board."""
+    from app.core.models import utcnow
+    from app.extensions import db
+    from app.leaderboards import queries, scores
+    from app.org.models import Person
+
+    with LIVE_APP["app"].app_context():
+        people = [db.session.get(Person, person_id) for person_id in person_ids]
+        best = queries.store_top(people[0].store_id, period="week", limit=1)
+        found = (best[0].points if best else 0, *(scores.week_score(person, utcnow())[0] for person in people))
+        db.session.remove()
+    return found
+
+
 def _wait_for_socket(screen: Screen) -> str:
     screen.page.wait_for_function("() => window.ascentSocket && window.ascentSocket.connected", timeout=10_000)
     return screen.page.evaluate("window.ascentSocket.io.engine.transport.name")
@@ -55,8 +71,10 @@ def test_an_award_moves_the_other_screen_without_a_reload(phone: Screen, browser
     if len(associates) < 2:
         pytest.fail("the demo store needs two activated associates besides staff@demo.ascent")
     (leader_id, leader_number, leader_name), (chaser_id, chaser_number, chaser_name) = associates
-    _award(leader_id, 30)
-    _award(chaser_id, 20)
+    # Earlier browser tests may have paid people of this store this week: lead from the top of the board.
+    top, leader_now, chaser_now = _this_week(leader_id, chaser_id)
+    _award(leader_id, top + 30 - leader_now)
+    _award(chaser_id, top + 20 - chaser_now)
 
     context, watcher = open_screen(browser, live_server, "phone", screenshot_dir)
     try:

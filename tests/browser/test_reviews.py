@@ -3,6 +3,7 @@ calibration screen at phone and tablet size."""
 
 import random
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -10,6 +11,7 @@ from app.org.models import Person, Role
 from tests.browser.conftest import LIVE_APP, open_screen
 from tests.reviews.factories import make_cycle, make_template, review_of
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the tests read English labels
 
 def _seed() -> dict:
     """Sara (staff@demo.ascent, managed by sm@demo.ascent) has submitted her self-review; the manager

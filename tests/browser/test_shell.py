@@ -89,10 +89,10 @@ def test_tablet_shows_the_side_rail_instead(tablet: Screen):
     assert main_box["x"] >= box["x"] + box["width"]
     assert _current_tabs(tablet) == ["/home"]
 
-    _tab(tablet, "/stores").click()
-    page.wait_for_url(re.compile(r"/stores$"))
+    _tab(tablet, "/kpis/district").click()
+    page.wait_for_url(re.compile(r"/kpis/district$"))
     tablet.settle()
-    assert _current_tabs(tablet) == ["/stores"]
+    assert _current_tabs(tablet) == ["/kpis/district"]
     tablet.screenshot("shell-stores-dm")
     tablet.assert_no_console_problems()
 
