@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from app.core.converters import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any blueprint adds its rules
     app.config.update(settings_from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)

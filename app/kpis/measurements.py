@@ -261,18 +261,19 @@ def save_measurements(items: list, *, source: str, entered_by: Person | None = N
         touched[(store_id, day)].add(kpi_id)
     for (store_id, day), kpi_ids in sorted(touched.items()):
         kpi_measurements_saved.send(None, store_id=store_id, day=day, kpi_ids=sorted(kpi_ids))
-    after_commit(partial(_after_save, sorted(touched)))
+    # Read now: an after-commit callback runs inside the commit and may not query.
+    district_ids = set(db.session.scalars(sa.select(Store.district_id).where(
+        Store.id.in_({store_id for store_id, _day in touched}))))
+    after_commit(partial(_after_save, sorted(touched), sorted(district_ids)))
     return SaveResult(list(latest.values()))
 
 
-def _after_save(touched: list[tuple[int, date]]) -> None:
+def _after_save(touched: list[tuple[int, date]], district_ids: list[int]) -> None:
     from app.core import realtime
     from app.kpis import jobs
 
     for store_id, day in touched:
         jobs.check_store_targets(store_id, day.isoformat())
-    district_ids = set(db.session.scalars(sa.select(Store.district_id).where(
-        Store.id.in_({store_id for store_id, _day in touched}))))
     for store_id in {store_id for store_id, _day in touched}:
         realtime.notify(realtime.store_room(store_id), "kpis-changed", {"store": store_id})
     for district_id in district_ids:
