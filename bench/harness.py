@@ -45,7 +45,10 @@ def gunicorn(environment: dict[str, str], *, threads: int = 100, workers: int = 
              worker_class: str | None = None) -> Iterator[str]:
     """Serve wsgi:app on a free loopback port; yields the base URL. `environment` is added to ours."""
     port = free_port()
+    # gunicorn's gthread worker accepts at most --worker-connections (default 1,000) at once: each open
+    # websocket is one, so 1,000 sockets plus the award requests need more.
     command = [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+               "--worker-connections", str(max(1000, threads * 2)),
                "--graceful-timeout", "5", "--log-level", "warning"]
     if worker_class:
         command += ["-k", worker_class]
