@@ -13,8 +13,12 @@ HOST ?= 127.0.0.1
 run: setup migrate demo
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
+# Both cores by default (pytest-xdist; each worker migrates its own database); TEST_WORKERS=0 runs in one
+# process. `--dist loadgroup` keeps the browser tests together on one worker (one live server, one chromium).
+TEST_WORKERS ?= 2
+
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed static/vendor/.built translations
 

@@ -47,8 +47,13 @@ def settings_from_environment(instance_path: str) -> dict:
         # (or parallel test runs) need separate channels: pub/sub ignores the database number.
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "ascent-socketio"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: count in this process's memory (Flask-Limiter checks Redis again with back-off)
+        # instead of answering 500 to every rate-limited request, sign-in and the API included.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Per API token; a till integration closing the day in one burst may need more.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         # The CSRF token lives as long as the session: a phone left on a page all shift must still post.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_NAME": "__Host-ascent" if https else "ascent_session",

@@ -72,6 +72,9 @@ def _test_config(url: str, instance: Path) -> dict:
         "PREFERRED_URL_SCHEME": "http",
         "PASSWORD_HASH_CONCURRENCY": 4,
         "VAPID_PRIVATE_KEY_FILE": str(instance / "vapid_private.pem"),
+        # The job queue's SQLite file stays in the test's folder (with PostgreSQL it would otherwise be the
+        # working tree's instance/jobs.db, shared by parallel workers).
+        "JOBS_SQLITE_PATH": str(instance / "jobs.db"),
         # Uploads go to the test's own folder, never to the working tree's instance folder.
         "MISSION_UPLOAD_DIR": str(instance / "uploads" / "missions"),
         "REWARD_PICTURE_FOLDER": str(instance / "rewards"),

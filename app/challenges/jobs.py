@@ -2,7 +2,7 @@
 "someone passed you" check after a points award.
 
 The tick is safe to run twice, even at the same moment on two consumers: each status change is a guarded
-update that only one run wins (see services)."""
+update that only one run wins (see lifecycle)."""
 
 from datetime import datetime
 from functools import partial
@@ -10,7 +10,7 @@ from functools import partial
 import sqlalchemy as sa
 from huey import crontab
 
-from app.challenges import nudging, services, standings
+from app.challenges import lifecycle, nudging, standings
 from app.challenges.models import Challenge, Kind, Metric, Status, challenge_stores
 from app.core.aftercommit import after_commit
 from app.core.models import utcnow
@@ -23,7 +23,7 @@ from app.points.models import PointEntry
 
 @periodic_job(crontab(minute="*/5"))
 def tick_challenges() -> dict:
-    result = services.tick(utcnow())
+    result = lifecycle.tick(utcnow())
     return {"started": result.started, "ending": result.ending, "closed": result.closed}
 
 

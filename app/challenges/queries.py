@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.challenges import standings as standings_module
+from app.challenges.authoring import AUTHORS, can_manage
 from app.challenges.models import Challenge, ChallengeResult, Kind, Status, challenge_stores
-from app.challenges.services import AUTHORS, can_manage
 from app.core import authz
 from app.core.models import utcnow
 from app.extensions import db

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.challenges import queries, services
+from app.challenges import authoring, lifecycle, queries
+from app.challenges.authoring import AUTHORS, ChallengeDraft, DraftError
 from app.challenges.forms import ChallengeForm
 from app.challenges.models import Audience, Challenge, Status
-from app.challenges.services import AUTHORS, ChallengeDraft, DraftError
 from app.core import authz
 from app.core.errors import ServiceError
 from app.core.forms import choices
@@ -52,7 +52,7 @@ def detail(challenge_id: int):
     challenge = queries.visible_or_none(current_user, challenge_id) or abort(404)
     return render("challenges/detail.html", "challenges/_standings.html", challenge=challenge,
                   board=queries.board(current_user, challenge),
-                  can_manage=services.can_manage(current_user, challenge))
+                  can_manage=authoring.can_manage(current_user, challenge))
 
 
 # The form --------------------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def _form(challenge: Challenge | None) -> ChallengeForm:
                               .order_by(KpiDefinition.position, KpiDefinition.id))
     form.kpi_id.choices = choices([("", _("— choose a KPI —"))] + [(kpi.id, kpi.name) for kpi in kpis])
     form.reward_badge_id.choices = choices([("", _("— none —"))] + [
-        (badge.id, badge.display_name) for badge in services.badge_choices(current_user)])
+        (badge.id, badge.display_name) for badge in authoring.badge_choices(current_user)])
     if request.method == "GET" and challenge is not None:
         stores = challenge.stores
         form.store_id.data = stores[0].id if stores else None
@@ -106,9 +106,9 @@ def _save(form: ChallengeForm, challenge: Challenge | None):
     if form.validate_on_submit():
         try:
             if challenge is None:
-                challenge = services.create_challenge(current_user, _draft(form))
+                challenge = authoring.create_challenge(current_user, _draft(form))
             else:
-                services.update_challenge(current_user, challenge, _draft(form))
+                authoring.update_challenge(current_user, challenge, _draft(form))
         except ServiceError as error:
             db.session.rollback()
             _show_problems(form, error)
@@ -152,13 +152,13 @@ def _act(challenge_id: int, action, done: str):
 @bp.post("/<int:challenge_id>/publish")
 @authz.roles_required(*AUTHORS)
 def publish(challenge_id: int):
-    return _act(challenge_id, services.publish, _("Published: everyone taking part can see it now."))
+    return _act(challenge_id, authoring.publish, _("Published: everyone taking part can see it now."))
 
 
 @bp.post("/<int:challenge_id>/cancel")
 @authz.roles_required(*AUTHORS)
 def cancel(challenge_id: int):
-    return _act(challenge_id, services.cancel, _("Challenge cancelled."))
+    return _act(challenge_id, authoring.cancel, _("Challenge cancelled."))
 
 
 # CLI -------------------------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def cancel(challenge_id: int):
 @bp.cli.command("tick")
 def tick_command():
     """Start, warn and close challenges whose dates have come (what the 5-minute job does)."""
-    result = services.tick()
+    result = lifecycle.tick()
     click.echo(f"Started {len(result.started)}, warned {len(result.ending)}, closed {len(result.closed)}.")
 
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.challenges import services
+from app.challenges import authoring, lifecycle
 from app.challenges.models import Audience, Challenge, Format, Kind, Metric, Status
 from app.core.models import utcnow
+from app.core.timezones import today_in, zone_named
 from app.extensions import db
 from app.org.models import Person, Store
 
@@ -18,9 +19,9 @@ def _challenge(author: Person, stores: list[Store], *, title: str, description: 
                starts_in: int, days: int, status: str, target: float | None = None, winners: int = 3,
                reward_points: int = 50, audience: str = Audience.STORE) -> Challenge:
     timezone = stores[0].timezone or "Europe/Rome"
-    starts_on = services.local_today(timezone) + timedelta(days=starts_in)
+    starts_on = today_in(zone_named(timezone)) + timedelta(days=starts_in)
     ends_on = starts_on + timedelta(days=days - 1)
-    starts_at, ends_at = services.utc_bounds(starts_on, ends_on, timezone)
+    starts_at, ends_at = authoring.utc_bounds(starts_on, ends_on, timezone)
     challenge = Challenge(title=title, description=description, kind=kind, metric=Metric.POINTS, format=fmt,
                           target=target, winners_count=winners, reward_points=reward_points, audience=audience,
                           district_id=stores[0].district_id if audience == Audience.DISTRICT else None,
@@ -58,7 +59,7 @@ def load_challenges() -> int:
                           description="Most points over the weekend: the top three win 25 points.",
                           kind=Kind.INDIVIDUAL, fmt=Format.RANKING, starts_in=-16, days=3,
                           status=Status.RUNNING, winners=3, reward_points=25)
-    services.close_challenge(finished.id)
+    lifecycle.close_challenge(finished.id)
     added += 2
     db.session.flush()
     return added

@@ -13,10 +13,10 @@ from functools import cache
 
 import sqlalchemy as sa
 
+from app.core.timezones import local_today
 from app.extensions import db
 from app.missions import assignments, completion, journeys, services
 from app.missions.authoring import MissionDraft, QuestionDraft
-from app.missions.dates import local_today
 from app.missions.models import (
     Audience,
     EvidenceType,

@@ -12,9 +12,10 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.core.models import utcnow
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.oneonones.models import ActionItem, AgendaItem, OneOnOne, OneOnOneStatus, PrivateNote
-from app.oneonones.timing import from_local, local, zone_for
+from app.oneonones.timing import from_local, local
 from app.org.models import Person, Role
 
 AGENDA = ["Weekend rota", "The new loyalty app", "How the window display went", "Training on the new till",

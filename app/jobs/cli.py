@@ -21,6 +21,9 @@ def worker_command(workers: int | None, no_periodic: bool):
     workers = workers or current_app.config["JOBS_WORKERS"]
     where = current_app.config["JOBS_REDIS_URL"] and "Redis" or huey.storage_kwargs.get("filename")
     click.echo(f"Ascent jobs: {workers} worker threads on {where} (queue {huey.name!r})")
+    from app.jobs.claims import requeue_abandoned
+
+    requeue_abandoned()  # jobs a killed worker was running: they were off the queue, not done
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=not no_periodic,
                                     shutdown_timeout=30)
     consumer.run()

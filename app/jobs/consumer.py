@@ -18,6 +18,9 @@ def start_embedded(workers: int = 2) -> Consumer:
     Consumer.start() installs its own signal handlers, which only set a flag that its blocking `run()`
     loop reads. The web server runs here instead of that loop, so the server's handlers are put back:
     Ctrl+C must still stop the server, which then stops the consumer gracefully."""
+    from app.jobs.claims import requeue_abandoned
+
+    requeue_abandoned()  # jobs this process's predecessor was running when it died
     handlers = {signum: signal.getsignal(signum) for signum in _SIGNALS}
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.start()

@@ -50,7 +50,7 @@ def storage_settings(app: Flask) -> tuple[type, dict]:
 
 
 def init_app(app: Flask) -> None:
-    from app.jobs import failures  # noqa: F401  (parks jobs that fail after their last retry)
+    from app.jobs import claims, failures  # noqa: F401  (re-run jobs a dead worker held; park failed ones)
 
     immediate = app.config.get("JOBS_IMMEDIATE")
     if immediate is None:

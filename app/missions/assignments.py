@@ -188,6 +188,6 @@ def assign_journey(journey: OnboardingJourney, person: Person, today: date) -> i
 def on_person_created(_sender, *, person: Person, **_extra) -> None:
     """A new person gets the active onboarding journey (if they are a new hire) and every running
     mission whose audience includes them, in the transaction that creates them."""
-    from app.missions.dates import local_today
+    from app.core.timezones import local_today
 
     sync_person(person, local_today(person))

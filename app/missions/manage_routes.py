@@ -11,10 +11,10 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.core.navigation import register_tab
+from app.core.timezones import local_today
 from app.extensions import db
 from app.missions import authoring, journeys, manage_queries, services
 from app.missions.authoring import MISSION_AUTHORS, DraftError, MissionDraft
-from app.missions.dates import local_today
 from app.missions.forms import JourneyForm, JourneyStepForm, MissionForm
 from app.missions.models import AUDIENCE_LABELS, Audience, EvidenceType
 from app.missions.routes import bp

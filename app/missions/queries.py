@@ -10,8 +10,8 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.core.timezones import local_today
 from app.extensions import db
-from app.missions.dates import local_today
 from app.missions.models import (
     AssignmentStatus,
     EvidenceType,

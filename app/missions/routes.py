@@ -14,9 +14,9 @@ from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
 from app.core.signals import person_created
+from app.core.timezones import local_today
 from app.extensions import db
 from app.missions import assignments, completion, evidence, labels, manage_queries, queries
-from app.missions.dates import local_today
 from app.missions.models import AssignmentStatus, EvidenceType
 from app.org.models import Role
 from app.points.sources import register_source

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.models import utcnow
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.jobs import attempts_left, job
 from app.nudges import registry, services
 from app.nudges.models import Notification, NotificationDelivery, PushStatus
-from app.nudges.timing import local_day_start, to_local, to_utc, zone_for
+from app.nudges.timing import local_day_start, to_local, to_utc
 from app.org.models import Person
 from app.push import sender
 from app.push.models import PushSubscription

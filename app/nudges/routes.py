@@ -10,10 +10,11 @@ import app.nudges.listeners  # noqa: F401  (badge and stage nudges)
 import app.nudges.schedule  # noqa: F401  (registers the periodic jobs)
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.nudges import queries, registry, services
 from app.nudges.forms import NudgeSettingsForm
-from app.nudges.timing import to_local, zone_for
+from app.nudges.timing import to_local
 
 bp = Blueprint("nudges", __name__, url_prefix="/notifications")
 

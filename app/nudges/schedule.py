@@ -13,11 +13,12 @@ from flask import current_app
 from huey import crontab
 
 from app.core.models import utcnow
+from app.core.timezones import zone_named
 from app.extensions import db
 from app.jobs import periodic_job
 from app.nudges import delivery, services
 from app.nudges.models import Notification
-from app.nudges.timing import to_local, zone_named
+from app.nudges.timing import to_local
 from app.org.models import Person, Role, Store
 
 log = logging.getLogger(__name__)

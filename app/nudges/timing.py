@@ -3,29 +3,12 @@ Stored times are naive UTC (app.core.models.utcnow)."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from flask import current_app
-
-from app.org.models import Person
+from zoneinfo import ZoneInfo
 
 
 def parse_clock(value: str) -> time:
     hours, _, minutes = value.partition(":")
     return time(int(hours), int(minutes or 0))
-
-
-def zone_named(name: str | None) -> ZoneInfo:
-    fallback = current_app.config.get("DEFAULT_STORE_TIMEZONE") or "Europe/Rome"
-    try:
-        return ZoneInfo(name or fallback)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(fallback)
-
-
-def zone_for(person: Person) -> ZoneInfo:
-    """The store's zone; Europe/Rome (DEFAULT_STORE_TIMEZONE) for people without a store."""
-    return zone_named(person.store.timezone if person.store is not None else None)
 
 
 def to_local(moment: datetime, zone: ZoneInfo) -> datetime:

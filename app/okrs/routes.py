@@ -12,9 +12,9 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
+from app.core.timezones import local_today
 from app.extensions import db
 from app.kpis.models import KpiDefinition
-from app.missions.dates import local_today
 from app.okrs import forms, goal_templates, live, queries, rules, services
 from app.okrs.models import (
     CONFIDENCE_LABELS,

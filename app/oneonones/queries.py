@@ -9,9 +9,10 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app.core.authz import managed_people
 from app.core.models import utcnow
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.oneonones.models import ActionItem, AgendaItem, OneOnOne, OneOnOneStatus, PrivateNote
-from app.oneonones.timing import days_since, local, zone_for
+from app.oneonones.timing import days_since, local
 from app.org.models import Person, Role
 
 PAST_LIMIT = 30

@@ -13,11 +13,12 @@ from huey import crontab
 
 from app import nudges
 from app.core.models import utcnow
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.jobs import periodic_job
 from app.oneonones import queries
 from app.oneonones.models import OneOnOne
-from app.oneonones.timing import local, when, zone_for
+from app.oneonones.timing import local, when
 from app.org.models import Person
 
 # "Tomorrow" is a 1:1 starting 20 to 28 hours from now: an hourly job sees each one about eight times,

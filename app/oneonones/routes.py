@@ -16,12 +16,13 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.oneonones import queries, services
 from app.oneonones.forms import ScheduleForm, WhenForm
 from app.oneonones.models import PULSE_WORDS, OneOnOne
 from app.oneonones.timing import day as format_day
-from app.oneonones.timing import from_local, local, local_today, zone_for
+from app.oneonones.timing import from_local, local, local_today
 from app.oneonones.timing import when as format_when
 from app.org.models import Role
 

@@ -7,12 +7,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date, format_datetime
 
 from app.core.models import utcnow
-from app.nudges.timing import zone_for as _zone_for
+from app.core.timezones import zone_for
 from app.org.models import Person
-
-
-def zone_for(person: Person) -> ZoneInfo:
-    return _zone_for(person)
 
 
 def local(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -67,6 +67,9 @@ def pytest_collection_modifyitems(config, items):
         if here not in Path(str(item.fspath)).parents:
             continue
         item.add_marker(pytest.mark.browser)
+        # Under pytest-xdist (`--dist loadgroup`) every browser test runs on one worker: one live server,
+        # one demo chain and one chromium, not one per worker.
+        item.add_marker(pytest.mark.xdist_group("browser"))
         if missing and not os.environ.get("CI"):
             item.add_marker(pytest.mark.skip(
                 reason=f"{CHROMIUM} not found: install it with `apt-get install -y chromium` "

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.badges.models import BadgeDefinition, BadgeGrant
-from app.challenges import jobs, services
+from app.challenges import authoring, jobs, lifecycle
 from app.challenges.models import Challenge, ChallengeResult, Kind, Status
 from app.core.errors import ServiceError
 from app.core.models import utcnow
@@ -45,7 +45,7 @@ def test_the_job_starts_warns_and_closes_by_the_dates(org):
                            starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=1))
     db.session.commit()
 
-    result = services.tick(now)
+    result = lifecycle.tick(now)
 
     assert result.started == [due.id, missed.id]
     assert result.ending == [ending.id]
@@ -59,7 +59,7 @@ def test_the_job_starts_warns_and_closes_by_the_dates(org):
 
     # A second run finds nothing left to do and nudges nobody again.
     counts = db.session.scalar(sa.select(sa.func.count(Notification.id)))
-    again = services.tick(now)
+    again = lifecycle.tick(now)
     assert (again.started, again.ending, again.closed) == ([], [], [])
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == counts
 
@@ -84,11 +84,11 @@ def test_closing_twice_pays_once(org):
 
     challenge_closed.connect(record)
     try:
-        assert services.close_challenge(challenge.id) is True
+        assert lifecycle.close_challenge(challenge.id) is True
         db.session.commit()
-        assert services.close_challenge(challenge.id) is False
+        assert lifecycle.close_challenge(challenge.id) is False
         db.session.commit()
-        services.tick()
+        lifecycle.tick()
     finally:
         challenge_closed.disconnect(record)
     [prize] = _prize_entries(challenge.id)
@@ -121,7 +121,7 @@ def test_two_threads_closing_at_once_pay_once(app, org):
         with app.app_context():
             barrier.wait()
             try:
-                outcomes.append(services.close_challenge(challenge_id))
+                outcomes.append(lifecycle.close_challenge(challenge_id))
                 db.session.commit()
             except Exception as error:  # noqa: BLE001 - reported below
                 db.session.rollback()
@@ -148,9 +148,9 @@ def test_a_store_win_pays_every_active_person_of_the_store_and_the_badge_once(or
                                reward_points=20, badge=badge, ends_at=ago(minutes=1))
     earn(org.sibling_staff, 50, ago(hours=2))
     db.session.commit()
-    assert services.close_challenge(challenge.id)
+    assert lifecycle.close_challenge(challenge.id)
     db.session.commit()
-    assert not services.close_challenge(challenge.id)
+    assert not lifecycle.close_challenge(challenge.id)
     paid = {entry.person_id for entry in _prize_entries(challenge.id)}
     assert paid == {org.sibling_staff.id, org.sibling_sm.id}
     grants = db.session.scalars(sa.select(BadgeGrant.person_id).where(BadgeGrant.badge_id == badge.id)).all()
@@ -160,14 +160,14 @@ def test_a_store_win_pays_every_active_person_of_the_store_and_the_badge_once(or
 def test_a_closed_challenge_is_final(org):
     challenge = make_challenge([org.store], created_by=org.sm, status=Status.CLOSED, ends_at=ago(days=1))
     db.session.commit()
-    assert services.close_challenge(challenge.id) is False
-    assert services.start_challenge(challenge.id) is False
+    assert lifecycle.close_challenge(challenge.id) is False
+    assert lifecycle.start_challenge(challenge.id) is False
     with pytest.raises(ServiceError):
-        services.update_challenge(org.sm, challenge, services.ChallengeDraft(title="Again"))
+        authoring.update_challenge(org.sm, challenge, authoring.ChallengeDraft(title="Again"))
     with pytest.raises(ServiceError):
-        services.cancel(org.sm, challenge)
+        authoring.cancel(org.sm, challenge)
     with pytest.raises(ServiceError):
-        services.publish(org.sm, challenge)
+        authoring.publish(org.sm, challenge)
     assert db.session.get(Challenge, challenge.id).status == Status.CLOSED
 
 

@@ -62,12 +62,12 @@ def test_staff_see_their_place_and_the_gap(client, sign_in, org):
 
 
 def test_results_after_close(client, sign_in, org):
-    from app.challenges import services
+    from app.challenges import lifecycle
 
     challenge = make_challenge([org.store], created_by=org.sm, winners=1, ends_at=ago(minutes=1))
     earn(org.staff, 20, ago(hours=2))
     db.session.commit()
-    services.close_challenge(challenge.id)
+    lifecycle.close_challenge(challenge.id)
     db.session.commit()
     sign_in(org.staff)
     body = client.get(url_for("challenges.detail", challenge_id=challenge.id)).get_data(as_text=True)

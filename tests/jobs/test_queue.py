@@ -53,7 +53,7 @@ def test_tests_run_jobs_immediately_in_memory(app):
 
 def test_the_embedded_default_is_a_sqlite_file_beside_the_database(tmp_path):
     config = _test_config(f"sqlite:///{tmp_path / 'ascent.db'}", tmp_path)
-    app = create_app({**config, "JOBS_IMMEDIATE": False})
+    app = create_app({**config, "JOBS_IMMEDIATE": False, "JOBS_SQLITE_PATH": None})
     try:
         assert isinstance(huey.storage, SqliteStorage) and not huey.immediate
         assert sqlite_path(app) == str(tmp_path / "ascent-jobs.db")
@@ -66,7 +66,7 @@ def test_the_embedded_default_is_a_sqlite_file_beside_the_database(tmp_path):
 def test_postgresql_without_redis_keeps_the_queue_in_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("ASCENT_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({**_test_config("postgresql+psycopg://nobody@127.0.0.1:1/none", tmp_path),
-                      "JOBS_IMMEDIATE": False})
+                      "JOBS_IMMEDIATE": False, "JOBS_SQLITE_PATH": None})
     assert sqlite_path(app) == str(tmp_path / "instance" / "jobs.db")
 
 

@@ -4,8 +4,8 @@ their own), with defaults that read like the store floor."""
 import io
 from datetime import date, timedelta
 
+from app.core.timezones import local_today
 from app.extensions import db
-from app.missions.dates import local_today
 from app.missions.models import (
     Audience,
     EvidenceType,

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from app.core.errors import ServiceError
 from app.core.signals import mission_completed
+from app.core.timezones import local_today
 from app.extensions import db
 from app.missions import completion
-from app.missions.dates import local_today
 from app.missions.models import EvidenceType, MissionAssignment, MissionSubmission
 from app.org.models import Person
 from app.points.models import PointEntry

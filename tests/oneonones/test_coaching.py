@@ -69,7 +69,9 @@ def test_days_since_last_1on1_open_actions_and_pulses(org, no_feedback_module):
 
 
 def test_coaching_debt_sort_puts_the_longest_gap_first(org, feedback_dates):
-    now = utcnow()
+    # Midday: 40 days back crosses the end of summer time, and late in the evening the store's calendar
+    # would count 39 days between the two local dates.
+    now = utcnow().replace(hour=12, minute=0)
     recent = make_person(Role.STAFF, store=org.store, manager=org.sm, name="Nina Nuova", hired_days_ago=3)
     make_one_on_one(org.sm, org.staff, at=now - timedelta(days=5), status="done")
     make_one_on_one(org.sm, org.colleague, at=now - timedelta(days=2), status="done")

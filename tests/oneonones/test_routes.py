@@ -4,9 +4,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.models import utcnow
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.oneonones.models import ActionItem, AgendaItem, OneOnOne
-from app.oneonones.timing import local, zone_for
+from app.oneonones.timing import local
 from tests.oneonones.conftest import add_action, add_agenda, add_private_note, make_one_on_one
 
 SECRET = "Thinking about moving her to the Monza store"

@@ -45,8 +45,8 @@ PERSON_ARGUMENTS = frozenset({"challenge_id"})
 def _challenge(org, person, status: str) -> dict:
     import sqlalchemy as sa
 
+    from app.challenges.authoring import utc_bounds
     from app.challenges.models import Audience, Challenge, Kind, Metric
-    from app.challenges.services import utc_bounds
     from app.core.models import utcnow
     from app.extensions import db
     from app.org.models import Store
