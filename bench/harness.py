@@ -42,8 +42,9 @@ def wait_until_serving(base_url: str, process: subprocess.Popen, timeout: float 
 
 @contextlib.contextmanager
 def gunicorn(environment: dict[str, str], *, threads: int = 100, workers: int = 1, log: Path | None = None,
-             worker_class: str | None = None) -> Iterator[str]:
-    """Serve wsgi:app on a free loopback port; yields the base URL. `environment` is added to ours."""
+             worker_class: str | None = None, start_timeout: float = 30.0) -> Iterator[str]:
+    """Serve wsgi:app on a free loopback port; yields the base URL. `environment` is added to ours.
+    `start_timeout`: seconds to wait for the first answer (more on a machine shared with busy neighbours)."""
     port = free_port()
     # gunicorn's gthread worker accepts at most --worker-connections (default 1,000) at once: each open
     # websocket is one, so 1,000 sockets plus the award requests need more.
@@ -58,7 +59,7 @@ def gunicorn(environment: dict[str, str], *, threads: int = 100, workers: int = 
                                stdout=output, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(base_url, process)
+        wait_until_serving(base_url, process, start_timeout)
         yield base_url
     finally:
         process.terminate()
