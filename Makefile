@@ -47,10 +47,19 @@ migrate: setup
 demo: migrate
 	$(FLASK) demo --if-empty
 
+# Every benchmark in docs/benchmarks.md, one after the other (about an hour; Redis and PostgreSQL running,
+# nothing else busy on the machine). Each writes bench/results/<name>.json and .md.
+BENCH_DB ?= sqlite:///$(CURDIR)/bench/results/data/scale-10k.db
+
 bench: setup
+	$(BIN)/python -m bench.scale_data --database-url $(BENCH_DB)
 	$(BIN)/python -m bench.login
+	$(BIN)/python -m bench.push_throughput
 	$(BIN)/python -m bench.award_throughput
+	$(BIN)/python -m bench.page_load
+	$(BIN)/python -m bench.growth
 	$(BIN)/python -m bench.live_fanout
+	$(BIN)/python -m bench.lighthouse
 
 lint: setup
 	$(BIN)/ruff check .
