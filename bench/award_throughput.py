@@ -1,15 +1,26 @@
 """Award throughput and ledger integrity: 50 concurrent clients post awards through the integration API
-for 30 s, a share of them replaying an earlier Idempotency-Key; then the ledger is checked: nothing lost,
-nothing paid twice, cached balances equal to the recomputed sums.
+for 30 s, with 20% of the requests replaying an earlier Idempotency-Key and without replays; then the
+ledger is checked: no confirmed award lost, none paid twice, cached balances and the all-time board
+equal to the sums recomputed from the entries.
 
     .venv/bin/python -m bench.award_throughput                       # SQLite, then PostgreSQL
+    .venv/bin/python -m bench.award_throughput --quick               # a 5 s smoke run of each
     .venv/bin/python -m bench.award_throughput --databases sqlite --seconds 10
+    .venv/bin/python -m bench.award_throughput --profile             # one award's statements, CPU per award
+
+Servers run as the README says production does: one gunicorn process with threads for the embedded
+SQLite setup, and two single-worker processes' worth (`-w 2`: the API keeps no socket state, so no
+sticky proxy is needed) for PostgreSQL. Replays are drawn from keys every client has sent recently,
+some still in flight, so a repeat can race its original. "server CPU ms/award" is the CPU the gunicorn
+processes spent per request: on a busy machine it is steadier than the rate.
 
 Writes bench/results/award_throughput.json and .md."""
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import random
 import statistics
@@ -17,26 +28,36 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import deque
+from pathlib import Path
 
-import requests
+import psutil
 
 from bench.harness import gunicorn
 from bench.live_fanout import SECRET, _fresh_postgres, _percentile
 from bench.report import machine, write_results
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PEOPLE = 1000
+RECENT_KEYS = 500  # replays pick from the keys sent last, so some repeats race their original
+WORKERS = {"sqlite": 1, "postgresql": 2}  # gunicorn processes; see the module docstring
+
+
+def _app(database_url: str, **settings):
+    from app import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "REDIS_URL": None,
+                       "JOBS_IMMEDIATE": True, **settings})
 
 
 def seed(database_url: str, people: int) -> tuple[str, list[str]]:
     from flask_migrate import upgrade
 
-    from app import create_app
     from app.api import tokens
     from app.extensions import db
     from app.org.models import District, Person, Role, Store
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "REDIS_URL": None,
-                      "JOBS_IMMEDIATE": True})
+    app = _app(database_url)
     with app.app_context():
         upgrade(revision="heads")
         district = District(code="BENCH", name="Bench district")
@@ -55,83 +76,228 @@ def seed(database_url: str, people: int) -> tuple[str, list[str]]:
     return secret, numbers
 
 
-def verify(database_url: str) -> dict:
+def verify(database_url: str, confirmed: dict[str, int]) -> dict:
+    """Compare the ledger with what the server confirmed (key -> points) and with its own caches."""
     import sqlalchemy as sa
 
-    from app import create_app
     from app.extensions import db
+    from app.leaderboards import periods
+    from app.leaderboards.models import BoardScore
     from app.points import ledger
     from app.points.models import PointEntry
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "REDIS_URL": None})
+    app = _app(database_url)
     with app.app_context():
-        entries = db.session.scalar(sa.select(sa.func.count()).select_from(PointEntry))
-        total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)))
-        mismatches = len(ledger.verify())
+        paid: dict[str, list[int]] = {}
+        for key, amount in db.session.execute(sa.select(PointEntry.idempotency_key, PointEntry.amount)
+                                              .where(PointEntry.source_type == "api")):
+            paid.setdefault(key.split(":", 2)[2], []).append(amount)  # "api:<token id>:<client key>"
+        earned = dict(db.session.execute(sa.select(PointEntry.person_id, sa.func.sum(PointEntry.amount))
+                                         .group_by(PointEntry.person_id)).tuples().all())
+        board = dict(db.session.execute(sa.select(BoardScore.person_id, BoardScore.points)
+                                        .where(BoardScore.period == periods.ALL_TIME)).tuples().all())
+        balance_mismatches = len(ledger.verify())
         db.engine.dispose()
-    return {"entries": entries, "points": total, "balance_mismatches": mismatches}
+    return {
+        "entries": sum(len(amounts) for amounts in paid.values()),
+        "lost": sum(1 for key in confirmed if key not in paid),
+        "lost_points": sum(points for key, points in confirmed.items() if key not in paid),
+        "paid_twice": sum(len(amounts) - 1 for amounts in paid.values()),
+        "wrong_amount": sum(1 for key, amounts in paid.items() if key in confirmed and amounts[0] != confirmed[key]),
+        "unconfirmed": sum(1 for key in paid if key not in confirmed),
+        "balance_mismatches": balance_mismatches,
+        "board_mismatches": sum(1 for person_id in earned.keys() | board.keys()
+                                if earned.get(person_id, 0) != board.get(person_id, 0)),
+    }
 
 
-def run(database: str, clients: int, seconds: float, replay_share: float, workers: int, threads: int) -> dict:
+def _drop_postgres(database_url: str) -> None:
+    """Drop a database `_fresh_postgres` made, so runs don't pile up on a shared server."""
+    import sqlalchemy as sa
+
+    url = sa.make_url(database_url)
+    engine = sa.create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
+                              isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def _server_cpu_seconds(port: int) -> float:
+    """User + system CPU of the gunicorn master and workers serving `port` (found by their command line)."""
+    total = 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        if f"127.0.0.1:{port}" in " ".join(process.info["cmdline"] or []):
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+    return total
+
+
+class Load:
+    """The clients: each keeps one HTTP/1.1 connection (http.client costs a fraction of `requests`'
+    CPU, which matters when the load generator shares two cores with the server)."""
+
+    def __init__(self, port: int, token: str, numbers: list[str], replay_share: float):
+        self.port, self.token, self.numbers, self.replay_share = port, token, numbers, replay_share
+        self.lock = threading.Lock()
+        self.recent: deque[tuple[str, bytes, int]] = deque(maxlen=RECENT_KEYS)
+        self.confirmed: dict[str, int] = {}  # key -> points, as the server confirmed (201, or 200 replayed)
+        self.latencies: list[float] = []
+        self.counts = {"created": 0, "replayed": 0, "errors": 0}
+        self.first_error = ""
+
+    def _next(self, chooser: random.Random) -> tuple[str, bytes, int]:
+        with self.lock:
+            if self.recent and chooser.random() < self.replay_share:
+                return chooser.choice(self.recent)
+        points = chooser.randint(1, 20)
+        body = json.dumps({"employee_number": chooser.choice(self.numbers), "points": points,
+                           "reason": "Bench award", "source": "bench"}).encode()
+        request = (f"bench-{uuid.uuid4().hex}", body, points)
+        with self.lock:
+            self.recent.append(request)  # visible to replays before its own answer: repeats can race it
+        return request
+
+    def client(self, seed_value: int, deadline: float) -> None:
+        chooser = random.Random(seed_value)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        while time.monotonic() < deadline:
+            key, body, points = self._next(chooser)
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/api/v1/awards", body=body, headers={
+                    "Authorization": f"Bearer {self.token}", "Idempotency-Key": key,
+                    "Content-Type": "application/json"})
+                response = connection.getresponse()
+                text = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                status, text = 0, repr(error).encode()
+            elapsed = time.perf_counter() - started
+            with self.lock:
+                self.latencies.append(elapsed)
+                if status in (200, 201):
+                    self.counts["created" if status == 201 else "replayed"] += 1
+                    self.confirmed[key] = points
+                else:
+                    self.counts["errors"] += 1
+                    self.first_error = self.first_error or f"{status} {text[:120].decode(errors='replace')}"
+        connection.close()
+
+
+def run(database: str, clients: int, seconds: float, replay_share: float, threads: int, people: int) -> dict:
     workdir = tempfile.mkdtemp(prefix="ascent-bench-")
     database_url = f"sqlite:///{workdir}/bench.db" if database == "sqlite" else _fresh_postgres(POSTGRES_URL)
-    token, numbers = seed(database_url, 1000)
+    token, numbers = seed(database_url, people)
+    # Jobs are queued as production web processes queue them (no consumer runs during the bench).
     environment = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "ASCENT_INSTANCE_PATH": workdir,
-                   "JOBS_IMMEDIATE": "1", "POINTS_DAILY_CAP": "1000000", "POINTS_MAX_PER_AWARD": "1000"}
-    paid_keys: dict[str, int] = {}  # key -> points, as the server confirmed (201 or replayed)
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors: list[str] = []
-    counts = {"created": 0, "replayed": 0}
-    with gunicorn(environment, workers=workers, threads=threads) as base_url:
+                   "JOBS_IMMEDIATE": "0", "JOBS_SQLITE_PATH": f"{workdir}/jobs.db", "REDIS_URL": "",
+                   "POINTS_DAILY_CAP": "1000000", "POINTS_MAX_PER_AWARD": "1000",
+                   "API_RATE_LIMIT": "1000000 per minute"}
+    load = Load(0, token, numbers, replay_share)
+    workers = WORKERS[database]
+    with gunicorn(environment, workers=workers, threads=threads, log=Path(workdir) / "gunicorn.log") as base_url:
+        load.port = int(base_url.rsplit(":", 1)[1])
+        cpu_before = _server_cpu_seconds(load.port)
         deadline = time.monotonic() + seconds
-
-        def client(seed_value: int) -> None:
-            chooser = random.Random(seed_value)
-            mine: list[tuple[str, dict]] = []
-            with requests.Session() as http:
-                while time.monotonic() < deadline:
-                    if mine and chooser.random() < replay_share:
-                        key, body = chooser.choice(mine)
-                    else:
-                        key = f"bench-{uuid.uuid4().hex}"
-                        body = {"employee_number": chooser.choice(numbers), "points": chooser.randint(1, 20),
-                                "reason": "Bench award", "source": "bench"}
-                        mine.append((key, body))
-                    started = time.perf_counter()
-                    response = http.post(f"{base_url}/api/v1/awards", json=body, timeout=30,
-                                         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key})
-                    elapsed = time.perf_counter() - started
-                    with lock:
-                        latencies.append(elapsed)
-                        if response.status_code in (200, 201):
-                            counts["created" if response.status_code == 201 else "replayed"] += 1
-                            paid_keys[key] = body["points"]
-                        else:
-                            errors.append(f"{response.status_code} {response.text[:120]}")
-
         started = time.monotonic()
-        pool = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        pool = [threading.Thread(target=load.client, args=(n, deadline)) for n in range(clients)]
         for thread in pool:
             thread.start()
         for thread in pool:
             thread.join()
         elapsed = time.monotonic() - started
-    checked = verify(database_url)
-    expected_points = sum(paid_keys.values())
+        server_cpu = _server_cpu_seconds(load.port) - cpu_before
+    checked = verify(database_url, load.confirmed)
+    if database == "postgresql":
+        _drop_postgres(database_url)
+    requests_made = len(load.latencies)
     return {
-        "database": database, "clients": clients, "seconds": round(elapsed, 1),
-        "requests_per_s": round(len(latencies) / elapsed),
-        "awards_per_s": round(counts["created"] / elapsed),
-        "replayed": counts["replayed"], "errors": len(errors),
-        "p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "p95_ms": round(_percentile(latencies, 95) * 1000, 1),
-        "entries": checked["entries"], "distinct_keys_paid": len(paid_keys),
-        "lost_points": expected_points - checked["points"],
-        "paid_twice": checked["entries"] - len(paid_keys),
-        "balance_mismatches": checked["balance_mismatches"],
-        "first_error": errors[0] if errors else "",
+        "database": database, "replayed_share": f"{replay_share:.0%}", "server": f"-w {workers} --threads {threads}",
+        "clients": clients, "seconds": round(elapsed, 1),
+        "awards_per_s": round(load.counts["created"] / elapsed), "requests_per_s": round(requests_made / elapsed),
+        "replayed": load.counts["replayed"], "errors": load.counts["errors"],
+        "p50_ms": round(statistics.median(load.latencies) * 1000, 1) if requests_made else None,
+        "p95_ms": round(_percentile(load.latencies, 95) * 1000, 1) if requests_made else None,
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / requests_made, 2) if requests_made else None,
+        **checked, "first_error": load.first_error,
     }
+
+
+def profile(database: str) -> dict:
+    """One award in process: its statements with timings, then CPU per award (the least of 5 batches of
+    100, on this thread's clock, so other load on the machine barely moves it) and a cProfile summary."""
+    import cProfile
+    import io
+    import pstats
+
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    workdir = tempfile.mkdtemp(prefix="ascent-profile-")
+    database_url = f"sqlite:///{workdir}/bench.db" if database == "sqlite" else _fresh_postgres(POSTGRES_URL)
+    token, numbers = seed(database_url, 200)
+    app = _app(database_url, POINTS_DAILY_CAP=10**9, POINTS_MAX_PER_AWARD=1000, API_RATE_LIMIT="1000000 per minute")
+    client = app.test_client()
+    statements: list[tuple[float, str]] = []
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _started(connection, _cursor, _statement, _parameters, _context, _many):
+        connection.info["bench_started"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _finished(connection, _cursor, statement, _parameters, _context, _many):
+        elapsed = (time.perf_counter() - connection.info.pop("bench_started")) * 1000
+        statements.append((elapsed, " ".join(statement.split())))
+
+    def award(n: int, key: str | None = None):
+        return client.post("/api/v1/awards", headers={"Authorization": f"Bearer {token}",
+                                                      "Idempotency-Key": key or uuid.uuid4().hex},
+                           json={"employee_number": numbers[n % len(numbers)], "points": 5, "reason": "Bench award",
+                                 "source": "bench"})
+
+    for n in range(50):  # warm the statement caches and give people some history
+        award(n)
+    statements.clear()
+    assert award(7, key="profiled").status_code == 201
+    new_key = list(statements)
+    statements.clear()
+    assert award(7, key="profiled").status_code == 200
+    replay = list(statements)
+    batches = []
+    for batch in range(5):
+        started = time.thread_time()
+        for n in range(100):
+            award(n + batch)
+        batches.append((time.thread_time() - started) * 10)  # ms per award
+    profiler = cProfile.Profile(time.thread_time)
+    profiler.enable()
+    for n in range(200):
+        award(n)
+    profiler.disable()
+    summary = io.StringIO()
+    pstats.Stats(profiler, stream=summary).sort_stats("cumulative").print_stats(r"/app/", 25)
+    print(f"\n== {database}: one award with a new key ({len(new_key)} statements, COMMIT not shown)")
+    for elapsed, text in new_key:
+        print(f"{elapsed:7.3f} ms  {text[:150]}")
+    print(f"\n== {database}: the same key again ({len(replay)} statements)")
+    for elapsed, text in replay:
+        print(f"{elapsed:7.3f} ms  {text[:150]}")
+    print(summary.getvalue())
+    with app.app_context():
+        db.engine.dispose()
+    if database == "postgresql":
+        _drop_postgres(database_url)
+    return {"database": database, "statements_new_key": len(new_key), "statements_replay": len(replay),
+            "cpu_ms_per_award": round(min(batches), 2)}
 
 
 def main() -> None:
@@ -139,18 +305,28 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--replay-share", type=float, default=0.2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=16, help="threads per process")
+    parser.add_argument("--replay-shares", type=float, nargs="+", default=[0.2, 0.0],
+                        help="share of requests that repeat a recent key; one run per share")
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn process")
+    parser.add_argument("--people", type=int, default=PEOPLE)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 5 s per case, 200 people")
+    parser.add_argument("--profile", action="store_true", help="profile one award in process instead")
     arguments = parser.parse_args()
+    if arguments.profile:
+        rows = [profile(database) for database in arguments.databases]
+        print(json.dumps(rows, indent=2))
+        return
+    if arguments.quick:
+        arguments.seconds, arguments.people = 5, 200
     rows = []
     for database in arguments.databases:
-        row = run(database, arguments.clients, arguments.seconds, arguments.replay_share, arguments.workers,
-                  arguments.threads)
-        print(row, flush=True)
-        rows.append(row)
-    columns = ["database", "clients", "seconds", "requests_per_s", "awards_per_s", "replayed", "errors", "p50_ms",
-               "p95_ms", "entries", "distinct_keys_paid", "lost_points", "paid_twice", "balance_mismatches"]
+        for share in arguments.replay_shares:
+            row = run(database, arguments.clients, arguments.seconds, share, arguments.threads, arguments.people)
+            print(row, flush=True)
+            rows.append(row)
+    columns = ["database", "replayed_share", "server", "clients", "seconds", "awards_per_s", "requests_per_s",
+               "replayed", "errors", "p50_ms", "p95_ms", "server_cpu_ms_per_request", "entries", "lost",
+               "paid_twice", "wrong_amount", "balance_mismatches", "board_mismatches"]
     write_results("award_throughput", rows, columns,
                   targets="≥ 500 awards/s on SQLite and on PostgreSQL with 20% replayed keys; zero lost, zero "
                           "paid twice, balances equal to the recomputed sums")

@@ -111,6 +111,18 @@ def decode_cursor(cursor: str) -> int:
     return int(number)
 
 
+def _json_body():
+    """The parsed JSON body, or a 400 problem. Nesting deeper than Python's parser goes ends in
+    RecursionError, which `silent=True` does not catch (it is no ValueError): still only bad input."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
+    if body is None:
+        raise problems.malformed(_("The body is not valid JSON."))
+    return body
+
+
 # -- Endpoints ---------------------------------------------------------------------------------------
 
 @bp.get("/openapi.json")
@@ -128,9 +140,7 @@ def create_award(token: ApiToken):
     if not request.is_json:
         raise ApiProblem(415, _("Unsupported media type"), _("Send the award as JSON (application/json)."),
                          kind="malformed")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise problems.malformed(_("The body is not valid JSON."))
+    body = _json_body()
     try:
         outcome = services.award_points(token, key, body)
     except services.InvalidFields as error:
@@ -142,8 +152,11 @@ def create_award(token: ApiToken):
                          kind="idempotency_conflict") from error
     except ServiceError as error:
         raise problems.validation({error.field or "body": [error.message]}) from error
+    # Read while the rows are still in the session: after commit they expire, and reading them back
+    # would open a second transaction (on SQLite, a second wait for the write lock).
+    award = award_json(outcome.entry, key)
     db.session.commit()
-    response = jsonify(award_json(outcome.entry, key))
+    response = jsonify(award)
     if outcome.created:
         response.status_code = 201
     else:
@@ -205,9 +218,7 @@ def save_kpi_measurements(token: ApiToken):
     if not request.is_json:
         raise ApiProblem(415, _("Unsupported media type"), _("Send the measurements as JSON (application/json)."),
                          kind="malformed")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise problems.malformed(_("The body is not valid JSON."))
+    body = _json_body()
     if not isinstance(body, dict) or not isinstance(body.get("measurements"), list):
         raise problems.validation({"measurements": [_("Send {\"measurements\": [...]} with one or more items.")]})
     unknown = sorted(set(body) - {"measurements"})

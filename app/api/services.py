@@ -4,12 +4,13 @@ into problem documents."""
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from app.api import tokens
 from app.api.models import ApiAward, ApiToken
@@ -65,6 +66,12 @@ def valid_idempotency_key(key: str | None) -> bool:
     return bool(key) and len(key) <= MAX_KEY and all(33 <= ord(c) <= 126 for c in key)
 
 
+def has_control_characters(value: str) -> bool:
+    """NUL and the like: PostgreSQL refuses NUL in text, and none belongs in a name or a reason (tabs and
+    line breaks are only spacing, which the reason collapses)."""
+    return any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value)
+
+
 def parse_award(body: Any) -> AwardRequest:
     """Check the JSON body of POST /awards; every problem at once, by field."""
     if not isinstance(body, dict):
@@ -85,6 +92,8 @@ def parse_award(body: Any) -> AwardRequest:
         value = body[given[0]]
         if not isinstance(value, str) or not value.strip() or len(value) > 254:
             add(given[0], _("Must be a non-empty string."))
+        elif has_control_characters(value):
+            add(given[0], _("Must not contain control characters."))
     points = body.get("points")
     if points is None:
         add("points", _("Required."))
@@ -100,6 +109,8 @@ def parse_award(body: Any) -> AwardRequest:
             add(name, _("Must be a non-empty string."))
         elif len(value.strip()) > maximum:
             add(name, _("At most %(n)d characters.", n=maximum))
+        elif has_control_characters(value):
+            add(name, _("Must not contain control characters."))
     if errors:
         raise InvalidFields(errors)
     return AwardRequest(given[0], body[given[0]].strip(), points, " ".join(body["reason"].split()),
@@ -111,9 +122,14 @@ def fingerprint(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+# Built once, run with parameters: on the award path building a statement costs more CPU than running it.
+_RECORDED = sa.select(ApiAward).where(ApiAward.token_id == sa.bindparam("token_id"),
+                                      ApiAward.idempotency_key == sa.bindparam("key"))
+_RECORD = sa.insert(ApiAward.__table__)
+
+
 def _recorded(token_id: int, key: str) -> ApiAward | None:
-    return db.session.scalar(sa.select(ApiAward).where(ApiAward.token_id == token_id,
-                                                       ApiAward.idempotency_key == key))
+    return db.session.scalar(_RECORDED, {"token_id": token_id, "key": key})
 
 
 def _replay(recorded: ApiAward, body_fingerprint: str) -> AwardOutcome:
@@ -122,22 +138,21 @@ def _replay(recorded: ApiAward, body_fingerprint: str) -> AwardOutcome:
     return AwardOutcome(db.session.get(PointEntry, recorded.entry_id), created=False)
 
 
-def find_person(request: AwardRequest) -> Person | None:
-    if request.person_field == "email":
-        condition = sa.func.lower(Person.email) == request.person_value.lower()
-    else:
-        condition = Person.employee_number == request.person_value
-    return db.session.scalar(sa.select(Person).where(condition))
+_PERSON_BY = {
+    "email": sa.select(Person).options(joinedload(Person.store)).where(
+        sa.func.lower(Person.email) == sa.bindparam("value")),
+    "employee_number": sa.select(Person).options(joinedload(Person.store)).where(
+        Person.employee_number == sa.bindparam("value")),
+}
+_PERSON_LOCKED_BY = {field: query.with_for_update(key_share=True, of=Person) for field, query in _PERSON_BY.items()}
 
 
-def _claim(token_id: int, key: str, body_fingerprint: str) -> int | None:
-    """Insert the key's record unless it exists: its id, or None when another request holds the key."""
-    insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
-    return db.session.execute(
-        insert(ApiAward).values(token_id=token_id, idempotency_key=key, request_hash=body_fingerprint,
-                                created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["token_id", "idempotency_key"]).returning(ApiAward.id)
-    ).scalar()
+def find_person(request: AwardRequest, *, lock: bool = False) -> Person | None:
+    """The person the award names, with their store (the boards need it). `lock`: hold the person's row
+    until commit, so one person's awards go in a row and the daily cap can't be raced."""
+    value = request.person_value.lower() if request.person_field == "email" else request.person_value
+    query = (_PERSON_LOCKED_BY if lock else _PERSON_BY)[request.person_field]
+    return db.session.scalar(query, {"value": value})
 
 
 def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutcome:
@@ -149,7 +164,7 @@ def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutco
     if recorded is not None:
         return _replay(recorded, body_fingerprint)
     request = parse_award(body)
-    person = find_person(request)
+    person = find_person(request, lock=True)
     if person is None:
         raise InvalidFields({request.person_field: [_("No person has this %(field)s.",
                                                       field=request.person_field)]})
@@ -157,24 +172,26 @@ def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutco
         raise OutOfScope()
     if not person.active:
         raise InvalidFields({request.person_field: [_("%(name)s is deactivated.", name=person.full_name)]})
-    # One person's awards in a row, so the daily cap can't be raced (and a concurrent repeat of this
-    # key, once it holds the lock, finds the first call's record).
-    db.session.execute(sa.select(Person.id).where(Person.id == person.id).with_for_update(key_share=True))
-    recorded = _recorded(token.id, idempotency_key)
-    if recorded is not None:
-        return _replay(recorded, body_fingerprint)
     try:
         ledger.check_discretionary_limits(person, request.points)
     except ServiceError as error:
+        # A concurrent repeat of this key may have paid while we waited for the person's lock: its
+        # points count toward the cap, but the caller must get that first award back, not a refusal.
+        recorded = _recorded(token.id, idempotency_key)
+        if recorded is not None:
+            return _replay(recorded, body_fingerprint)
         raise InvalidFields({error.field or "points": [error.message]}) from error
-    claim_id = _claim(token.id, idempotency_key, body_fingerprint)
-    if claim_id is None:  # another request with this key (naming someone else) got there first
-        return _replay(_recorded(token.id, idempotency_key), body_fingerprint)
+    # The ledger's own key makes the payment exactly-once per (token, Idempotency-Key); the record of
+    # the call is written only once it has paid.
     result = ledger.award(person, request.points, source_type=SOURCE_TYPE, reason=request.reason,
                           idempotency_key=f"api:{token.id}:{idempotency_key}", source_id=request.source,
                           awarded_by=None)
-    db.session.execute(sa.update(ApiAward).where(ApiAward.id == claim_id).values(entry_id=result.entry.id))
-    return AwardOutcome(result.entry, created=result.created)
+    if not result.created:  # a concurrent request with this key (maybe naming someone else) paid first
+        return _replay(_recorded(token.id, idempotency_key), body_fingerprint)
+    db.session.execute(_RECORD, {"token_id": token.id, "idempotency_key": idempotency_key,
+                                 "request_hash": body_fingerprint, "entry_id": result.entry.id,
+                                 "created_at": utcnow()})
+    return AwardOutcome(result.entry, created=True)
 
 
 def person_in_scope(token: ApiToken, person_id: int) -> Person | None:

@@ -7,7 +7,9 @@ from app.points.ledger import balances
 
 @points_awarded.connect
 def _on_points(_sender, *, person, entry=None, **_extra) -> None:
-    services.check_lifetime_badges(person, balances(person.id)[0])
+    # The ledger's own entries carry the lifetime total it has just written: no need to read it back.
+    lifetime = entry.lifetime_after if entry is not None else None
+    services.check_lifetime_badges(person, balances(person.id)[0] if lifetime is None else lifetime)
 
 
 @mission_completed.connect

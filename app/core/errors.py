@@ -1,6 +1,7 @@
 """Error pages and the exception services raise for a bad request that must change nothing."""
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
+from sqlalchemy.exc import DataError
 
 
 class ServiceError(Exception):
@@ -17,16 +18,47 @@ def register_error_pages(app: Flask) -> None:
         def handler(_error):
             from app.extensions import db
 
-            if status >= 500:
-                db.session.rollback()
+            # Whatever the request wrote before it failed (a body found too large only when a view reads
+            # it, a 404 after a flush) is not kept: a refused request changes nothing.
+            db.session.rollback()
             if request.path.startswith("/api/"):
                 return {"type": "about:blank", "title": _error_title(status), "status": status}, status, {
                     "Content-Type": "application/problem+json"}
-            return render_template("errors/error.html", status=status), status
+            limit = upload_limit() if status == 413 else None
+            return render_template("errors/error.html", status=status, upload_limit=limit), status
         return handler
 
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, page(status))
+    app.register_error_handler(DataError, _unstorable_value)
+
+
+def _unstorable_value(error: DataError):
+    """The database refused a value for its column's type (an id past PostgreSQL's integer range, a NUL
+    character in text) that a form or the API let through: bad input, refused whole, not a crash.
+    Features should still check their own ranges; this is the net under them, and the log says where."""
+    from flask_babel import gettext as _
+
+    from app.extensions import db
+
+    db.session.rollback()
+    current_app.logger.warning("Refused a value the database cannot store: %s", error.orig)
+    detail = _("Something you sent can't be stored: a number that is far too large, or a hidden control "
+               "character. Nothing was saved. Go back and check what you typed.")
+    if request.path.startswith("/api/"):
+        return {"type": "about:blank", "title": _error_title(400), "status": 400, "detail": detail}, 400, {
+            "Content-Type": "application/problem+json"}
+    return render_template("errors/error.html", status=400, detail=detail), 400
+
+
+def upload_limit() -> str | None:
+    """MAX_CONTENT_LENGTH as people read it ("8 MB", "0,5 MB" in Italian): what an upload must stay under."""
+    from flask_babel import format_decimal
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return None
+    return f"{format_decimal(round(limit / (1024 * 1024), 1))} MB"
 
 
 def _error_title(status: int) -> str:

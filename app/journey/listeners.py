@@ -6,7 +6,7 @@ from app.journey import services
 
 @points_awarded.connect
 def _on_points(_sender, *, person, entry=None, **_extra) -> None:
-    services.evaluate_stage(person)
+    services.evaluate_stage(person, lifetime=entry.lifetime_after if entry is not None else None)
 
 
 @badge_granted.connect

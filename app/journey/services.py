@@ -118,15 +118,26 @@ def _move(person: Person, from_stage: Stage | None, to_stage: Stage, stored: boo
     return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount == 1
 
 
-def evaluate_stage(person: Person) -> list[StageChange]:
-    """Move `person` up through every next stage whose criteria are all met. Never down. Flushes."""
-    all_stages = stages()
-    if all_stages[0].id is None or all_stages[0].id < 0:
+# The configured stages, each with the person's stage id where it is the one they have reached: one
+# query, built once, as this runs on every award.
+_STAGES_AND_REACHED = (
+    sa.select(Stage, PersonStage.stage_id)
+    .outerjoin(PersonStage, sa.and_(PersonStage.person_id == sa.bindparam("person_id"),
+                                    PersonStage.stage_id == Stage.id))
+    .order_by(Stage.position))
+
+
+def evaluate_stage(person: Person, *, lifetime: int | None = None) -> list[StageChange]:
+    """Move `person` up through every next stage whose criteria are all met. Never down. Flushes.
+    `lifetime`: the person's lifetime points when the caller has just written them (saves a read)."""
+    rows = db.session.execute(_STAGES_AND_REACHED, {"person_id": person.id}).all()
+    if not rows:
         return []  # no stages configured: nowhere to move
-    stored_id = db.session.scalar(sa.select(PersonStage.stage_id).where(PersonStage.person_id == person.id))
+    all_stages = [stage for stage, _reached in rows]
+    stored_id = next((reached for _stage, reached in rows if reached is not None), None)
     current = next((s for s in all_stages if s.id == stored_id), all_stages[0])
     stored = stored_id is not None
-    facts = Facts(person)
+    facts = Facts(person, _lifetime=lifetime)
     changes = []
     for stage in (s for s in all_stages if s.position > current.position):
         if not criteria_met(stage, facts):

@@ -30,9 +30,10 @@ def _on_award(_sender, *, entry, person, **_extra) -> None:
     if entry.kind != EntryKind.EARN or entry.amount <= 0:
         return
     before = scores.week_score(person, entry.created_at)
-    scores.move(person, entry.amount, bucket_time=entry.created_at, changed_at=entry.created_at)
-    for passed in scores.overtaken_by(person, entry.created_at, before):
-        _tell_overtaken(passed, person, entry)
+    new_points = scores.move(person, entry.amount, bucket_time=entry.created_at,
+                             changed_at=entry.created_at)[periods.WEEK]
+    for passed in scores.overtaken_by(person, entry.created_at, before, new_points):
+        _tell_overtaken(passed, person, entry, new_points)
     _announce(person)
 
 
@@ -57,9 +58,8 @@ def _announce(person: Person) -> None:
     after_commit(partial(live.board_changed, rooms, interval))
 
 
-def _tell_overtaken(passed: scores.Overtaken, scorer: Person, entry) -> None:
+def _tell_overtaken(passed: scores.Overtaken, scorer: Person, entry, new_points: int) -> None:
     other = db.session.get(Person, passed.person_id)
-    new_points, _reached = scores.week_score(scorer, entry.created_at)
     gap = new_points - passed.points + 1  # as many points reached later still rank below
     day = periods.local_day(entry.created_at, periods.zone_of(other))
     nudges.send(other.id, OVERTAKEN, nudges.path_for("leaderboards.board"),

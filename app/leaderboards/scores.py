@@ -35,39 +35,58 @@ def board_home(person: Person) -> tuple[int | None, int | None]:
     return None, person.district_id
 
 
-def move(person: Person, delta: int, *, bucket_time: datetime, changed_at: datetime) -> None:
+def move(person: Person, delta: int, *, bucket_time: datetime, changed_at: datetime) -> dict[str, int]:
     """Add `delta` to the person's score in every period `bucket_time` falls in (store-local time).
-    Atomic `points = points + :delta` upserts: exact under concurrent awards to the same person."""
+    Atomic `points = points + :delta` upserts: exact under concurrent awards to the same person.
+    Returns the new score per period (the rows stay locked until commit, so they remain exact)."""
     store_id, district_id = board_home(person)
     rows = [{"person_id": person.id, "period": period, "period_start": start, "store_id": store_id,
              "district_id": district_id, "points": delta, "reached_at": changed_at}
             for period, start in periods.starts(bucket_time, periods.zone_of(person)).items()]
-    statement = _insert(BoardScore).values(rows)
-    # One statement for the three periods; `excluded` is the row that would have been inserted.
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["person_id", "period", "period_start"],
-        set_={"points": BoardScore.__table__.c.points + statement.excluded.points,
-              "store_id": statement.excluded.store_id, "district_id": statement.excluded.district_id,
-              "reached_at": statement.excluded.reached_at}))
+    returned = db.session.execute(_score_upsert(), rows)
+    return {period: points for period, points in returned}
+
+
+_score_upserts: dict[str, sa.Insert] = {}
+
+
+def _score_upsert() -> sa.Insert:
+    """The period-score upsert, built once per dialect and sent with the three rows as parameters:
+    SQLAlchemy batches them into one multi-row INSERT (one round trip) whose compiled form it caches,
+    where a statement built with `.values(rows)` was compiled anew on every award."""
+    dialect = db.engine.dialect.name
+    if dialect not in _score_upserts:
+        statement = _insert(BoardScore.__table__)
+        # `excluded` is the row that would have been inserted.
+        _score_upserts[dialect] = statement.on_conflict_do_update(
+            index_elements=["person_id", "period", "period_start"],
+            set_={"points": BoardScore.__table__.c.points + statement.excluded.points,
+                  "store_id": statement.excluded.store_id, "district_id": statement.excluded.district_id,
+                  "reached_at": statement.excluded.reached_at},
+        ).returning(BoardScore.__table__.c.period, BoardScore.__table__.c.points)
+    return _score_upserts[dialect]
 
 
 def week_score(person: Person, at: datetime) -> tuple[int, datetime | None]:
     """(points, reached_at) on the person's store week board for the week of `at`."""
     start = periods.starts(at, periods.zone_of(person))[periods.WEEK]
-    row = db.session.execute(sa.select(BoardScore.points, BoardScore.reached_at).where(
-        BoardScore.person_id == person.id, BoardScore.period == periods.WEEK,
-        BoardScore.period_start == start)).first()
+    row = db.session.execute(_WEEK_SCORE, {"person_id": person.id, "start": start}).first()
     return (row[0], row[1]) if row else (0, None)
 
 
-def overtaken_by(person: Person, at: datetime, before: tuple[int, datetime | None], limit: int = 20
-                 ) -> list[Overtaken]:
+# Built once (every award reads it): building a statement costs more CPU than running it.
+_WEEK_SCORE = sa.select(BoardScore.points, BoardScore.reached_at).where(
+    BoardScore.person_id == sa.bindparam("person_id"), BoardScore.period == periods.WEEK,
+    BoardScore.period_start == sa.bindparam("start"))
+
+
+def overtaken_by(person: Person, at: datetime, before: tuple[int, datetime | None], new_points: int,
+                 limit: int = 20) -> list[Overtaken]:
     """Colleagues who ranked above `person` on the store's week board before their score went up from
-    `before`, and rank below now."""
+    `before` to `new_points`, and rank below now."""
     if person.store_id is None:
         return []
     old_points, old_reached = before
-    new_points, _reached = week_score(person, at)
     if new_points <= old_points:
         return []
     start = periods.starts(at, periods.zone_of(person))[periods.WEEK]
