@@ -1,7 +1,8 @@
 """Pages and fragments: the list, the form (with its refusals), a challenge's live board, publishing and
 cancelling, who may do what, and the queries other features use."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
@@ -12,8 +13,13 @@ from app.extensions import db
 from tests.challenges.helpers import ago, earn, make_challenge
 
 
+def _rome_today() -> date:
+    """The stores' today (Europe/Rome): between 23:00 and midnight UTC it is already tomorrow there."""
+    return datetime.now(ZoneInfo("Europe/Rome")).date()
+
+
 def _form(**overrides) -> dict:
-    start = date.today() + timedelta(days=1)
+    start = _rome_today() + timedelta(days=1)
     data = {"title": "Saturday sprint", "description": "", "kind": "individual", "audience": "store",
             "store_id": "", "district_id": "", "metric": "points", "kpi_id": "", "format": "ranking",
             "target": "", "winners_count": "", "reward_points": "30", "reward_badge_id": "",
@@ -102,7 +108,7 @@ def test_a_manager_creates_a_draft_then_publishes_it(client, sign_in, org):
 
 def test_publishing_a_challenge_starting_today_starts_it(client, sign_in, org):
     sign_in(org.sm)
-    today = date.today()
+    today = _rome_today()
     client.post(url_for("challenges.new"), data=_form(store_id=org.store.id, starts_on=today.isoformat(),
                                                       ends_on=(today + timedelta(days=2)).isoformat()))
     challenge = db.session.scalar(sa.select(Challenge))
