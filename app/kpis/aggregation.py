@@ -11,17 +11,35 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.kpis.models import Aggregation, KpiDefinition, KpiMeasurement, PeriodKind
 
+# Built once, with bound parameters (expanding ones for the id lists): dashboards run several of these per
+# request, and a statement rebuilt per call cost more CPU than the database spent answering it. A reused
+# statement keeps its cache key, so SQLAlchemy's compiled cache answers at once.
+_measurements = KpiMeasurement.__table__
+_STORE_LEVEL = (
+    _measurements.c.kpi_id.in_(sa.bindparam("kpi_ids", expanding=True, type_=sa.Integer)),
+    _measurements.c.store_id.in_(sa.bindparam("store_ids", expanding=True, type_=sa.Integer)),
+    _measurements.c.person_id.is_(None),
+    _measurements.c.day >= sa.bindparam("start", type_=sa.Date),
+    _measurements.c.day <= sa.bindparam("end", type_=sa.Date),
+)
+
+
+def _grouped_totals(*group) -> sa.Select:
+    return (sa.select(*group, sa.func.sum(_measurements.c.value), sa.func.count())
+            .where(*_STORE_LEVEL).group_by(*group))
+
+
+_TOTALS = _grouped_totals(_measurements.c.kpi_id)
+_TOTALS_BY_STORE = _grouped_totals(_measurements.c.kpi_id, _measurements.c.store_id)
+_DAILY_TOTALS = _grouped_totals(_measurements.c.kpi_id, _measurements.c.store_id, _measurements.c.day)
+
 
 def _base_totals(kpi_ids: list[int], store_ids: list[int], start: date, end: date, by_store: bool):
     """{(kpi_id, store_id or None): (sum, count of days)} of store-level measurements, end inclusive."""
-    group = [KpiMeasurement.kpi_id] + ([KpiMeasurement.store_id] if by_store else [])
-    statement = (sa.select(*group, sa.func.sum(KpiMeasurement.value), sa.func.count())
-                 .where(KpiMeasurement.kpi_id.in_(kpi_ids), KpiMeasurement.store_id.in_(store_ids),
-                        KpiMeasurement.person_id.is_(None),
-                        KpiMeasurement.day >= start, KpiMeasurement.day <= end)
-                 .group_by(*group))
+    statement = _TOTALS_BY_STORE if by_store else _TOTALS
     totals = {}
-    for row in db.session.execute(statement):
+    for row in db.session.execute(statement, {"kpi_ids": kpi_ids, "store_ids": store_ids, "start": start,
+                                              "end": end}):
         key = (row[0], row[1] if by_store else None)
         totals[key] = (float(row[-2]), int(row[-1]))
     return totals
@@ -54,6 +72,17 @@ def aggregate(kpi: KpiDefinition, store_ids: Iterable[int], start: date, end: da
     if kpi.aggregation == Aggregation.AVERAGE:
         return _value_from(kpi, _base_totals([kpi.id], store_ids, start, end, by_store=False), None)
     return _value_from(kpi, _base_totals(_measured_ids(kpi), store_ids, start, end, by_store=False), None)
+
+
+def aggregate_many(kpis: Iterable[KpiDefinition], store_ids: Iterable[int], start: date,
+                   end: date) -> dict[int, float | None]:
+    """`aggregate` for several KPIs in one query: {kpi_id: value or None}."""
+    kpis, store_ids = list(kpis), list(store_ids)
+    if not kpis or not store_ids:
+        return {kpi.id: None for kpi in kpis}
+    measured = sorted({kpi_id for kpi in kpis for kpi_id in _measured_ids(kpi)})
+    totals = _base_totals(measured, store_ids, start, end, by_store=False)
+    return {kpi.id: _value_from(kpi, totals, None) for kpi in kpis}
 
 
 def store_values(kpi: KpiDefinition, store_ids: Iterable[int], start: date, end: date) -> dict[int, float | None]:
@@ -99,14 +128,9 @@ def daily_store_values(kpis: Iterable[KpiDefinition], store_ids: Iterable[int], 
     if not kpis or not store_ids:
         return result
     measured = sorted({kpi_id for kpi in kpis for kpi_id in _measured_ids(kpi)})
-    statement = (sa.select(KpiMeasurement.kpi_id, KpiMeasurement.store_id, KpiMeasurement.day,
-                           sa.func.sum(KpiMeasurement.value), sa.func.count())
-                 .where(KpiMeasurement.kpi_id.in_(measured), KpiMeasurement.store_id.in_(store_ids),
-                        KpiMeasurement.person_id.is_(None),
-                        KpiMeasurement.day >= start, KpiMeasurement.day <= end)
-                 .group_by(KpiMeasurement.kpi_id, KpiMeasurement.store_id, KpiMeasurement.day))
     by_day: dict[date, dict] = {}
-    for kpi_id, store_id, day, total, count in db.session.execute(statement):
+    parameters = {"kpi_ids": measured, "store_ids": store_ids, "start": start, "end": end}
+    for kpi_id, store_id, day, total, count in db.session.execute(_DAILY_TOTALS, parameters):
         by_day.setdefault(day, {})[(kpi_id, store_id)] = (float(total), int(count))
     for day, totals in by_day.items():
         for kpi in kpis:

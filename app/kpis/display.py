@@ -3,9 +3,9 @@ and sparklines as SVG points (server-rendered, so no chart script and nothing th
 
 from datetime import date
 
-from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 
+from app.core.i18n import format_currency, format_decimal  # remembered: dashboards repeat their numbers
 from app.kpis.models import KpiDefinition, Unit
 
 CURRENCY = "EUR"

@@ -70,12 +70,19 @@ def active_kpis() -> list[KpiDefinition]:
                                    .order_by(KpiDefinition.position, KpiDefinition.id)))
 
 
+# Plain columns, not KpiTarget objects: a district has hundreds of targets, and loading each as an ORM object
+# cost more than the query. Built once, so its compiled form is reused.
+_targets = KpiTarget.__table__
+_MONTH_TARGETS = sa.select(_targets.c.kpi_id, _targets.c.store_id, _targets.c.value).where(
+    _targets.c.store_id.in_(sa.bindparam("store_ids", expanding=True, type_=sa.Integer)),
+    _targets.c.period_kind == PeriodKind.MONTH, _targets.c.period_start == sa.bindparam("start", type_=sa.Date))
+
+
 def _month_targets(store_ids, month_start: date) -> dict[tuple[int, int], float]:
     if not store_ids:
         return {}
-    return {(row.kpi_id, row.store_id): row.value for row in db.session.scalars(sa.select(KpiTarget).where(
-        KpiTarget.store_id.in_(list(store_ids)), KpiTarget.period_kind == PeriodKind.MONTH,
-        KpiTarget.period_start == month_start))}
+    rows = db.session.execute(_MONTH_TARGETS, {"store_ids": list(store_ids), "start": month_start})
+    return {(kpi_id, store_id): value for kpi_id, store_id, value in rows}
 
 
 def today_tiles(store_id: int) -> list[Tile]:
@@ -196,6 +203,7 @@ class DistrictDashboard:
     rows: list[StoreRow]
     summary: list[DistrictSummary] = field(default_factory=list)
     attention: list[StoreRow] = field(default_factory=list)
+    kpis: list[KpiDefinition] = field(default_factory=list)  # every active KPI: what the page can compare on
 
 
 SORTS = ("status", "store", "focus", "sales")
@@ -221,7 +229,8 @@ def district_dashboard(person: Person, today: date, *, focus_code: str = "conver
     if district_id is not None:
         query = query.where(Store.district_id == district_id)
     stores = list(db.session.scalars(query))
-    kpis = {kpi.code: kpi for kpi in active_kpis()}
+    active = active_kpis()
+    kpis = {kpi.code: kpi for kpi in active}
     if not kpis:
         return None
     focus = kpis.get(focus_code) or kpis.get("conversion_rate") or next(iter(kpis.values()))
@@ -252,7 +261,7 @@ def district_dashboard(person: Person, today: date, *, focus_code: str = "conver
     attention = [row for row in _sort_rows(rows, "status", False, focus) if row.status == OFF_TRACK][:3]
     return DistrictDashboard(stores=stores, focus=focus, columns=columns,
                              rows=_sort_rows(rows, sort if sort in SORTS else "status", descending, focus),
-                             summary=summary, attention=attention)
+                             summary=summary, attention=attention, kpis=active)
 
 
 def _combine(kpi: KpiDefinition, per_store: dict[int, float | None]) -> float | None:
@@ -264,10 +273,15 @@ def _combine(kpi: KpiDefinition, per_store: dict[int, float | None]) -> float | 
 
 
 def _summary(kpis, stores, months, previous, targets, today, previous_range) -> list[DistrictSummary]:
-    from app.kpis.aggregation import aggregate
+    from app.kpis.aggregation import aggregate_many
 
     store_ids = [store.id for store in stores]
     month_start = period_bounds(PeriodKind.MONTH, today)[0]
+    # Exact district ratios and averages (sum of numerators ÷ sum of denominators, mean of all store-days):
+    # one query per period for all of them.
+    exact = [kpi for kpi in kpis[:4] if kpi.aggregation != Aggregation.SUM]
+    exact_now = aggregate_many(exact, store_ids, month_start, today) if exact else {}
+    exact_before = aggregate_many(exact, store_ids, *previous_range) if exact else {}
     items = []
     for kpi in kpis[:4]:
         if kpi.aggregation == Aggregation.SUM:
@@ -277,9 +291,7 @@ def _summary(kpis, stores, months, previous, targets, today, previous_range) -> 
             target = pace_target(kpi, sum(t for t in monthly if t is not None), today) \
                 if any(t is not None for t in monthly) else None
         else:
-            # Exact district ratio (sum of numerators ÷ sum of denominators): one query per ratio KPI.
-            value = aggregate(kpi, store_ids, month_start, today)
-            prior = aggregate(kpi, store_ids, *previous_range)
+            value, prior = exact_now[kpi.id], exact_before[kpi.id]
             store_targets = [targets.get((kpi.id, store_id)) for store_id in store_ids]
             present = [t for t in store_targets if t is not None]
             target = sum(present) / len(present) if present else None

@@ -75,7 +75,7 @@ def district_dashboard():
                                        sort=sort, descending=descending, district_id=district_id)
     return render("kpis/district.html", "kpis/_district_table.html", board=board, today=today, sort=sort,
                   descending=descending, district_id=district_id, districts=_district_choices(),
-                  focus_choices=[kpi for kpi in queries.active_kpis()])
+                  focus_choices=board.kpis if board else [])
 
 
 def _district_choices():

@@ -1,6 +1,7 @@
 """Who gets which mission and when: audiences, recurring periods, onboarding on person_created."""
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -12,7 +13,7 @@ from app.org.importer import import_people
 from app.org.models import Role
 from tests.missions.factories import make_mission
 
-TODAY = date.today()
+TODAY = datetime.now(ZoneInfo("Europe/Rome")).date()  # the store's today, as the app counts days
 
 
 def _rows(person=None, mission=None):

@@ -1,6 +1,7 @@
 """Creating missions: who may create what, for whom, and what a draft must say."""
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from app.missions.models import Audience, EvidenceType, Mission, MissionAssignme
 from app.org.models import Role
 from tests.missions.factories import assign, make_mission
 
-TODAY = date.today()
+TODAY = datetime.now(ZoneInfo("Europe/Rome")).date()  # the store's today, as the app counts days
 
 
 def _draft(**overrides) -> MissionDraft:
