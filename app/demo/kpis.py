@@ -20,11 +20,28 @@ DAYS = 90
 WEEKDAY = (0.78, 0.82, 0.88, 0.95, 1.12, 1.45, 1.0)
 
 
-def _profile(rng: random.Random) -> dict:
+def store_profile(rng: random.Random) -> dict:
     return {"footfall": rng.uniform(450, 1500), "conversion": rng.uniform(0.095, 0.15),
             "ticket": rng.uniform(38, 62), "upt": rng.uniform(1.6, 2.4), "returns": rng.uniform(0.03, 0.07),
             "satisfaction": rng.uniform(3.9, 4.6), "response": rng.uniform(35, 90), "churn": rng.uniform(1.0, 3.5),
             "target_bias": rng.choice((0.9, 0.95, 1.0, 1.04, 1.08))}
+
+def day_values(profile: dict, day: date, progress: float, rng: random.Random) -> dict[str, float]:
+    """One plausible day of a store's base KPIs: busier on Fridays and Saturdays, improving slowly as
+    `progress` goes from 0 to 1 over the period (the demo's quarter, the scale generator's year)."""
+    busy = WEEKDAY[day.weekday()] * rng.uniform(0.9, 1.1)
+    trend = 1 + 0.04 * progress
+    footfall = round(profile["footfall"] * busy)
+    transactions = round(footfall * profile["conversion"] * trend * rng.uniform(0.9, 1.1))
+    units = round(transactions * profile["upt"] * rng.uniform(0.92, 1.08))
+    return {
+        "footfall": footfall, "transactions": transactions, "units_sold": units,
+        "sales": round(transactions * profile["ticket"] * rng.uniform(0.9, 1.1), 2),
+        "returns": round(units * profile["returns"] * rng.uniform(0.6, 1.4)),
+        "customer_satisfaction": round(min(5.0, profile["satisfaction"] + rng.uniform(-0.3, 0.3)), 2),
+        "response_time": round(profile["response"] * busy * rng.uniform(0.85, 1.15)),
+        "loyalty_churn": round(profile["churn"] * rng.uniform(0.8, 1.2), 2),
+    }
 
 
 def load_kpis() -> None:
@@ -39,24 +56,12 @@ def load_kpis() -> None:
     now = utcnow()
     rows, targets = [], []
     for store in stores:
-        profile = _profile(rng)
+        profile = store_profile(rng)
         today = datetime.now(ZoneInfo(store.timezone or "Europe/Rome")).date()
         totals: dict[tuple[date, str], float] = {}
         for back in range(DAYS, -1, -1):
             day = today - timedelta(days=back)
-            busy = WEEKDAY[day.weekday()] * rng.uniform(0.9, 1.1)
-            trend = 1 + 0.04 * (DAYS - back) / DAYS  # a slow improvement over the quarter
-            footfall = round(profile["footfall"] * busy)
-            transactions = round(footfall * profile["conversion"] * trend * rng.uniform(0.9, 1.1))
-            units = round(transactions * profile["upt"] * rng.uniform(0.92, 1.08))
-            values = {
-                "footfall": footfall, "transactions": transactions, "units_sold": units,
-                "sales": round(transactions * profile["ticket"] * rng.uniform(0.9, 1.1), 2),
-                "returns": round(units * profile["returns"] * rng.uniform(0.6, 1.4)),
-                "customer_satisfaction": round(min(5.0, profile["satisfaction"] + rng.uniform(-0.3, 0.3)), 2),
-                "response_time": round(profile["response"] * busy * rng.uniform(0.85, 1.15)),
-                "loyalty_churn": round(profile["churn"] * rng.uniform(0.8, 1.2), 2),
-            }
+            values = day_values(profile, day, (DAYS - back) / DAYS, rng)
             if back == 0:  # today is still going: only the morning's numbers are in
                 values = {code: values[code] for code in ("footfall", "transactions", "sales", "units_sold")}
                 values = {code: round(value * 0.45) if code != "sales" else round(value * 0.45, 2)

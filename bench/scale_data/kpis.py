@@ -10,11 +10,10 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from app.demo.kpis import WEEKDAY, day_values, store_profile
 from app.kpis.models import KpiDefinition, PeriodKind
 from bench.scale_data.calendar import Calendar
 
-# Monday … Sunday: how busy a day is against an average day.
-WEEKDAY = (0.78, 0.82, 0.88, 0.95, 1.12, 1.45, 1.0)
 MORNING_SHARE = 0.45  # today is still going: only the morning's numbers are in
 
 
@@ -23,29 +22,6 @@ def read_library(connection: sa.Connection) -> dict[str, int]:
     if not codes:
         raise RuntimeError("the migrations seeded no KPI library")
     return codes
-
-
-def _profile(rng: random.Random) -> dict:
-    return {"footfall": rng.uniform(450, 1500), "conversion": rng.uniform(0.095, 0.15), "ticket": rng.uniform(38, 62),
-            "upt": rng.uniform(1.6, 2.4), "returns": rng.uniform(0.03, 0.07), "satisfaction": rng.uniform(3.9, 4.6),
-            "response": rng.uniform(35, 90), "churn": rng.uniform(1.0, 3.5),
-            "target_bias": rng.choice((0.9, 0.95, 1.0, 1.04, 1.08))}
-
-
-def _day_values(profile: dict, day: date, progress: float, rng: random.Random) -> dict[str, float]:
-    busy = WEEKDAY[day.weekday()] * rng.uniform(0.9, 1.1)
-    trend = 1 + 0.04 * progress  # a slow improvement over the year
-    footfall = round(profile["footfall"] * busy)
-    transactions = round(footfall * profile["conversion"] * trend * rng.uniform(0.9, 1.1))
-    units = round(transactions * profile["upt"] * rng.uniform(0.92, 1.08))
-    return {
-        "footfall": footfall, "transactions": transactions, "units_sold": units,
-        "sales": round(transactions * profile["ticket"] * rng.uniform(0.9, 1.1), 2),
-        "returns": round(units * profile["returns"] * rng.uniform(0.6, 1.4)),
-        "customer_satisfaction": round(min(5.0, profile["satisfaction"] + rng.uniform(-0.3, 0.3)), 2),
-        "response_time": round(profile["response"] * busy * rng.uniform(0.85, 1.15)),
-        "loyalty_churn": round(profile["churn"] * rng.uniform(0.8, 1.2), 2),
-    }
 
 
 def _monthly_targets(profile: dict, start: date) -> dict[str, float]:
@@ -76,9 +52,9 @@ def fill(writer, ids, connection: sa.Connection, calendar: Calendar, stores: lis
     months = sorted({day.month_start for day in measured})
     last = len(calendar.days) - 1
     for store_id in stores:
-        profile = _profile(rng)
+        profile = store_profile(rng)
         for day in measured:
-            values = _day_values(profile, day.local, day.index / last, rng)
+            values = day_values(profile, day.local, day.index / last, rng)
             if day.index == last:
                 values = {code: round(values[code] * MORNING_SHARE, 2 if code == "sales" else 0)
                           for code in ("footfall", "transactions", "sales", "units_sold")}

@@ -9,7 +9,6 @@ import time
 import uuid
 
 import pytest
-import redis
 import sqlalchemy as sa
 
 from app import PROJECT_ROOT, jobs, nudges
@@ -18,8 +17,7 @@ from app.jobs import huey
 from app.jobs.consumer import start_embedded, stop_embedded
 from app.nudges.models import Notification, PushStatus
 from tests.push.support import subscribe
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.redis_support import REDIS_URL, require_redis
 
 
 def _use_real_queue(app, tmp_path, redis_url: str | None = None) -> dict:
@@ -52,15 +50,6 @@ def _wait_for_status(notification_id: int, expected: str, timeout: float = 30) -
             return status
         time.sleep(0.1)
     return _status(notification_id)
-
-
-def _require_redis() -> None:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is unreachable at {REDIS_URL} (CI is set: this test must run): {error}")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}: {error}")
 
 
 def test_serve_runs_the_consumer_in_threads_without_blocking_and_stops_gracefully(
@@ -113,7 +102,7 @@ def test_the_worker_command_refuses_immediate_mode(app, runner):
 def test_a_separate_worker_process_delivers_a_queued_push(broker, push_app, org, receiver, browser, tmp_path,
                                                           database_url):
     if broker == "redis":
-        _require_redis()
+        require_redis()
     settings = _use_real_queue(push_app, tmp_path, REDIS_URL if broker == "redis" else None)
     subscribe(org.staff, browser, receiver)
     notification_id = _queue_a_push(org.staff)

@@ -19,7 +19,6 @@ from calendar import monthrange
 from contextlib import contextmanager
 
 import pytest
-import redis
 import sqlalchemy as sa
 
 from app import PROJECT_ROOT, jobs
@@ -31,18 +30,9 @@ from app.kpis.jobs import check_store_targets
 from app.kpis.measurements import store_today
 from app.points.models import PointEntry
 from tests.kpis.conftest import measure, target
+from tests.redis_support import REDIS_URL, require_redis
 
 DAILY_POINTS = 5
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def require_redis() -> None:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is unreachable at {REDIS_URL} (CI is set: this test must run): {error}")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}: {error}")
 
 
 @pytest.fixture(params=["sqlite", "redis"])
