@@ -111,11 +111,16 @@ class _Statements:
     next_up: sa.Select  # the nearest member with more than `points`
 
 
-def _members(score, person, kind: str) -> list:
+def _members(score, person, kind: str, positive: bool = True) -> list:
     """Who is on the board, for an alias pair of board_scores and people. A viewer who hides from wide
-    boards still sees their own rank (with no viewer, `person_id = NULL` matches nobody)."""
-    conditions = [score.c.period == _PERIOD, score.c.period_start == _START, score.c.points > 0,
+    boards still sees their own rank (with no viewer, `person_id = NULL` matches nobody). `positive=False`
+    leaves out "more than 0 points" for the rank counts, whose own bound (more than, or as many as, a
+    member's points) implies it: given both, SQLite ranged its index on the constant and counted the
+    whole board for every row."""
+    conditions = [score.c.period == _PERIOD, score.c.period_start == _START,
                   person.c.id == score.c.person_id, person.c.active.is_(True)]
+    if positive:
+        conditions.append(score.c.points > 0)
     if kind == STORE:
         conditions.append(score.c.store_id == _SCOPE)
     elif kind == DISTRICT:
@@ -150,7 +155,7 @@ def _statements(kind: str) -> _Statements:
 
     def count_where(condition):
         return (sa.select(sa.func.count()).select_from(other.join(other_person, other_person.c.id == other.c.person_id))
-                .where(*_members(other, other_person, kind), condition).scalar_subquery())
+                .where(*_members(other, other_person, kind, positive=False), condition).scalar_subquery())
 
     stores = Store.__table__
     members = (sa.select(score.c.person_id, person.c.full_name, stores.c.name.label("store_name"), score.c.points,
