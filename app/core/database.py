@@ -39,3 +39,27 @@ def configure_sqlite(engine: Engine) -> None:
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
+
+
+# Statements on hot write paths (an award) are built once per dialect and run with parameters: building
+# one costs more CPU than the database takes to run it (`python -m bench.award_throughput --profile`).
+_prepared: dict[tuple[str, str], object] = {}
+
+
+def dialect_insert(table):
+    """INSERT with the dialect's ON CONFLICT clauses (PostgreSQL's or SQLite's) for the app's engine."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from app.extensions import db
+
+    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
+
+
+def prepared(name: str, build):
+    """The statement `build()` makes, built once per dialect and kept under `name`."""
+    from app.extensions import db
+
+    key = (db.engine.dialect.name, name)
+    if key not in _prepared:
+        _prepared[key] = build()
+    return _prepared[key]

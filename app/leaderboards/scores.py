@@ -6,8 +6,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.database import dialect_insert, prepared
 from app.core.models import utcnow
 from app.extensions import db
 from app.leaderboards import periods
@@ -16,10 +16,6 @@ from app.org.models import Person, Store
 from app.points.models import EntryKind, PointEntry
 
 REBUILD_BATCH = 5000
-
-
-def _insert(model):
-    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(model)
 
 
 @dataclass(frozen=True)
@@ -47,24 +43,22 @@ def move(person: Person, delta: int, *, bucket_time: datetime, changed_at: datet
     return {period: points for period, points in returned}
 
 
-_score_upserts: dict[str, sa.Insert] = {}
-
-
 def _score_upsert() -> sa.Insert:
     """The period-score upsert, built once per dialect and sent with the three rows as parameters:
     SQLAlchemy batches them into one multi-row INSERT (one round trip) whose compiled form it caches,
     where a statement built with `.values(rows)` was compiled anew on every award."""
-    dialect = db.engine.dialect.name
-    if dialect not in _score_upserts:
-        statement = _insert(BoardScore.__table__)
-        # `excluded` is the row that would have been inserted.
-        _score_upserts[dialect] = statement.on_conflict_do_update(
-            index_elements=["person_id", "period", "period_start"],
-            set_={"points": BoardScore.__table__.c.points + statement.excluded.points,
-                  "store_id": statement.excluded.store_id, "district_id": statement.excluded.district_id,
-                  "reached_at": statement.excluded.reached_at},
-        ).returning(BoardScore.__table__.c.period, BoardScore.__table__.c.points)
-    return _score_upserts[dialect]
+    return prepared("board_score_upsert", _build_score_upsert)
+
+
+def _build_score_upsert() -> sa.Insert:
+    statement = dialect_insert(BoardScore.__table__)
+    # `excluded` is the row that would have been inserted.
+    return statement.on_conflict_do_update(
+        index_elements=["person_id", "period", "period_start"],
+        set_={"points": BoardScore.__table__.c.points + statement.excluded.points,
+              "store_id": statement.excluded.store_id, "district_id": statement.excluded.district_id,
+              "reached_at": statement.excluded.reached_at},
+    ).returning(BoardScore.__table__.c.period, BoardScore.__table__.c.points)
 
 
 def week_score(person: Person, at: datetime) -> tuple[int, datetime | None]:
@@ -158,7 +152,7 @@ def is_hidden(person_id: int) -> bool:
 
 def set_hidden(person: Person, hidden: bool) -> None:
     """Hide from (or show again on) district and company boards; the person still sees their own rank."""
-    statement = _insert(BoardPrivacy).values(person_id=person.id, hidden_wide=hidden, updated_at=utcnow())
+    statement = dialect_insert(BoardPrivacy).values(person_id=person.id, hidden_wide=hidden, updated_at=utcnow())
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["person_id"], set_={"hidden_wide": hidden, "updated_at": statement.excluded.updated_at}))
     db.session.flush()

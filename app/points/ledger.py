@@ -13,11 +13,11 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core import audit
 from app.core.authz import can_manage_store
+from app.core.database import dialect_insert, prepared
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import points_awarded, points_reversed
@@ -36,35 +36,18 @@ class AwardResult:
     created: bool  # False when the idempotency key had already paid
 
 
-def _insert(dialect: str):
-    return (postgresql if dialect == "postgresql" else sqlite).insert
-
-
-# Statements on the award path are built once per dialect and run with parameters: building one costs
-# more CPU than SQLite takes to run it (`python -m bench.award_throughput --profile` shows the split).
-_prepared: dict[tuple[str, str], sa.Executable] = {}
-
-
-def _statement(name: str, build) -> sa.Executable:
-    key = (db.engine.dialect.name, name)
-    statement = _prepared.get(key)
-    if statement is None:
-        statement = _prepared[key] = build(_insert(key[0]))
-    return statement
-
-
-def _build_entry_insert(insert) -> sa.Executable:
-    return insert(PointEntry).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(PointEntry)
+def _build_entry_insert() -> sa.Executable:
+    return dialect_insert(PointEntry).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(PointEntry)
 
 
 def _insert_entry(values: dict) -> PointEntry | None:
     """Insert unless the key exists; the new entry (RETURNING loads it into the session, so nobody
     reads it back), or None for a replay."""
-    return db.session.scalars(_statement("entry_insert", _build_entry_insert), values).first()
+    return db.session.scalars(prepared("entry_insert", _build_entry_insert), values).first()
 
 
-def _build_totals_upsert(insert) -> sa.Executable:
-    statement = insert(PointBalance.__table__)
+def _build_totals_upsert() -> sa.Executable:
+    statement = dialect_insert(PointBalance.__table__)
     columns = PointBalance.__table__.c
     return statement.on_conflict_do_update(
         index_elements=["person_id"],
@@ -75,16 +58,15 @@ def _build_totals_upsert(insert) -> sa.Executable:
 
 
 def _ensure_balance_row(person_id: int) -> None:
-    insert = _insert(db.engine.dialect.name)
-    db.session.execute(insert(PointBalance).values(person_id=person_id, lifetime=0, balance=0,
-                                                   updated_at=utcnow())
+    db.session.execute(dialect_insert(PointBalance).values(person_id=person_id, lifetime=0, balance=0,
+                                                           updated_at=utcnow())
                        .on_conflict_do_nothing(index_elements=["person_id"]))
 
 
 def _add_to_totals(person_id: int, *, lifetime: int, balance: int) -> tuple[int, int]:
     """Raise the cached totals in one atomic upsert; the (lifetime, balance) this transaction now holds
     (the row stays locked until commit, so they remain exact)."""
-    row = db.session.execute(_statement("totals_upsert", _build_totals_upsert), {
+    row = db.session.execute(prepared("totals_upsert", _build_totals_upsert), {
         "person_id": person_id, "lifetime": lifetime, "balance": balance, "updated_at": utcnow()}).one()
     return row[0], row[1]
 
