@@ -63,7 +63,7 @@ def _import_models() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app.auth import passwords
-    from app.core import i18n, security, sessions
+    from app.core import i18n, realtime, security, sessions
     from app.core.database import configure_engine
     from app.core.errors import register_error_pages
     from app.core.htmx import add_vary_header
@@ -79,7 +79,8 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(PROJECT_ROOT / "app" / "translations"))
     limiter.init_app(app)
     sessions.init_login(app, login_manager)
-    socketio.init_app(app, message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"],
+    socketio.init_app(app, client_manager=realtime.client_manager(app.config["REDIS_URL"],
+                                                                  app.config["SOCKETIO_CHANNEL"]),
                       async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"), manage_session=False)
     passwords.set_concurrency(app.config["PASSWORD_HASH_CONCURRENCY"])
     security.register_security_headers(app)

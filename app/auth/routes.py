@@ -7,7 +7,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from app.config import SUPPORTED_LOCALES
-from app.core import realtime
 from app.core.errors import ServiceError
 from app.core.htmx import see_other
 from app.extensions import db, limiter
@@ -72,7 +71,6 @@ def logout():
     person = current_user._get_current_object()
     services.end_all_sessions(person)
     db.session.commit()
-    realtime.end_person_sockets(person.id)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

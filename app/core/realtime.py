@@ -1,16 +1,24 @@
-"""Socket.IO: who may connect, which rooms they join, and "this changed" hints after commit.
-HTML never travels over the socket; the page re-fetches its fragment over HTTP."""
+"""Socket.IO: who may connect, which rooms they join, "this changed" hints after commit, and cutting a
+socket off when its access ends. HTML never travels over the socket; the page re-fetches its fragment
+over HTTP."""
 
 from collections.abc import Callable
+from functools import partial
 
+import socketio as python_socketio
+from flask import request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, join_room
+from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room, rooms
 
-from app.extensions import socketio
+from app.extensions import db, socketio
 
 
 def person_room(person_id: int) -> str:
     return f"person:{person_id}"
+
+
+def screen_room(screen_id: int) -> str:
+    return f"screen:{screen_id}"
 
 
 def store_room(store_id: int) -> str:
@@ -22,6 +30,10 @@ def district_room(district_id: int) -> str:
 
 
 COMPANY_ROOM = "company"
+
+# Server-only: each process's client manager turns it into "disconnect my sockets in this room", so it
+# travels the message queue like any emit (from a web process, a job or the CLI) and no client hears it.
+CUT_ACCESS = "ascent:cut-access"
 
 
 def rooms_for(person) -> list[str]:
@@ -37,7 +49,13 @@ def rooms_for(person) -> list[str]:
 
 # Sockets that authenticate with something other than a session (a TV screen's token): each function
 # takes the client's `auth` payload and returns the rooms it may join, or None when it doesn't apply.
+# The rooms must include a private one (screen:<id>) through which the socket is cut off.
 _authenticators: list[Callable[[dict], list[str] | None]] = []
+
+# A socket's access as taken at connect, asked again at every join: the rooms it may be in now, or None
+# once that access has ended. Per process: a socket's events always reach the process that holds it.
+AccessCheck = Callable[[], list[str] | None]
+_access_by_sid: dict[str, AccessCheck] = {}
 
 
 def register_socket_authenticator(authenticate: Callable[[dict], list[str] | None]) -> None:
@@ -45,17 +63,70 @@ def register_socket_authenticator(authenticate: Callable[[dict], list[str] | Non
         _authenticators.append(authenticate)
 
 
+def _person_rooms(session_token: str) -> list[str] | None:
+    # Imported here: app.core.sessions imports this module for its hook.
+    from app.core.sessions import load_person
+
+    person = load_person(session_token)
+    return rooms_for(person) if person is not None else None
+
+
+def _checks_for(auth) -> list[AccessCheck]:
+    if current_user.is_authenticated:
+        # The "<id>.<session version>" the socket's cookie carried at connect: a logout, password
+        # change or deactivation since then makes it stale.
+        return [partial(_person_rooms, current_user.get_id())]
+    if not isinstance(auth, dict):
+        return []
+    return [partial(authenticate, auth) for authenticate in _authenticators]
+
+
+def _settle(allowed: list[str]) -> None:
+    for room in set(rooms()) - set(allowed) - {request.sid}:
+        leave_room(room)
+    for room in allowed:
+        join_room(room)
+
+
+def _admit(check: AccessCheck, allowed: list[str]) -> bool:
+    """Put the socket in `allowed`, then ask again in a fresh transaction. Access cut between the first
+    read and the join was announced before the socket sat in its private room, so it would not have
+    heard it; the fresh read sees any such commit, and a later cut reaches the room it now sits in."""
+    _settle(allowed)
+    db.session.rollback()  # only reads so far: end them so the next query sees every commit
+    fresh = check()
+    if fresh is None:
+        return False
+    if fresh != allowed:
+        _settle(fresh)
+    return True
+
+
 def _connect(auth=None):
     # Anonymous sockets are refused; rooms are chosen by the server, never asked for by the client.
-    if current_user.is_authenticated:
-        rooms = rooms_for(current_user)
+    for check in _checks_for(auth):
+        allowed = check()
+        if allowed is not None:
+            break
     else:
-        rooms = next((found for authenticate in _authenticators
-                      if isinstance(auth, dict) and (found := authenticate(auth)) is not None), None)
-        if rooms is None:
-            raise ConnectionRefusedError("authentication required")
-    for room in rooms:
-        join_room(room)
+        raise ConnectionRefusedError("authentication required")
+    if not _admit(check, allowed):
+        raise ConnectionRefusedError("authentication required")
+    _access_by_sid[request.sid] = check
+
+
+def _rejoin(_data=None):
+    """A client asking to be put back in its rooms (e.g. after its person moved store) gets the rooms its
+    access allows now; if that access has ended (the socket's cookie names an old session version, the
+    screen was revoked) the socket is disconnected instead."""
+    check = _access_by_sid.get(request.sid)
+    allowed = check() if check is not None else None
+    if allowed is None or not _admit(check, allowed):
+        disconnect()
+
+
+def _disconnected(_reason=None):
+    _access_by_sid.pop(request.sid, None)
 
 
 def register_socket_handlers() -> None:
@@ -63,6 +134,8 @@ def register_socket_handlers() -> None:
     run at import binds only to the server that existed then: every later app (each test builds one)
     had no connect handler at all, so anonymous sockets were accepted and nobody joined a room."""
     socketio.on_event("connect", _connect)
+    socketio.on_event("rejoin", _rejoin)
+    socketio.on_event("disconnect", _disconnected)
 
 
 def notify(room: str, event: str, data: dict | None = None) -> None:
@@ -70,8 +143,53 @@ def notify(room: str, event: str, data: dict | None = None) -> None:
     socketio.emit(event, data or {}, to=room)
 
 
+# -- Cutting sockets off ----------------------------------------------------------------------------
+
 def end_person_sockets(person_id: int) -> None:
-    """At logout: tell the person's open tabs (on every worker) and stop sending them hints."""
-    room = person_room(person_id)
+    """After the commit that ended a person's sessions: tell their open tabs, then disconnect every socket
+    of theirs on every process. app.core.sessions calls it for every session-version bump."""
+    _cut(person_room(person_id))
+
+
+def end_screen_sockets(screen_id: int) -> None:
+    """After the commit that revoked a TV screen's link: disconnect its sockets on every process."""
+    _cut(screen_room(screen_id))
+
+
+def _cut(room: str) -> None:
+    # Both go through the message queue in this order, so every tab hears "session-ended" (and reloads
+    # to the sign-in page) before its socket closes. Idempotent: a second cut finds nobody.
     socketio.emit("session-ended", {}, to=room)
-    socketio.close_room(room)
+    socketio.emit(CUT_ACCESS, {}, to=room)
+
+
+def _disconnect_local(manager, room, namespace) -> None:
+    # python-socketio knows only this process's room members; each process runs this for its own.
+    for sid, _eio_sid in list(manager.get_participants(namespace or "/", room)):
+        manager.server.disconnect(sid, namespace=namespace or "/", ignore_queue=True)
+
+
+class _LocalManager(python_socketio.Manager):
+    """One process, no message queue."""
+
+    def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        if event == CUT_ACCESS:
+            return _disconnect_local(self, to or room, namespace)
+        return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to,
+                            **kwargs)
+
+
+class _QueueManager(python_socketio.RedisManager):
+    """Several processes on Redis pub/sub. `_handle_emit` runs for this process's own emits and for every
+    emit that arrives from the queue, so a cut published anywhere reaches every process's sockets.
+    python-socketio has no room-wide disconnect; `disconnect(sid)` needs a sid, and sids are per process."""
+
+    def _handle_emit(self, message):
+        if message.get("event") == CUT_ACCESS:
+            return _disconnect_local(self, message.get("room"), message.get("namespace"))
+        return super()._handle_emit(message)
+
+
+def client_manager(redis_url: str | None, channel: str):
+    """The Socket.IO client manager for socketio.init_app (a fresh one per app)."""
+    return _QueueManager(redis_url, channel=channel) if redis_url else _LocalManager()

@@ -2,10 +2,15 @@
 a cookie captured before logout, password change or deactivation names an old version and is refused
 (Flask's signed-cookie session alone would stay valid: flask-login issue 480)."""
 
+from functools import partial
+
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from htmx_flask import make_response
+from sqlalchemy import event
 
+from app.core import realtime
+from app.core.aftercommit import after_commit
 from app.extensions import db
 from app.org.models import Person
 
@@ -38,3 +43,20 @@ def init_login(app: Flask, login_manager) -> None:
             # A fragment request from an expired session: send the whole page to sign-in.
             return make_response("", 401, redirect=target)
         return redirect(target)
+
+
+# Open sockets hold a copy of the session taken at connect: whatever ends a person's sessions must end
+# their sockets too, on every process, once it has committed. Hooked on the attributes rather than on a
+# service so every writer is covered, today's (logout, password change, invite, deactivation) and later
+# ones. ORM assignments only: a bulk UPDATE of these columns would bypass it.
+@event.listens_for(Person.session_version, "set")
+def _sessions_ended(person: Person, value, old, _initiator) -> None:
+    if person.id is not None and value != old:
+        after_commit(partial(realtime.end_person_sockets, person.id))
+
+
+@event.listens_for(Person.active, "set")
+def _deactivated(person: Person, value, old, _initiator) -> None:
+    # `old` is NO_VALUE when the attribute was not loaded: cut then too.
+    if person.id is not None and not value and old is not False:
+        after_commit(partial(realtime.end_person_sockets, person.id))

@@ -6,15 +6,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
 
-from app.core import audit, authz
+from app.core import audit, authz, realtime
+from app.core.aftercommit import after_commit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.realtime import store_room
 from app.extensions import db
 from app.org.models import Person, Store
 from app.screens.models import ScreenToken
@@ -52,7 +53,8 @@ def create_screen(actor: Person, store_id: int | None, name: str) -> CreatedScre
 
 
 def revoke_screen(actor: Person, screen: ScreenToken) -> bool:
-    """False when it was already revoked. The TV shows "link no longer works" at its next refresh."""
+    """False when it was already revoked. The TV shows "link no longer works" at its next refresh; its
+    open sockets are disconnected once the revocation commits."""
     if not authz.can_manage_store(actor, screen.store_id):
         raise ServiceError(_("You can only revoke screens of stores you manage."))
     if screen.revoked_at is not None:
@@ -61,6 +63,7 @@ def revoke_screen(actor: Person, screen: ScreenToken) -> bool:
     audit.record("screen.revoked", actor_id=actor.id, target_type="screen", target_id=screen.id, name=screen.name,
                  store_id=screen.store_id)
     db.session.flush()
+    after_commit(partial(realtime.end_screen_sockets, screen.id))
     return True
 
 
@@ -75,9 +78,12 @@ def authenticate(token: object) -> ScreenToken | None:
 
 
 def socket_rooms(auth: dict) -> list[str] | None:
-    """Socket.IO authenticator (app.core.realtime): a TV joins its store's room, nothing else."""
+    """Socket.IO authenticator (app.core.realtime): a TV joins its store's room, nothing else, plus its
+    own room through which revocation disconnects it. Asked again at every join."""
     screen = authenticate(auth.get("screen")) if isinstance(auth, dict) else None
-    return [store_room(screen.store_id)] if screen is not None else None
+    if screen is None:
+        return None
+    return [realtime.store_room(screen.store_id), realtime.screen_room(screen.id)]
 
 
 def mark_seen(screen: ScreenToken) -> None:

@@ -169,7 +169,8 @@ def test_last_seen_is_updated_at_most_once_a_minute(client, org, count_queries):
 
 def test_socket_authenticator_accepts_a_live_token_only(app, org):
     created = _create(org)
-    assert services.socket_rooms({"screen": created.token}) == [f"store:{org.store.id}"]
+    assert services.socket_rooms({"screen": created.token}) == [f"store:{org.store.id}",
+                                                                f"screen:{created.screen.id}"]
     assert services.socket_rooms({"screen": "tv_unknown"}) is None
     assert services.socket_rooms({}) is None
 
