@@ -1,8 +1,13 @@
 """Live updates across processes: two real gunicorn servers sharing the database and the machine's Redis
 as Socket.IO message queue. An award posted to the first reaches a browser-like Socket.IO client connected
-to the second, within a second."""
+to the second, within a second; access ended on the first (or by a script) disconnects a socket held by
+the second."""
 
+import os
 import queue
+import re
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -12,6 +17,7 @@ import redis
 import requests
 import socketio
 
+from app import PROJECT_ROOT
 from app.api import tokens
 from app.extensions import db
 from bench.harness import cookie_header, gunicorn, signed_in_session
@@ -31,8 +37,8 @@ def redis_up():
 
 
 @pytest.fixture
-def two_servers(app, database_url, redis_up, tmp_path):
-    environment = {
+def server_environment(database_url, tmp_path) -> dict[str, str]:
+    return {
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
         # A channel of this test's own: another run on the same Redis must not hear these hints.
@@ -42,8 +48,12 @@ def two_servers(app, database_url, redis_up, tmp_path):
         "JOBS_IMMEDIATE": "1",
         "LOGIN_RATE_LIMIT": "100 per minute",
     }
-    with gunicorn(environment, threads=20, log=tmp_path / "first.log") as first, \
-            gunicorn(environment, threads=20, log=tmp_path / "second.log") as second:
+
+
+@pytest.fixture
+def two_servers(app, server_environment, redis_up, tmp_path):
+    with gunicorn(server_environment, threads=20, log=tmp_path / "first.log") as first, \
+            gunicorn(server_environment, threads=20, log=tmp_path / "second.log") as second:
         yield first, second
 
 
@@ -88,3 +98,106 @@ def test_an_anonymous_socket_is_refused_by_a_real_server(two_servers):
     client = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(first, transports=["websocket"], wait_timeout=5)
+
+
+# -- Sockets outlive access (item 8): a cut made anywhere reaches the process holding the socket -------
+
+_CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _csrf(session: requests.Session, page_url: str) -> str:
+    found = _CSRF_FIELD.search(session.get(page_url, timeout=10).text)
+    assert found, f"no CSRF token on {page_url}"
+    return found.group(1)
+
+
+def _watch(base_url: str, **connect) -> tuple[socketio.Client, threading.Event, queue.Queue]:
+    """A socket on `base_url` that records every event it hears and sets an event when the server cuts it."""
+    received: queue.Queue = queue.Queue()
+    cut = threading.Event()
+    client = socketio.Client(reconnection=False)
+    client.on("*", lambda event, data=None: received.put(event))
+    client.on("disconnect", lambda *_reason: cut.set())
+    client.connect(base_url, transports=["websocket"], wait_timeout=10, **connect)
+    assert client.connected
+    time.sleep(0.3)  # let the other process's Redis subscription settle, as above
+    return client, cut, received
+
+
+def _heard(received: queue.Queue) -> list[str]:
+    events = []
+    while not received.empty():
+        events.append(received.get_nowait())
+    return events
+
+
+def test_sockets_outlive_access_logout_on_one_process_disconnects_a_socket_on_the_other(org, two_servers):
+    first, second = two_servers
+    email = org.staff.email
+    db.session.commit()
+    db.session.close()
+
+    browser = signed_in_session(second, email, factories.DEFAULT_PASSWORD)
+    client, cut, received = _watch(second, headers={"Cookie": cookie_header(browser)})
+    try:
+        # The same browser signs out through the other process.
+        response = requests.post(f"{first}/logout", data={"csrf_token": _csrf(browser, f"{first}/me/password")},
+                                 headers={"Cookie": cookie_header(browser)}, allow_redirects=False, timeout=10)
+        assert response.status_code == 303, response.text
+        assert cut.wait(5), "the socket on the other process stayed connected"
+        assert "session-ended" in _heard(received)
+    finally:
+        client.disconnect()
+
+
+def test_sockets_outlive_access_revoking_a_screen_on_one_process_disconnects_it_on_the_other(org, two_servers):
+    from app.screens import services as screens
+
+    first, second = two_servers
+    created = screens.create_screen(org.sm, org.store.id, "Back office TV")
+    screen_id, token, manager_email = created.screen.id, created.token, org.sm.email
+    db.session.commit()
+    db.session.close()
+
+    client, cut, _received = _watch(second, auth={"screen": token})
+    try:
+        manager = signed_in_session(first, manager_email, factories.DEFAULT_PASSWORD)
+        response = manager.post(f"{first}/tv/screens/{screen_id}/revoke",
+                                data={"csrf_token": _csrf(manager, f"{first}/tv/screens")},
+                                allow_redirects=False, timeout=10)
+        assert response.status_code == 303, response.text
+        assert cut.wait(5), "the revoked screen's socket on the other process stayed connected"
+    finally:
+        client.disconnect()
+
+
+ENDS_SESSIONS_FROM_A_SCRIPT = """
+import sys
+from app import create_app
+from app.auth.services import end_all_sessions
+from app.extensions import db
+from app.org.models import Person
+
+with create_app().app_context():  # no server in this process: its Socket.IO client only publishes
+    end_all_sessions(db.session.get(Person, int(sys.argv[1])))
+    db.session.commit()
+"""
+
+
+def test_sockets_outlive_access_a_job_or_cli_process_disconnects_a_socket_on_a_server(org, two_servers,
+                                                                                     server_environment):
+    _first, second = two_servers
+    person_id, email = org.staff.id, org.staff.email
+    db.session.commit()
+    db.session.close()
+
+    browser = signed_in_session(second, email, factories.DEFAULT_PASSWORD)
+    client, cut, _received = _watch(second, headers={"Cookie": cookie_header(browser)})
+    try:
+        environment = {**os.environ, **server_environment}
+        result = subprocess.run([sys.executable, "-c", ENDS_SESSIONS_FROM_A_SCRIPT, str(person_id)],
+                                cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert cut.wait(5), "the socket stayed connected after a script ended the person's sessions"
+    finally:
+        client.disconnect()
