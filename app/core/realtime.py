@@ -8,7 +8,8 @@ from functools import partial
 import socketio as python_socketio
 from flask import request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room, rooms
+from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room
+from flask_socketio import rooms as joined_rooms
 
 from app.extensions import db, socketio
 
@@ -82,7 +83,7 @@ def _checks_for(auth) -> list[AccessCheck]:
 
 
 def _settle(allowed: list[str]) -> None:
-    for room in set(rooms()) - set(allowed) - {request.sid}:
+    for room in set(joined_rooms()) - set(allowed) - {request.sid}:
         leave_room(room)
     for room in allowed:
         join_room(room)
