@@ -1,4 +1,5 @@
-"""What every template can use: the role's tabs, the htmx CSRF header, locale helpers, URLs for long lists."""
+"""What every template can use: the role's tabs, the htmx CSRF header, locale helpers (times in the reader's
+store zone), URLs for long lists."""
 
 import json
 from collections.abc import Callable
@@ -8,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.core import i18n
+from app.core import i18n, timezones
 from app.core.converters import MAX_ID
 from app.core.navigation import tabs_for
 
@@ -16,6 +17,10 @@ from app.core.navigation import tabs_for
 def register_template_helpers(app: Flask) -> None:
     # Flask-Babel's `numberformat`, remembered: boards format the same points on every refresh.
     app.jinja_env.filters["numberformat"] = i18n.format_number
+    # Babel's date and time filters (`datetimeformat`, `timeformat`, `dateformat` of a datetime) turn a
+    # stored naive-UTC time into the reader's store zone: the one place that decides which zone a page
+    # speaks. Set here rather than in babel.init_app so the filters and their zone live side by side.
+    app.extensions["babel"].timezone_selector = timezones.babel_timezone
 
     @app.context_processor
     def _shell_context():

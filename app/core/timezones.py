@@ -1,11 +1,14 @@
 """Store time zones. Times are stored as naive UTC (app.core.models.utcnow); "today", a week and a
-month follow the store's wall clock. People without a store (district managers, HR) and stores with an
-unknown zone use DEFAULT_STORE_TIMEZONE (Europe/Rome)."""
+month follow the store's wall clock, and every time a person reads is in their store's zone. People
+without a store (district managers, HR) and stores with an unknown zone use DEFAULT_STORE_TIMEZONE
+(Europe/Rome)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
+import pytz
+from flask import current_app, has_request_context
+from flask_login import current_user
 
 from app.org.models import Person
 
@@ -39,3 +42,29 @@ def today_in(zone: ZoneInfo) -> date:
 
 def local_today(person: Person) -> date:
     return today_in(zone_for(person))
+
+
+def viewer_zone() -> ZoneInfo:
+    """The zone of whoever is reading: the signed-in person's store zone, else the default zone (a TV
+    screen, the sign-in page, a job)."""
+    if has_request_context():
+        reader = current_user._get_current_object()
+        if isinstance(reader, Person):
+            return zone_for(reader)
+    return zone_named(None)
+
+
+def babel_timezone() -> str:
+    """Flask-Babel's timezone selector, so `datetimeformat`, `timeformat`, `dateformat` (of a datetime)
+    and `flask_babel.format_datetime` show the reader's wall clock. Without it Babel showed UTC, and the
+    same event read 3:51 PM on one screen and 4:51 PM on another. Babel wants a name pytz knows (it calls
+    pytz's `normalize`); a zone pytz's older database lacks falls back to the default."""
+    name = viewer_zone().key
+    return name if name in pytz.all_timezones_set else default_zone_name()
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Aware wall-clock time in `zone` of a stored naive-UTC timestamp (an aware one is converted)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone)

@@ -39,8 +39,9 @@ class CsvReport:
 
 
 def import_measurements(actor: Person, raw: bytes, *, allowed_store_ids: set[int] | None,
-                        max_rows: int = 20000) -> CsvReport:
-    """The caller commits when the report is ok (and rolls back otherwise)."""
+                        max_rows: int = 20000, recent_only: bool = False) -> CsvReport:
+    """The caller commits when the report is ok (and rolls back otherwise). `recent_only`: lines older
+    than the entry window are refused (see measurements.entry_window_days)."""
     report = CsvReport()
     try:
         table = read_table(raw, COLUMN_ALIASES, REQUIRED, max_rows=max_rows,
@@ -56,7 +57,7 @@ def import_measurements(actor: Person, raw: bytes, *, allowed_store_ids: set[int
             item.pop("person")
     try:
         result = save_measurements(items, source="csv", entered_by=actor, allowed_store_ids=allowed_store_ids,
-                                   text_values=True)
+                                   text_values=True, recent_only=recent_only)
     except MeasurementErrors as errors:
         by_line: dict[int, list[str]] = {}
         for problem in errors.problems:

@@ -30,11 +30,21 @@ BUILT_IN = (
 )
 
 
+# code: (lowest, highest) valid value; None leaves that end open. Migration 0020 seeds the same.
+RANGES = {
+    "sales": (0.0, None), "transactions": (0.0, None), "footfall": (0.0, None), "units_sold": (0.0, None),
+    "returns": (0.0, None), "conversion_rate": (0.0, 100.0), "average_transaction_value": (0.0, None),
+    "units_per_transaction": (0.0, None), "returns_rate": (0.0, 100.0), "customer_satisfaction": (1.0, 5.0),
+    "response_time": (0.0, None), "loyalty_churn": (0.0, 100.0),
+}
+
+
 def rows() -> list[dict]:
     """The library as plain rows (ratios name their parts by code), for the migration and for tests."""
     return [dict(code=code, name=name, unit=unit, direction=direction, aggregation=aggregation,
                  numerator=numerator, denominator=denominator, scale=scale, decimals=decimals,
-                 description=description, position=position * 10)
+                 description=description, position=position * 10, min_value=RANGES[code][0],
+                 max_value=RANGES[code][1])
             for position, (code, name, unit, direction, aggregation, numerator, denominator, scale, decimals,
                            description) in enumerate(BUILT_IN, start=1)]
 
@@ -48,6 +58,7 @@ def ensure_defaults() -> None:
         kpi = KpiDefinition(code=row["code"], name=row["name"], unit=row["unit"], direction=row["direction"],
                             aggregation=row["aggregation"], scale=row["scale"], decimals=row["decimals"],
                             description=row["description"], position=row["position"], built_in=True,
+                            min_value=row["min_value"], max_value=row["max_value"],
                             numerator=by_code.get(row["numerator"]), denominator=by_code.get(row["denominator"]))
         db.session.add(kpi)
         by_code[kpi.code] = kpi

@@ -28,6 +28,8 @@ class KpiForm(FlaskForm):
     decimals = IntegerField(_l("Decimals shown"), default=0,
                             validators=[Optional(), NumberRange(0, 4, _l("Between 0 and 4."))])
     position = IntegerField(_l("Order on dashboards"), default=200, validators=[Optional()])
+    min_value = FloatField(_l("Lowest valid value"), validators=[Optional()])
+    max_value = FloatField(_l("Highest valid value"), validators=[Optional()])
 
 
 class UploadForm(FlaskForm):

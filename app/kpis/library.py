@@ -1,9 +1,10 @@
 """HR's KPI library: custom KPIs (a base measure, or a ratio of two base measures), edits, deactivation.
 
 Built-in KPIs keep their code, unit, direction and aggregation (challenges, OKRs and the TV read them);
-their name, description, decimals and order may change. Nothing is deleted: a KPI with history is
+their name, description, decimals, order and valid range may change. Nothing is deleted: a KPI with history is
 deactivated instead, and a custom one without any history can be removed."""
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ class KpiDraft:
     scale: float
     decimals: int
     position: int
+    min_value: float | None = None  # the valid range; None leaves that end open
+    max_value: float | None = None
 
 
 def _check(draft: KpiDraft, kpi: KpiDefinition | None) -> None:
@@ -42,6 +45,7 @@ def _check(draft: KpiDraft, kpi: KpiDefinition | None) -> None:
         raise ServiceError(_("Keep the description under 300 characters."), field="description")
     if not 0 <= (draft.decimals or 0) <= 4:
         raise ServiceError(_("Between 0 and 4 decimals."), field="decimals")
+    _check_range(draft)
     if kpi is not None and kpi.built_in:
         return
     if not CODE.match(draft.code or ""):
@@ -67,6 +71,15 @@ def _check(draft: KpiDraft, kpi: KpiDefinition | None) -> None:
                            field="aggregation")
 
 
+def _check_range(draft: KpiDraft) -> None:
+    for name in ("min_value", "max_value"):
+        value = getattr(draft, name)
+        if value is not None and (not math.isfinite(value) or abs(value) > 1e12):
+            raise ServiceError(_("That number is too large."), field=name)
+    if draft.min_value is not None and draft.max_value is not None and draft.min_value >= draft.max_value:
+        raise ServiceError(_("The lowest valid value must be below the highest."), field="max_value")
+
+
 def _has_history(kpi: KpiDefinition) -> bool:
     return bool(db.session.scalar(sa.select(sa.func.count()).select_from(KpiMeasurement)
                                   .where(KpiMeasurement.kpi_id == kpi.id)) or
@@ -79,6 +92,7 @@ def _apply(kpi: KpiDefinition, draft: KpiDraft) -> None:
     kpi.description = (draft.description or "").strip()
     kpi.decimals = draft.decimals or 0
     kpi.position = draft.position if draft.position is not None else kpi.position
+    kpi.min_value, kpi.max_value = draft.min_value, draft.max_value
     if kpi.built_in:
         return
     kpi.code, kpi.unit, kpi.direction, kpi.aggregation = draft.code, draft.unit, draft.direction, draft.aggregation

@@ -7,18 +7,20 @@ per-person), so sending the same store, KPI and day again replaces the value and
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.aftercommit import after_commit
 from app.core.models import utcnow
 from app.core.signals import kpi_measurements_saved
+from app.core.timezones import today_in, zone_named
 from app.extensions import db
+from app.kpis import ranges
 from app.kpis.models import KpiDefinition, KpiMeasurement, Unit
 from app.org.models import Person, Store
 
@@ -26,6 +28,9 @@ SOURCES = ("form", "csv", "api", "demo")
 MAX_ITEMS = 5000
 MAX_VALUE = 1e12
 INVALID, OUT_OF_SCOPE = "invalid", "out_of_scope"
+# The default entry window: today and the 31 days before, so the previous month can still be corrected
+# early in this one.
+ENTRY_WINDOW_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,17 @@ class SaveResult:
 
 
 def store_today(store: Store) -> date:
-    try:
-        zone = ZoneInfo(store.timezone or "Europe/Rome")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("Europe/Rome")
-    return datetime.now(zone).date()
+    return today_in(zone_named(store.timezone))
+
+
+def entry_window_days() -> int:
+    """KPI_ENTRY_WINDOW_DAYS: how far back a store or district manager may enter values, and how old a
+    day or month may be and still pay target points (history never pays)."""
+    return int(current_app.config.get("KPI_ENTRY_WINDOW_DAYS", ENTRY_WINDOW_DAYS))
+
+
+def earliest_open_day(store: Store) -> date:
+    return store_today(store) - timedelta(days=entry_window_days())
 
 
 def parse_number(raw, *, text_allowed: bool) -> float:
@@ -132,9 +143,10 @@ class _Lookups:
 
 
 def validate(items: list, *, text_values: bool = False, allowed_store_ids: set[int] | None = None,
-             ) -> tuple[list[Measurement], list[Problem]]:
+             recent_only: bool = False) -> tuple[list[Measurement], list[Problem]]:
     """Check every item ({"store", "kpi", "date", "value", "person"?}); returns the clean measurements and
-    the problems. `allowed_store_ids` None: every store may be written."""
+    the problems. `allowed_store_ids` None: every store may be written. `recent_only`: days before the
+    entry window are refused (managers; HR, admins and the API may load history)."""
     problems: list[Problem] = []
     clean: list[Measurement] = []
     if not isinstance(items, list) or not items:
@@ -143,7 +155,7 @@ def validate(items: list, *, text_values: bool = False, allowed_store_ids: set[i
         return [], [Problem(-1, "measurements", _("At most %(n)d measurements at once.", n=MAX_ITEMS))]
     lookups = _Lookups(items)
     for index, item in enumerate(items):
-        found = _check_item(index, item, lookups, text_values, allowed_store_ids)
+        found = _check_item(index, item, lookups, text_values, allowed_store_ids, recent_only)
         if isinstance(found, Measurement):
             clean.append(found)
         else:
@@ -151,7 +163,8 @@ def validate(items: list, *, text_values: bool = False, allowed_store_ids: set[i
     return clean, problems
 
 
-def _check_item(index: int, item, lookups: _Lookups, text_values: bool, allowed: set[int] | None):
+def _check_item(index: int, item, lookups: _Lookups, text_values: bool, allowed: set[int] | None,
+                recent_only: bool):
     if not isinstance(item, dict):
         return [Problem(index, "item", _("Each measurement is an object with store, kpi, date and value."))]
     problems = []
@@ -204,6 +217,9 @@ def _check_item(index: int, item, lookups: _Lookups, text_values: bool, allowed:
                 problem("person", _("Employee %(n)s doesn't work in that store.", n=raw_person.strip()[:40]))
     if store is not None and day is not None and day > store_today(store):
         problem("date", _("%(d)s is in the future for %(store)s.", d=day.isoformat(), store=store.code))
+    elif recent_only and store is not None and day is not None and day < earliest_open_day(store):
+        problem("date", _("%(d)s is too far back: values can be entered for the last %(n)d days. Ask HR to "
+                          "load older values.", d=day.isoformat(), n=entry_window_days()))
     if kpi is not None and value is not None:
         if value < 0 and kpi.unit != Unit.SCORE:
             problem("value", _("%(name)s can't be negative.", name=kpi.name))
@@ -211,6 +227,8 @@ def _check_item(index: int, item, lookups: _Lookups, text_values: bool, allowed:
             problem("value", _("A percentage goes up to 100."))
         elif kpi.unit == Unit.COUNT and value != int(value):
             problem("value", _("%(name)s is a count: a whole number.", name=kpi.name))
+        elif (outside := ranges.measurement_problem(kpi, value)) is not None:
+            problem("value", outside)
     if problems:
         return problems
     return Measurement(kpi, store, day, value, person)
@@ -228,14 +246,16 @@ def _insert(values: list[dict], *, per_person: bool):
 
 
 def save_measurements(items: list, *, source: str, entered_by: Person | None = None,
-                      allowed_store_ids: set[int] | None = None, text_values: bool = False) -> SaveResult:
+                      allowed_store_ids: set[int] | None = None, text_values: bool = False,
+                      recent_only: bool = False) -> SaveResult:
     """Validate and upsert every item, or nothing (MeasurementErrors). Flushes; the caller commits.
 
     Sends `kpi_measurements_saved` for each store and day touched (in the transaction), and after commit
     queues the job that checks whether the store reached its targets."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source}")
-    clean, problems = validate(items, text_values=text_values, allowed_store_ids=allowed_store_ids)
+    clean, problems = validate(items, text_values=text_values, allowed_store_ids=allowed_store_ids,
+                               recent_only=recent_only)
     if problems:
         raise MeasurementErrors(problems)
     # The same store, KPI, day (and person) twice in one batch: the last one wins, as a resend would.

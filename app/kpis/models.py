@@ -48,6 +48,10 @@ class KpiDefinition(Base):
     scale: Mapped[float] = mapped_column(default=1.0)  # 100 for a ratio shown as a percentage
     decimals: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column(default=100)  # order on dashboards
+    # The values a measurement (one day) or a target may take, either end optional: satisfaction 1–5,
+    # a percentage 0–100. For a sum KPI the highest applies to a day, so a month's target is not held to it.
+    min_value: Mapped[float | None]
+    max_value: Mapped[float | None]
     built_in: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

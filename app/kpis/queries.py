@@ -129,7 +129,14 @@ class DashboardTile:
 
     @property
     def percent(self) -> float | None:
+        """Attainment against the target to date (the pace), the figure the status is decided on."""
         return attainment_percent(self.kpi, self.month, self.pace)
+
+    @property
+    def paced(self) -> bool:
+        """A sum KPI's month target is for the whole month: the card shows the share due by today beside
+        it, so "€48,686" is read against "€55,300 to date", not against the month's €244,580."""
+        return self.kpi.aggregation == Aggregation.SUM
 
 
 def store_dashboard(store: Store, today: date) -> list[DashboardTile]:
@@ -189,10 +196,31 @@ class DistrictSummary:
     label: str
     kpi: KpiDefinition
     value: float | None
-    target: float | None
+    target: float | None  # to date: a sum KPI's pace, the target itself otherwise
     previous: float | None
     status: str | None = None
     percent: float | None = None
+    month_target: float | None = None  # a sum KPI's whole-month target (None otherwise)
+
+
+@dataclass
+class Attention:
+    """A store below target on one KPI of the board: its worst, by the tiles' own `status`."""
+
+    store: Store
+    kpi: KpiDefinition
+    value: float | None
+    target: float | None
+    status: str
+    percent: float | None
+
+    @property
+    def status_label(self):
+        return display.STATUS_LABELS.get(self.status, "")
+
+    @property
+    def status_icon(self) -> str:
+        return display.STATUS_ICONS.get(self.status, "info")
 
 
 @dataclass
@@ -202,11 +230,13 @@ class DistrictDashboard:
     columns: list[KpiDefinition]
     rows: list[StoreRow]
     summary: list[DistrictSummary] = field(default_factory=list)
-    attention: list[StoreRow] = field(default_factory=list)
+    attention: list[Attention] = field(default_factory=list)  # the first ATTENTION_SHOWN
+    attention_more: int = 0  # below target but not listed
     kpis: list[KpiDefinition] = field(default_factory=list)  # every active KPI: what the page can compare on
 
 
 SORTS = ("status", "store", "focus", "sales")
+ATTENTION_SHOWN = 10
 
 
 def _sort_rows(rows: list[StoreRow], sort: str, descending: bool, focus: KpiDefinition) -> list[StoreRow]:
@@ -258,10 +288,33 @@ def district_dashboard(person: Person, today: date, *, focus_code: str = "conver
                              status=status(focus, values[focus.code], focus_target),
                              spark=display.sparkline_points(points), spark_label=_spark_label(focus, points)))
     summary = _summary(wanted, stores, months, previous, targets, today, (previous_start, previous_end))
-    attention = [row for row in _sort_rows(rows, "status", False, focus) if row.status == OFF_TRACK][:3]
+    attention = _attention(stores, wanted, months, targets, today)
     return DistrictDashboard(stores=stores, focus=focus, columns=columns,
                              rows=_sort_rows(rows, sort if sort in SORTS else "status", descending, focus),
-                             summary=summary, attention=attention, kpis=active)
+                             summary=summary, attention=attention[:ATTENTION_SHOWN],
+                             attention_more=max(len(attention) - ATTENTION_SHOWN, 0), kpis=active)
+
+
+def _attention(stores, kpis, months, targets, today: date) -> list[Attention]:
+    """Every store at risk or off track on a KPI of the board, judged as its own KPI tiles judge it (`status`
+    against the target's pace), worst first. Only "off track" on the chosen KPI used to count, so a district
+    with three stores under target could read "no store is off track"."""
+    found = []
+    for store in stores:
+        below = []
+        for kpi in kpis:
+            value = months[kpi.id][store.id]
+            target = pace_target(kpi, targets.get((kpi.id, store.id)), today)
+            verdict = status(kpi, value, target)
+            if verdict in (OFF_TRACK, AT_RISK):
+                below.append(Attention(store, kpi, value, target, verdict, attainment_percent(kpi, value, target)))
+        if below:
+            found.append(min(below, key=_attention_order))
+    return sorted(found, key=lambda item: (*_attention_order(item), item.store.name.lower()))
+
+
+def _attention_order(item: Attention) -> tuple:
+    return display.STATUS_ORDER[item.status], item.percent if item.percent is not None else 0.0
 
 
 def _combine(kpi: KpiDefinition, per_store: dict[int, float | None]) -> float | None:
@@ -288,16 +341,17 @@ def _summary(kpis, stores, months, previous, targets, today, previous_range) -> 
             value = _combine(kpi, months[kpi.id])
             prior = _combine(kpi, previous[kpi.id])
             monthly = [targets.get((kpi.id, store_id)) for store_id in store_ids]
-            target = pace_target(kpi, sum(t for t in monthly if t is not None), today) \
-                if any(t is not None for t in monthly) else None
+            month_target = sum(t for t in monthly if t is not None) if any(t is not None for t in monthly) else None
+            target = pace_target(kpi, month_target, today)
         else:
             value, prior = exact_now[kpi.id], exact_before[kpi.id]
             store_targets = [targets.get((kpi.id, store_id)) for store_id in store_ids]
             present = [t for t in store_targets if t is not None]
             target = sum(present) / len(present) if present else None
+            month_target = None
         items.append(DistrictSummary(label=kpi.name, kpi=kpi, value=value, target=target, previous=prior,
                                      status=status(kpi, value, target),
-                                     percent=attainment_percent(kpi, value, target)))
+                                     percent=attainment_percent(kpi, value, target), month_target=month_target))
     return items
 
 

@@ -4,11 +4,16 @@ active staff, once per store, KPI, period and person (ledger idempotency keys), 
 Daily target = monthly target ÷ days in the month for a sum KPI; the target itself for a ratio or an
 average. A hit is final: a later correction that drops the value below target takes no points back.
 
+History never pays: a day or a month pays only when it ended within the entry window
+(KPI_ENTRY_WINDOW_DAYS, see measurements.entry_window_days) and its target, as it stands, was set before
+the period ended. Otherwise a manager could back-fill old days, or set a target after the fact, and
+collect the points.
+
 No built-in badge counts KPI hits (app/badges/catalog.py has none with such an event type), so no badge
 event is recorded here; see KPI_BADGE_EVENT below to switch it on once such a badge exists."""
 
 from calendar import monthrange
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,9 +22,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.timezones import zone_named
 from app.extensions import db
 from app.kpis.aggregation import aggregate, period_bounds
 from app.kpis.display import ON_TRACK
+from app.kpis.measurements import earliest_open_day
 from app.kpis.models import KpiDefinition, KpiTarget, KpiTargetHit, PeriodKind
 from app.kpis.queries import status
 from app.kpis.targets import daily_target
@@ -78,11 +85,18 @@ def _pay(kpi: KpiDefinition, store: Store, kind: str, start: date, points: int) 
     return paid
 
 
-def _targeted_kpis(store_id: int, month_start: date) -> list[tuple[KpiDefinition, float]]:
+def _targeted_kpis(store: Store, month_start: date, last_day: date) -> list[tuple[KpiDefinition, float]]:
+    """The KPIs with a target for the month that may still pay for a period ending on `last_day`."""
+    if last_day < earliest_open_day(store):
+        return []  # history: loaded late by HR or the API, it never pays
+    # The period's end as a stored (naive UTC) time: the store's midnight after its last day.
+    ended = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone_named(store.timezone))
+    ended = ended.astimezone(UTC).replace(tzinfo=None)
     rows = db.session.execute(sa.select(KpiDefinition, KpiTarget.value).join(
         KpiTarget, KpiTarget.kpi_id == KpiDefinition.id).where(
-        KpiTarget.store_id == store_id, KpiTarget.period_kind == PeriodKind.MONTH,
-        KpiTarget.period_start == month_start, KpiDefinition.active.is_(True)))
+        KpiTarget.store_id == store.id, KpiTarget.period_kind == PeriodKind.MONTH,
+        KpiTarget.period_start == month_start, KpiDefinition.active.is_(True),
+        KpiTarget.updated_at < ended))  # a target set (or changed) after the period ended pays nothing
     return [(kpi, value) for kpi, value in rows]
 
 
@@ -92,7 +106,7 @@ def check_day(store_id: int, day: date) -> int:
     if store is None:
         return 0
     paid = 0
-    for kpi, monthly in _targeted_kpis(store_id, period_bounds(PeriodKind.MONTH, day)[0]):
+    for kpi, monthly in _targeted_kpis(store, period_bounds(PeriodKind.MONTH, day)[0], day):
         value = aggregate(kpi, [store_id], day, day)
         target = daily_target(kpi, monthly, day)
         if value is None or status(kpi, value, target) != ON_TRACK:
@@ -109,7 +123,7 @@ def check_month(store_id: int, month_start: date) -> int:
         return 0
     first, last = period_bounds(PeriodKind.MONTH, month_start)
     paid = 0
-    for kpi, target in _targeted_kpis(store_id, first):
+    for kpi, target in _targeted_kpis(store, first, last):
         value = aggregate(kpi, [store_id], first, last)
         if value is None or status(kpi, value, target) != ON_TRACK:
             continue

@@ -105,7 +105,7 @@ def entry():
         else:
             try:
                 result = save_measurements(items, source="form", entered_by=current_user,
-                                           allowed_store_ids={store.id}, text_values=True)
+                                           allowed_store_ids={store.id}, text_values=True, recent_only=True)
             except MeasurementErrors as failed:
                 db.session.rollback()
                 for problem in failed.problems:
@@ -130,8 +130,10 @@ def upload():
         if not upload_file or not upload_file.filename:
             form.file.errors = [_("Choose a CSV file to upload.")]
         else:
+            # Only HR and admins load history: a manager back-filling old days could collect payouts.
             report = csv_import.import_measurements(current_user, upload_file.read(),
-                                                    allowed_store_ids=authz.store_ids_in_scope(current_user))
+                                                    allowed_store_ids=authz.store_ids_in_scope(current_user),
+                                                    recent_only=current_user.role not in authz.ORG_ADMINS)
             if report.ok:
                 db.session.commit()
                 flash(_("Imported %(n)d measurements.", n=report.saved), "success")
@@ -276,7 +278,8 @@ def _save_kpi(form: KpiForm, kpi: KpiDefinition | None):
             description=form.description.data or "", unit=form.unit.data, direction=form.direction.data,
             aggregation=form.aggregation.data, numerator_id=form.numerator_id.data,
             denominator_id=form.denominator_id.data, scale=form.scale.data or 1.0,
-            decimals=form.decimals.data or 0, position=form.position.data)
+            decimals=form.decimals.data or 0, position=form.position.data, min_value=form.min_value.data,
+            max_value=form.max_value.data)
         try:
             if kpi is None:
                 kpi = library.create_kpi(current_user, draft)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.core import audit, authz
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.kpis import ranges
 from app.kpis.aggregation import period_bounds
 from app.kpis.models import Aggregation, KpiDefinition, KpiTarget, PeriodKind, Unit
 from app.org.models import Person, Store
@@ -61,6 +62,8 @@ def parse_value(kpi: KpiDefinition, raw) -> float | None:
         raise ServiceError(_("A target can't be negative."))
     if kpi.unit == Unit.PERCENT and value > 100:
         raise ServiceError(_("A percentage goes up to 100."))
+    if (outside := ranges.target_problem(kpi, value)) is not None:
+        raise ServiceError(outside)
     return value
 
 
@@ -124,11 +127,10 @@ def set_cells(actor: Person, kind: str, start: date, raw: dict[tuple[KpiDefiniti
 
 def uplifted(kpi: KpiDefinition, value: float, percent: float) -> float:
     """An uplift asks for better: up by `percent` when higher is better, down by it when lower is better
-    (a returns rate of 4 % with a 10 % uplift becomes 3.6 %). Percentages stay within 0–100."""
+    (a returns rate of 4 % with a 10 % uplift becomes 3.6 %). The result may fall outside the KPI's valid
+    range: `copy_previous` refuses it then rather than quietly clamping it."""
     factor = 1 + percent / 100 if kpi.higher_is_better else 1 - percent / 100
     result = max(value * factor, 0.0)
-    if kpi.unit == Unit.PERCENT:
-        result = min(result, 100.0)
     decimals = max(kpi.decimals, 0 if kpi.unit in (Unit.COUNT, Unit.CURRENCY) else 2)
     return round(result, decimals)
 
@@ -156,7 +158,20 @@ def copy_previous(actor: Person, kind: str, start: date, percent, store_ids: lis
     kpis = {kpi.id: kpi for kpi in db.session.scalars(sa.select(KpiDefinition))}
     changes = [Change(kpis[row.kpi_id], row.store_id, uplifted(kpis[row.kpi_id], row.value, percent))
                for row in source]
+    _refuse_out_of_range(changes)
     return apply(actor, kind, start, changes)
+
+
+def _refuse_out_of_range(changes: list[Change]) -> None:
+    """An uplift that pushes a target outside its KPI's range refuses the whole copy. Clamping instead
+    would quietly set the scale's very top (a perfect 5.0 satisfaction) as the store's target: the person
+    setting targets decides that one by hand."""
+    outside = sorted({change.kpi.name for change in changes
+                      if change.value is not None and ranges.target_problem(change.kpi, change.value)})
+    if outside:
+        raise ServiceError(_("With this uplift the targets of %(names)s would leave their valid range: nothing "
+                             "was copied. Choose a smaller uplift, or set those targets by hand.",
+                             names=", ".join(outside)), field="uplift")
 
 
 def month_target_rows(store_ids, day: date) -> dict[tuple[int, int], float]:

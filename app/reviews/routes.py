@@ -11,6 +11,7 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.core.navigation import register_tab
+from app.core.timezones import zone_for
 from app.extensions import db
 from app.org.models import ROLE_LABELS
 from app.org.queries import store_choices
@@ -184,7 +185,7 @@ def advance(cycle_id: int):
 @authz.roles_required(*CALIBRATORS)
 def export_cycle(cycle_id: int):
     found = _cycle_or_404(cycle_id)
-    body = export.cycle_csv(queries.cycle_reviews(current_user, found))
+    body = export.cycle_csv(queries.cycle_reviews(current_user, found), zone_for(current_user))
     response = Response("\ufeff" + body, mimetype="text/csv")  # the BOM: Excel then reads UTF-8
     response.headers["Content-Disposition"] = f'attachment; filename="review-cycle-{found.id}.csv"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -276,10 +276,10 @@ def test_cycle_csv_export(client, sign_in, org):
     assert "attachment" in response.headers["Content-Disposition"]
     lines = response.get_data().decode("utf-8-sig").split("\r\n")
     assert lines[0] == ("Person,Employee number,Store,Manager,Self overall,Manager overall,Calibrated rating,"
-                        "Calibration reason,Signed off at")
+                        "Calibration reason,Signed off at (Europe/Rome)")
     assert lines[1] == f"'-Cosimo+ Collega,{org.colleague.employee_number},Milano Duomo,Sofia Manager,,,,,"
     assert lines[2] == ("Sara Staff,E1001,Milano Duomo,Sofia Manager,4,3,4,"
-                        "\"'=HYPERLINK(\"\"http://evil\"\")\",2026-07-20 09:05")
+                        "\"'=HYPERLINK(\"\"http://evil\"\")\",2026-07-20 11:05")  # 09:05 UTC
 
 
 def test_csv_for_a_district_manager_has_only_their_stores(client, sign_in, org):
