@@ -83,6 +83,9 @@ def settings_from_environment(instance_path: str) -> dict:
         # Points to each of a store's people when the store reaches a KPI's daily or monthly target.
         "KPI_DAILY_TARGET_POINTS": int(os.environ.get("KPI_DAILY_TARGET_POINTS", "5")),
         "KPI_MONTHLY_TARGET_POINTS": int(os.environ.get("KPI_MONTHLY_TARGET_POINTS", "50")),
+        # How far back (days, store time) store and district managers may enter KPI values, and how old a
+        # period may be and still pay its target points: history loaded later never pays.
+        "KPI_ENTRY_WINDOW_DAYS": int(os.environ.get("KPI_ENTRY_WINDOW_DAYS", "31")),
         # Background jobs (Huey). Storage: Redis when JOBS_REDIS_URL (or REDIS_URL) is set, else a SQLite
         # file beside the SQLite database (or instance/jobs.db). Immediate (run inline) in tests unless set.
         "JOBS_NAME": os.environ.get("JOBS_NAME", "ascent"),
