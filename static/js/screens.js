@@ -26,6 +26,9 @@
       connectedBefore = true;
     });
     events.forEach(function (name) { socket.on(name, refresh); });
+    // The link was revoked: the server closes the socket right after this, so show the
+    // "link no longer works" page now rather than at the next poll.
+    socket.on("session-ended", function () { window.location.reload(); });
   }
 
   function keepAwake() {
