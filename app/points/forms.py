@@ -35,6 +35,6 @@ class AwardLimitsForm(FlaskForm):
     """The ranges are checked by app.points.limits.save, so every caller meets the same messages."""
 
     mission_max = IntegerField(_l("Most points one mission may pay"),
-                               validators=[DataRequired(_l("Enter a number of points."))])
+                               validators=[InputRequired(_l("Enter a number of points."))])
     prize_max = IntegerField(_l("Most points one challenge prize may pay each winner"),
                              validators=[InputRequired(_l("Enter a number of points."))])
