@@ -20,8 +20,9 @@ from app.core.timezones import default_zone_name, today_in, zone_named
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
+from app.points import ledger, limits
 
-MAX_REWARD_POINTS = 1000
+MAX_REWARD_POINTS = limits.PRIZE_CEILING  # the company's prize maximum is checked below
 MAX_WINNERS = 50
 AUTHORS = (Role.STORE_MANAGER, Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN)
 
@@ -124,7 +125,21 @@ def _resolve_stores(user: Person, draft: ChallengeDraft) -> list[Store]:
     return []
 
 
-def _check(user: Person, draft: ChallengeDraft) -> list[Store]:
+def _check_prize(user: Person, draft: ChallengeDraft, existing: Challenge | None) -> None:
+    """Within what the ledger would pay this author's winners (the company maximum; for a manager also
+    the per-award maximum), so no challenge promises a prize it can't pay."""
+    draft.reward_points = draft.reward_points or 0
+    author = existing.created_by if existing is not None else user
+    maximum = ledger.authored_maximum(standings_module.PRIZE_SOURCE, author)
+    if not 0 <= draft.reward_points <= maximum:
+        draft.refuse("reward_points", _("A prize is between 0 and %(n)d points.", n=maximum))
+    elif (existing is not None and user.role not in ORG_WIDE_ROLES and author is not None
+          and author.role in ORG_WIDE_ROLES and draft.reward_points != existing.reward_points):
+        # The ledger bounds a prize by its author; a manager raising HR's would escape their cap.
+        draft.refuse("reward_points", _("Only HR can change the prize of a challenge HR created."))
+
+
+def _check(user: Person, draft: ChallengeDraft, existing: Challenge | None = None) -> list[Store]:
     draft.title = " ".join((draft.title or "").split())
     draft.description = (draft.description or "").strip()
     if not draft.title:
@@ -160,9 +175,7 @@ def _check(user: Person, draft: ChallengeDraft) -> list[Store]:
         draft.winners_count = 1 if draft.format == Format.RACE else 3
     if not 1 <= draft.winners_count <= MAX_WINNERS:
         draft.refuse("winners_count", _("Between 1 and %(n)d winners.", n=MAX_WINNERS))
-    draft.reward_points = draft.reward_points or 0
-    if not 0 <= draft.reward_points <= MAX_REWARD_POINTS:
-        draft.refuse("reward_points", _("A prize is between 0 and %(n)d points.", n=MAX_REWARD_POINTS))
+    _check_prize(user, draft, existing)
     if draft.reward_badge_id is not None and draft.reward_badge_id not in {b.id for b in badge_choices(user)}:
         draft.refuse("reward_badge_id", _("Choose one of the badges offered."))
     stores = _resolve_stores(user, draft)
@@ -219,7 +232,7 @@ def update_challenge(user: Person, challenge: Challenge, draft: ChallengeDraft) 
         raise ServiceError(_("You can't change this challenge."))
     if not challenge.is_editable:
         raise ServiceError(_("A challenge can only be changed before it starts."))
-    stores = _check(user, draft)
+    stores = _check(user, draft, challenge)
     _apply(challenge, draft, stores)
     db.session.flush()
     audit.record("challenge.updated", actor_id=user.id, target_type="challenge", target_id=challenge.id)

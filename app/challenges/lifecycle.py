@@ -136,11 +136,16 @@ def _write_results_and_pay(challenge: Challenge, final: list) -> list:
 
 
 def _pay(challenge: Challenge, person: Person, key: str) -> None:
-    if not person.active:
+    """The prize, as far as the ledger's rules allow: never to the challenge's author (a store challenge's
+    winning store may hold them), at most the company's prize maximum, and a manager's prize within the
+    winner's daily cap. The badge follows the same first rule: the author wins nothing of their own."""
+    if not person.active or person.id == challenge.created_by_id:
         return
     if challenge.reward_points:
-        ledger.award(person, challenge.reward_points, source_type=PRIZE_SOURCE, source_id=challenge.id,
-                     reason=_("Won the challenge “%(title)s”", title=challenge.title)[:280], idempotency_key=key)
+        ledger.pay_authored(person, challenge.reward_points, author=challenge.created_by,
+                            source_type=PRIZE_SOURCE, source_id=challenge.id,
+                            reason=_("Won the challenge “%(title)s”", title=challenge.title)[:280],
+                            idempotency_key=key)
     if challenge.reward_badge is not None:
         badges.grant(person, challenge.reward_badge, note=challenge.title[:280])
 

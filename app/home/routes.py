@@ -25,6 +25,7 @@ register_tab("home.me", _l("Me"), "me", tuple(Role), order=100, also_active_for=
 SETTINGS_AREAS = (
     ("org.stores", _l("Stores"), _l("Stores, districts and how many people have signed in."), "store"),
     ("journey.stage_settings", _l("Journey stages"), _l("What it takes to reach each stage."), "home"),
+    ("points.award_limits", _l("Award rules"), _l("Mission and prize maxima; the daily cap."), "plus"),
     ("rewards.manage", _l("Rewards catalogue"), _l("What points can be spent on, stock and approvals."), "check"),
     ("kpis.library_page", _l("KPIs"), _l("The KPI library, store targets and CSV uploads."), "chart"),
     ("feedback.company_values", _l("Company values"), _l("What kudos and feedback are tagged with."), "heart"),

@@ -13,11 +13,12 @@ from app.core.errors import ServiceError
 from app.extensions import db
 from app.missions.models import Audience, EvidenceType, Mission, Recurrence
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
+from app.points import ledger, limits
 
 MAX_STEPS = 12
 MAX_QUESTIONS = 20
 MAX_OPTIONS = 6
-MAX_POINTS = 500
+MAX_POINTS = limits.MISSION_CEILING  # what the form accepts at all; the company maximum is checked below
 MAX_PEOPLE = 200
 MISSION_AUTHORS = (Role.STORE_MANAGER, Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN)
 # Store-scoped audiences can only reach people who work in a store.
@@ -131,14 +132,25 @@ def check_draft(actor: Person, draft: MissionDraft, *, today: date,
         problem("steps", _("A checklist can have at most %(n)d steps.", n=MAX_STEPS))
     elif any(len(step) > 200 for step in draft.steps):
         problem("steps", _("Keep each step under 200 characters."))
-    if draft.points is None or not 1 <= draft.points <= MAX_POINTS:
-        problem("points", _("Points must be a whole number from 1 to %(n)d.", n=MAX_POINTS))
+    _check_points(actor, draft, problem, existing)
     if draft.badge_id is not None and draft.badge_id <= 0:
         draft.badge_id = None
     _check_evidence(draft, problem)
     _check_scope(actor, draft, problem, existing)
     _check_dates(draft, problem, today, existing)
     return problems
+
+
+def _check_points(actor: Person, draft: MissionDraft, problem, existing: Mission | None) -> None:
+    """Within what the ledger would pay this author (the company maximum; for a manager also the per-award
+    maximum), so nobody writes a mission that promises more than it pays."""
+    maximum = ledger.authored_maximum("mission", existing.created_by if existing else actor)
+    if draft.points is None or not 1 <= draft.points <= maximum:
+        problem("points", _("Points must be a whole number from 1 to %(n)d.", n=maximum))
+    elif (existing is not None and actor.role not in ORG_WIDE_ROLES and existing.created_by is not None
+          and existing.created_by.role in ORG_WIDE_ROLES and draft.points != existing.points):
+        # The ledger bounds a mission by its author; a manager re-pricing HR's would escape their cap.
+        problem("points", _("Only HR can change the points of a mission HR created."))
 
 
 def _check_evidence(draft: MissionDraft, problem) -> None:

@@ -29,7 +29,7 @@ from app.missions.models import (
     SubmissionStatus,
 )
 from app.org.models import Person
-from app.points.ledger import award
+from app.points import ledger
 
 MAX_COMMENT = 500
 
@@ -40,6 +40,7 @@ class Outcome:
     paid: int = 0             # points paid by this call; 0 when waiting, or when already paid
     already: bool = False     # nothing happened: the same thing was done before
     quiz: evidence.QuizResult | None = None
+    withheld: str | None = None  # why it paid less than the mission says (ledger.Withheld)
 
 
 def lock(assignment_id: int) -> MissionAssignment | None:
@@ -124,25 +125,32 @@ def submit(person: Person, assignment: MissionAssignment, *, today: date, answer
             after_commit(lambda room=store_room(person.store_id): notify(room, "signoffs-changed"))
         return Outcome(AssignmentStatus.PENDING, quiz=quiz)
     db.session.flush()
-    paid = _complete(assignment, on=today)
-    return Outcome(AssignmentStatus.DONE, paid=paid, quiz=quiz)
+    paid, withheld = _complete(assignment, on=today)
+    return Outcome(AssignmentStatus.DONE, paid=paid, quiz=quiz, withheld=withheld)
 
 
-def _complete(assignment: MissionAssignment, *, on: date, awarded_by: Person | None = None) -> int:
-    """Mark done and pay through the ledger; the points paid now (0 if the key had already paid)."""
+def _complete(assignment: MissionAssignment, *, on: date,
+              awarded_by: Person | None = None) -> tuple[int, str | None]:
+    """Mark done and pay through the ledger, which decides how much (its author gets nothing, a manager's
+    mission meets the receiver's daily cap): (points paid now, why less than the mission says). The
+    completion stands whatever it paid: the work was done."""
     mission, person = assignment.mission, assignment.person
-    result = award(person, mission.points, source_type="mission", source_id=assignment.id,
-                   reason=mission.title, idempotency_key=f"mission:{assignment.id}", awarded_by=awarded_by)
+    payment = ledger.pay_authored(person, mission.points, author=mission.created_by, source_type="mission",
+                                  source_id=assignment.id, reason=mission.title,
+                                  idempotency_key=f"mission:{assignment.id}", awarded_by=awarded_by)
     assignment.status = AssignmentStatus.DONE
     assignment.completed_at = assignment.completed_at or utcnow()
-    assignment.points_paid = result.entry.amount
+    assignment.points_paid = payment.entry.amount if payment.entry is not None else 0
     db.session.flush()
     after_commit(lambda room=person_room(person.id): notify(room, "missions-changed"))
-    if not result.created:
-        return 0
+    # Paid now, or paid nothing only because a limit was reached: the work counts (streaks, journey).
+    # Its author's own completion, or a replay, counts for nothing.
+    counts = payment.created or (payment.entry is None and payment.withheld != ledger.Withheld.AUTHOR)
+    if not counts:
+        return 0, payment.withheld
     mission_completed.send(None, person=person, mission=mission, assignment=assignment)
     activity_recorded.send(None, person=person, activity="mission", on=on)
-    return result.entry.amount
+    return payment.paid, payment.withheld
 
 
 # Sign-off ------------------------------------------------------------------------------------------
@@ -167,9 +175,10 @@ def approve(approver: Person, submission: MissionSubmission) -> Outcome:
                  target_id=submission.person_id, submission_id=submission.id,
                  mission_id=assignment.mission_id)
     # The streak day is the day the person did the work, not the day the manager looked.
-    paid = _complete(assignment, on=local_date(submission.person, submission.created_at), awarded_by=approver)
+    paid, withheld = _complete(assignment, on=local_date(submission.person, submission.created_at),
+                               awarded_by=approver)
     _signoffs_changed(submission.person)
-    return Outcome(AssignmentStatus.DONE, paid=paid)
+    return Outcome(AssignmentStatus.DONE, paid=paid, withheld=withheld)
 
 
 def reject(approver: Person, submission: MissionSubmission, comment: str) -> Outcome:

@@ -70,7 +70,9 @@ class MissionCard:
 
     @property
     def points(self) -> int:
-        return self.assignment.points_paid or self.mission.points
+        # What a done mission paid, which can be 0 (its author, or a points limit reached).
+        paid = self.assignment.points_paid
+        return self.mission.points if paid is None else paid
 
     @property
     def due_label(self) -> str:

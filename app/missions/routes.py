@@ -19,6 +19,7 @@ from app.extensions import db
 from app.missions import assignments, completion, evidence, labels, manage_queries, queries
 from app.missions.models import AssignmentStatus, EvidenceType
 from app.org.models import Role
+from app.points.ledger import Withheld
 from app.points.sources import register_source
 
 bp = Blueprint("missions", __name__, url_prefix="/missions", static_folder="static",
@@ -153,12 +154,21 @@ def submit(assignment_id: int):
     if outcome.already:
         flash(_("You've already sent this one. Nothing more to do."), "info")
     elif outcome.status == AssignmentStatus.DONE:
-        flash(_("Mission done — +%(points)d points", points=outcome.paid), "success")
+        flash(_done_message(outcome, mission.points), "success")
     else:
         manager = current_user.manager
         flash(_("Sent. %(name)s will check it soon.", name=manager.first_name) if manager
               else _("Sent. Your manager will check it soon."), "success")
     return see_other("missions.assignment", assignment_id=assignment_id)
+
+
+def _done_message(outcome: completion.Outcome, points: int) -> str:
+    if outcome.withheld == Withheld.AUTHOR:
+        return _("Mission done. You created it, so it pays you no points.")
+    if outcome.withheld is not None:
+        return _("Mission done — +%(paid)d of its %(points)d points: a points limit was reached.",
+                 paid=outcome.paid, points=points)
+    return _("Mission done — +%(points)d points", points=outcome.paid)
 
 
 @bp.get("/evidence/<int:submission_id>/photo")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.core.forms import choices
 
@@ -29,3 +29,12 @@ class ResolveForm(FlaskForm):
 
 class ReverseForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Say why.")), Length(max=280)])
+
+
+class AwardLimitsForm(FlaskForm):
+    """The ranges are checked by app.points.limits.save, so every caller meets the same messages."""
+
+    mission_max = IntegerField(_l("Most points one mission may pay"),
+                               validators=[InputRequired(_l("Enter a number of points."))])
+    prize_max = IntegerField(_l("Most points one challenge prize may pay each winner"),
+                             validators=[InputRequired(_l("Enter a number of points."))])

@@ -6,6 +6,7 @@ Exactness under concurrency (see ENGINEERING-NOTES "Databases"): the entry is in
 `x = x + :delta` updates in the same transaction. A replayed key returns the original entry and pays
 nothing; a spend is `balance = balance - :c WHERE balance >= :c`, so the balance never goes negative."""
 
+import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,10 +24,15 @@ from app.core.models import utcnow
 from app.core.signals import points_awarded, points_reversed
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
+from app.points import limits
 from app.points.models import EntryKind, PointBalance, PointEntry
 
 # Awards decided by a person (not by a rule) are bounded by the per-award maximum and the daily cap.
 DISCRETIONARY_SOURCES = frozenset({"manual", "api", "kudos"})
+# Awards someone set up in advance, paid by a rule when a person qualifies: a mission's points and a
+# challenge's prize, each bounded by a company maximum (the AwardLimits field named here) and never paid to
+# their author; see `set_by_manager` for the ones that also meet the daily cap.
+AUTHORED_SOURCES = {"mission": "mission_max", "challenge": "prize_max"}
 MAX_REASON = 280
 
 
@@ -86,14 +92,16 @@ def _existing(key: str) -> PointEntry:
     return db.session.scalar(sa.select(PointEntry).where(PointEntry.idempotency_key == key))
 
 
-def _check_award_rules(person: Person, points: int, awarded_by: Person | None, source_type: str) -> None:
+def _check_award_rules(person: Person, points: int, awarded_by: Person | None, source_type: str,
+                       author: Person | None) -> None:
     if points <= 0:
         raise ServiceError(_("Points must be a whole number above zero."), field="points")
-    if awarded_by is None:
-        return
-    if awarded_by.id == person.id:
+    if awarded_by is not None and awarded_by.id == person.id:
         raise ServiceError(_("You can't award points to yourself."))
-    if source_type not in DISCRETIONARY_SOURCES:
+    if source_type in AUTHORED_SOURCES:
+        _check_authored(person, points, source_type, author)
+        return
+    if awarded_by is None or source_type not in DISCRETIONARY_SOURCES:
         return
     if awarded_by.role not in ORG_WIDE_ROLES and source_type != "kudos":
         if awarded_by.role not in (Role.STORE_MANAGER, Role.DISTRICT_MANAGER) or person.store_id is None \
@@ -102,35 +110,145 @@ def _check_award_rules(person: Person, points: int, awarded_by: Person | None, s
     check_discretionary_limits(person, points)
 
 
-_DISCRETIONARY_SINCE = sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)).where(
+# Rules for awards someone set up in advance (a mission, a challenge prize) -----------------------------
+
+class Withheld(enum.StrEnum):
+    """Why a mission or prize paid less than it says."""
+    AUTHOR = "author"        # its author completed or won it: nobody pays themselves
+    MAXIMUM = "maximum"      # above the company maximum set after it was written
+    DAILY_CAP = "daily_cap"  # a manager's mission or prize, and the receiver's daily cap was reached
+
+
+def set_by_manager(source_type: str, author: Person | None) -> bool:
+    """A mission or prize a store or district manager set up: their decision as much as a manual award, so
+    it meets the same per-award maximum and daily cap. HR's are company rules, bounded by the maxima only
+    (an unknown author, as for demo data, counts as the company)."""
+    return source_type in AUTHORED_SOURCES and author is not None and author.role not in ORG_WIDE_ROLES
+
+
+def counts_toward_cap(source_type: str, author: Person | None = None) -> bool:
+    return source_type in DISCRETIONARY_SOURCES or set_by_manager(source_type, author)
+
+
+def authored_maximum(source_type: str, author: Person | None) -> int:
+    """The most one payment of this mission or prize may be: the company maximum, and for a manager's
+    also the per-award maximum."""
+    maximum = getattr(limits.current(), AUTHORED_SOURCES[source_type])
+    if set_by_manager(source_type, author):
+        maximum = min(maximum, current_app.config["POINTS_MAX_PER_AWARD"])
+    return maximum
+
+
+def _check_authored(person: Person, points: int, source_type: str, author: Person | None) -> None:
+    if author is not None and author.id == person.id:
+        raise ServiceError(_("Nobody earns points from a mission or challenge they created."))
+    maximum = authored_maximum(source_type, author)
+    if points > maximum:
+        raise ServiceError(_("This can pay at most %(n)d points.", n=maximum), field="points")
+    if set_by_manager(source_type, author):
+        _check_cap(person, points)
+
+
+@dataclass(frozen=True)
+class Payable:
+    points: int                     # what may be paid now; 0: nothing
+    withheld: Withheld | None = None  # why less than asked
+
+
+def payable(person: Person, points: int, *, source_type: str, author: Person | None) -> Payable:
+    """How much of a mission's points or a prize `person` may be paid now, and why not all of it. Locks the
+    receiver when the daily cap applies, so the answer holds until commit."""
+    if author is not None and author.id == person.id:
+        return Payable(0, Withheld.AUTHOR)
+    allowed = min(points, authored_maximum(source_type, author))
+    withheld = Withheld.MAXIMUM if allowed < points else None
+    if set_by_manager(source_type, author):
+        left = _cap_left(person)
+        if left < allowed:
+            allowed, withheld = left, Withheld.DAILY_CAP
+    return Payable(max(0, allowed), withheld)
+
+
+@dataclass(frozen=True)
+class AuthoredPayment:
+    entry: PointEntry | None  # None: nothing paid (their own, or no room left under the cap)
+    created: bool
+    withheld: Withheld | None
+
+    @property
+    def paid(self) -> int:
+        return self.entry.amount if self.created else 0
+
+
+def pay_authored(person: Person, points: int, *, author: Person | None, source_type: str,
+                 source_id: str | int | None, reason: str, idempotency_key: str,
+                 awarded_by: Person | None = None) -> AuthoredPayment:
+    """Pay a mission's points or a challenge prize set up by `author`: in full, or what the rules above
+    leave (the person did the work: a reached limit pays less, it doesn't undo the completion). Flushes."""
+    allowed = payable(person, points, source_type=source_type, author=author)
+    if allowed.points == 0:
+        existing = _existing(idempotency_key.strip())
+        return AuthoredPayment(existing, False, None if existing else allowed.withheld)
+    result = award(person, allowed.points, source_type=source_type, source_id=source_id, reason=reason,
+                   idempotency_key=idempotency_key, awarded_by=awarded_by, author=author)
+    return AuthoredPayment(result.entry, result.created, allowed.withheld if result.created else None)
+
+
+# The daily cap -----------------------------------------------------------------------------------------
+
+_CAPPED_SINCE = sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)).where(
     PointEntry.person_id == sa.bindparam("person_id"), PointEntry.kind == EntryKind.EARN,
-    PointEntry.source_type.in_(sorted(DISCRETIONARY_SOURCES)), PointEntry.created_at >= sa.bindparam("since"))
+    PointEntry.capped.is_(True), PointEntry.created_at >= sa.bindparam("since"))
+
+
+def _build_receiver_lock() -> sa.Executable:
+    return sa.select(PointBalance.person_id).where(PointBalance.person_id == sa.bindparam("person_id")) \
+        .with_for_update()
+
+
+def _lock_receiver(person_id: int) -> None:
+    """Hold the receiver's balance row until commit before summing their day: without it, 8 concurrent
+    awards of 100 each read "nothing yet" and paid 800 against a 300 cap on PostgreSQL. SQLite writers are
+    serialised by BEGIN IMMEDIATE already (app/core/database.py); there FOR UPDATE renders as nothing."""
+    _ensure_balance_row(person_id)
+    db.session.execute(prepared("receiver_lock", _build_receiver_lock), {"person_id": person_id})
+
+
+def _cap_left(person: Person) -> int:
+    """Capped points `person` may still receive in the last 24 hours. Locks the receiver first."""
+    _lock_receiver(person.id)
+    already = db.session.scalar(_CAPPED_SINCE, {"person_id": person.id, "since": utcnow() - timedelta(hours=24)})
+    return max(0, current_app.config["POINTS_DAILY_CAP"] - already)
+
+
+def _check_cap(person: Person, points: int) -> None:
+    left = _cap_left(person)
+    if points > left:
+        raise ServiceError(_("%(name)s can receive at most %(cap)d discretionary points a day; "
+                             "%(left)d left today.", name=person.first_name,
+                             cap=current_app.config["POINTS_DAILY_CAP"], left=left), field="points")
 
 
 def check_discretionary_limits(person: Person, points: int) -> None:
     """The per-award maximum and the daily cap on discretionary points, for callers with no deciding
-    person to pass as `awarded_by` (the integration API)."""
+    person to pass as `awarded_by` (the integration API). Locks the receiver until commit."""
     maximum = current_app.config["POINTS_MAX_PER_AWARD"]
     if points > maximum:
         raise ServiceError(_("One award can be at most %(n)d points.", n=maximum), field="points")
-    cap = current_app.config["POINTS_DAILY_CAP"]
-    already = db.session.scalar(_DISCRETIONARY_SINCE, {"person_id": person.id,
-                                                        "since": utcnow() - timedelta(hours=24)})
-    if already + points > cap:
-        raise ServiceError(_("%(name)s can receive at most %(cap)d discretionary points a day; "
-                             "%(left)d left today.", name=person.first_name, cap=cap,
-                             left=max(0, cap - already)), field="points")
+    _check_cap(person, points)
 
 
 def award(person: Person, points: int, *, source_type: str, reason: str, idempotency_key: str,
-          source_id: str | int | None = None, awarded_by: Person | None = None) -> AwardResult:
+          source_id: str | int | None = None, awarded_by: Person | None = None,
+          author: Person | None = None) -> AwardResult:
     """Pay `points` to `person` once per `idempotency_key`. `awarded_by` is the person deciding a
-    discretionary award (None for rule-driven awards). Flushes; the caller commits."""
+    discretionary award (None for rule-driven awards); `author` the one who set up the mission or challenge
+    paying it (see AUTHORED_SOURCES; `pay_authored` pays what the rules allow). Flushes; the caller commits."""
     key = idempotency_key.strip()
     if not key or len(key) > 200:
         raise ServiceError(_("An idempotency key of 1 to 200 characters is needed."))
     try:
-        reason = _checked_award(person, points, reason, awarded_by, source_type)
+        reason = _checked_award(person, points, reason, awarded_by, source_type, author)
     except ServiceError:
         # A key that has already paid returns its entry, whatever the checks say now. Looked up only
         # here and on a conflicting insert: a new key (nearly every call) costs no lookup.
@@ -142,7 +260,7 @@ def award(person: Person, points: int, *, source_type: str, reason: str, idempot
         "person_id": person.id, "store_id": person.store_id, "amount": points, "kind": EntryKind.EARN,
         "source_type": source_type, "source_id": None if source_id is None else str(source_id),
         "reason": reason, "awarded_by_id": awarded_by.id if awarded_by else None,
-        "idempotency_key": key, "created_at": utcnow(),
+        "idempotency_key": key, "capped": counts_toward_cap(source_type, author), "created_at": utcnow(),
     })
     if entry is None:  # the key has paid already, or a concurrent request with it won the race
         return AwardResult(_existing(key), created=False)
@@ -157,7 +275,8 @@ def award(person: Person, points: int, *, source_type: str, reason: str, idempot
     return AwardResult(entry, created=True)
 
 
-def _checked_award(person: Person, points: int, reason: str, awarded_by: Person | None, source_type: str) -> str:
+def _checked_award(person: Person, points: int, reason: str, awarded_by: Person | None, source_type: str,
+                   author: Person | None) -> str:
     """The award's reason, tidied; ServiceError when the award may not be made."""
     if not person.active:
         raise ServiceError(_("%(name)s is deactivated.", name=person.full_name))
@@ -166,7 +285,7 @@ def _checked_award(person: Person, points: int, reason: str, awarded_by: Person 
         raise ServiceError(_("Say why these points are awarded."), field="reason")
     if len(reason) > MAX_REASON:
         raise ServiceError(_("Keep the reason under %(n)d characters.", n=MAX_REASON), field="reason")
-    _check_award_rules(person, points, awarded_by, source_type)
+    _check_award_rules(person, points, awarded_by, source_type, author)
     return reason
 
 
@@ -185,7 +304,7 @@ def spend(person: Person, points: int, *, source_type: str, source_id: str | int
         "person_id": person.id, "store_id": person.store_id, "amount": -points, "kind": EntryKind.SPEND,
         "source_type": source_type, "source_id": None if source_id is None else str(source_id),
         "reason": reason[:MAX_REASON], "awarded_by_id": None, "idempotency_key": idempotency_key,
-        "created_at": utcnow(),
+        "capped": False, "created_at": utcnow(),
     })
     if entry is None:  # replayed concurrently: give the points back, pay nothing twice
         _move_totals(person.id, lifetime=0, balance=points)
@@ -212,7 +331,8 @@ def reverse(entry: PointEntry, *, reason: str, reversed_by: Person | None) -> Po
         "person_id": entry.person_id, "store_id": entry.store_id, "amount": amount,
         "kind": EntryKind.REVERSAL, "source_type": entry.source_type, "source_id": entry.source_id,
         "reason": reason[:MAX_REASON], "awarded_by_id": reversed_by.id if reversed_by else None,
-        "idempotency_key": f"reversal:{entry.id}", "reverses_id": entry.id, "created_at": utcnow(),
+        "idempotency_key": f"reversal:{entry.id}", "reverses_id": entry.id, "capped": False,
+        "created_at": utcnow(),
     })
     if reversal is None:
         raise ServiceError(_("This entry was already reversed."))

@@ -38,6 +38,9 @@ class PointEntry(Base):
     awarded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("point_entries.id"), unique=True)
+    # Counts toward the receiver's daily cap: awards a manager decides, by hand or through a mission or a
+    # challenge prize they set up (see ledger.counts_toward_cap). Decided when paid, so the cap is one sum.
+    capped: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
@@ -85,3 +88,16 @@ class PointDispute(Base):
 
     entry: Mapped[PointEntry] = relationship()
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class AwardLimits(Base):
+    """The company's maxima for what one mission completion and one challenge prize may pay, set by HR.
+    At most one row (id 1); without it the defaults in app.points.limits apply."""
+
+    __tablename__ = "award_limits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_max: Mapped[int]
+    prize_max: Mapped[int]
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

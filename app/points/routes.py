@@ -10,8 +10,8 @@ from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
 from app.org.models import Person, Role
-from app.points import disputes, ledger, queries, sources
-from app.points.forms import AwardForm, DisputeForm, ResolveForm, ReverseForm
+from app.points import disputes, ledger, limits, queries, sources
+from app.points.forms import AwardForm, AwardLimitsForm, DisputeForm, ResolveForm, ReverseForm
 from app.points.models import PointDispute, PointEntry
 
 bp = Blueprint("points", __name__)
@@ -158,3 +158,27 @@ def award():
     status = 422 if form.errors else 200
     return render_template("points/award.html", form=form), status
 
+
+
+@bp.route("/points/limits", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def award_limits():
+    """The company's rules for awards: the mission and prize maxima HR sets, beside the per-award maximum
+    and daily cap the server's settings fix."""
+    form = AwardLimitsForm()
+    if request.method == "GET":
+        current = limits.current()
+        form.mission_max.data, form.prize_max.data = current.mission_max, current.prize_max
+    elif form.validate_on_submit():
+        try:
+            limits.save(current_user, mission_max=form.mission_max.data, prize_max=form.prize_max.data)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "mission_max").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Award rules saved."), "success")
+            return see_other("points.award_limits")
+    status = 422 if form.errors else 200
+    return render_template("points/limits.html", form=form, mission_ceiling=limits.MISSION_CEILING,
+                           prize_ceiling=limits.PRIZE_CEILING), status

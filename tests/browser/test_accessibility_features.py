@@ -112,7 +112,7 @@ SCREENS: dict[str, list[Page]] = {
         Page("reviews", "/reviews/"), Page("review-cycle", "/reviews/", r"/reviews/cycles/\d+"),
         Page("new-review-cycle", "/reviews/cycles/new"), Page("review-templates", "/reviews/templates"),
         Page("new-review-template", "/reviews/templates/new"),
-        Page("journey-stages", "/journey/stages"),
+        Page("journey-stages", "/journey/stages"), Page("award-rules", "/points/limits"),
         Page("missions-manage", "/missions/manage"), Page("new-mission", "/missions/manage/new"),
         Page("mission-manage", "/missions/manage", r"/missions/manage/\d+"),
         Page("edit-mission", "/missions/manage", rf"/missions/manage/{ID}", "/missions/manage/{}/edit"),

@@ -62,6 +62,7 @@ EXPECTATIONS: dict[str, Access] = {
     "points.resolve_dispute": Access(PEOPLE_MANAGERS, scope=MANAGED),
     "points.reverse_entry": Access(ORG_ADMINS, scope=MANAGED),
     "points.award": Access(PEOPLE_MANAGERS),
+    "points.award_limits": Access(ORG_ADMINS),
     "badges.mine": Access(EVERYONE),
     "badges.wall": Access(EVERYONE, scope=VISIBLE),
     "badges.give_picker": Access(EVERYONE),

@@ -67,7 +67,7 @@ def test_a_replayed_completion_does_not_pay_or_signal_again(org, received):
     assignment = assign(make_mission(store=org.store, people=(org.staff,)), org.staff)
     completion.submit(org.staff, assignment, today=today_for(org.staff))
     # As if a second worker raced past the status check: the ledger key still pays once.
-    assert completion._complete(assignment, on=today_for(org.staff)) == 0
+    assert completion._complete(assignment, on=today_for(org.staff)) == (0, None)
     assert len(_entries(org.staff)) == 1
     assert len(received) == 2
 
