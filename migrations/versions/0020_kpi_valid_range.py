@@ -3,14 +3,14 @@ scale (or a target copied with an uplift to 5.35) is refused instead of turning 
 The built-in library gets its ranges: percentages 0–100, satisfaction 1–5, counts, amounts and times ≥ 0.
 
 Revision ID: 0020_kpi_valid_range
-Revises: 0018_board_covering_indexes
+Revises: 0019_award_maxima
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_kpi_valid_range"
-down_revision = "0018_board_covering_indexes"
+down_revision = "0019_award_maxima"
 branch_labels = None
 depends_on = None
 
