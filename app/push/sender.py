@@ -83,14 +83,18 @@ def send(subscription_info: dict, payload: dict, *, ttl: int | None = None,
     # A refused endpoint can never be sent to safely, so it counts as gone and the job deletes it.
     reason = refusal(subscription_info.get("endpoint"))
     if reason is not None:
-        log.warning("refusing to push to a stored endpoint (%s): %.100r", reason, subscription_info.get("endpoint"))
+        log.warning("refusing to push to a stored endpoint (%s): %.100r", reason,
+                    subscription_info.get("endpoint"))
         return SendResult(Outcome.GONE, None, f"endpoint refused: {reason}")
     config = current_app.config
     data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     # A fresh dict each time: pywebpush writes `aud` and `exp` into the claims it is given.
     claims = {"sub": config["VAPID_SUBJECT"]}
+    # Outside the try: a key that can't be loaded is the server's fault, for every device alike, and the
+    # job must fail loudly (retried, then parked where an admin sees it), not mark devices refused.
+    key = signing_key()
     try:
-        response = webpush(subscription_info, data, vapid_private_key=signing_key(), vapid_claims=claims,
+        response = webpush(subscription_info, data, vapid_private_key=key, vapid_claims=claims,
                            timeout=(config["PUSH_CONNECT_TIMEOUT"], config["PUSH_READ_TIMEOUT"]),
                            ttl=config["PUSH_TTL_SECONDS"] if ttl is None else ttl,
                            headers={"Urgency": urgency}, requests_session=http_session())
