@@ -213,6 +213,8 @@ def bench_app(workdir: str):
 
     return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db", "SECRET_KEY": "bench-push",
                        "REDIS_URL": None, "JOBS_IMMEDIATE": True,
+                       # The local receiver stands in for the push service; the sender refuses other hosts.
+                       "PUSH_SERVICE_HOSTS": "127.0.0.1",
                        "VAPID_PRIVATE_KEY_FILE": f"{workdir}/vapid_private.pem"})
 
 

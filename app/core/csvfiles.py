@@ -5,7 +5,7 @@ applies all of them or none."""
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -36,6 +36,28 @@ def _dialect(text: str):
         return csv.excel
 
 
+def _rows(reader) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each line, numbered as a spreadsheet numbers its rows. A line the csv
+    module can't read (a cell over its field size limit, 128 KB; a stray line break) is a CsvProblem
+    naming that line: left alone, its csv.Error made every import a 500."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise CsvProblem(_("Line %(line)d has a cell longer than %(kb)d KB. Shorten it and upload the "
+                                   "file again (a quote that opens a cell and never closes makes the rest of "
+                                   "the file one long cell).", line=number,
+                                   kb=csv.field_size_limit() // 1024)) from error
+            raise CsvProblem(_("Line %(line)d can't be read as CSV (a stray line break or quote). Fix it in your "
+                               "spreadsheet and upload the file again.", line=number)) from error
+        yield number, row
+
+
 def read_table(raw: bytes, aliases: Mapping[str, set[str] | tuple[str, ...]], required, *, max_rows: int,
                missing_hint: str = "", empty_message: str = "", too_many_message: str = "") -> CsvTable:
     """The file's rows by logical column, or CsvProblem for a file that can't be used at all."""
@@ -45,15 +67,16 @@ def read_table(raw: bytes, aliases: Mapping[str, set[str] | tuple[str, ...]], re
         raise CsvProblem(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from error
     if not text.strip():
         raise CsvProblem(_("The file is empty."))
-    reader = csv.reader(io.StringIO(text), dialect=_dialect(text))
-    header = [cell.strip().lower() for cell in next(reader)]
+    rows = _rows(csv.reader(io.StringIO(text), dialect=_dialect(text)))
+    _number, first = next(rows)
+    header = [cell.strip().lower() for cell in first]
     columns = {name: next((index for index, cell in enumerate(header) if cell in names), None)
                for name, names in aliases.items()}
     missing = [name for name in required if columns[name] is None]
     if missing:
         raise CsvProblem(_("Missing columns: %(cols)s. The first line must name the columns.",
                            cols=", ".join(missing)) + (f" {missing_hint}" if missing_hint else ""))
-    lines = [(number, row) for number, row in enumerate(reader, start=2) if any(cell.strip() for cell in row)]
+    lines = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
     if not lines:
         raise CsvProblem(empty_message or _("The file has a header but no rows."))
     if len(lines) > max_rows:

@@ -103,9 +103,9 @@ def submit(person: Person, assignment: MissionAssignment, *, today: date, answer
     if mission.evidence_type == EvidenceType.TEXT:
         submission.text_answer = evidence.clean_text(answer)
     elif mission.evidence_type == EvidenceType.PHOTO:
-        extension, mime = evidence.check_photo(photo)
-        submission.photo_path = evidence.store_photo(assignment.id, photo, extension)
-        submission.photo_type, submission.photo_bytes = mime, len(photo)
+        clean = evidence.check_photo(photo)  # what is stored is the re-encoded photo, not the upload
+        submission.photo_path = evidence.store_photo(assignment.id, clean.data, clean.extension)
+        submission.photo_type, submission.photo_bytes = clean.mime, len(clean.data)
     elif mission.evidence_type == EvidenceType.QUIZ:
         quiz = evidence.score_quiz(mission, answers or {})
         if not quiz.passed:

@@ -1,5 +1,5 @@
-"""Checking the proof people send: photos by their bytes (never by the name or the browser's word),
-written answers, and quizzes scored here on the server."""
+"""Checking the proof people send: photos decoded and re-encoded (never stored as sent, nor typed by the
+name or the browser's word), written answers, and quizzes scored here on the server."""
 
 import math
 import secrets
@@ -10,35 +10,23 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.core.errors import ServiceError
+from app.core.images import CleanImage, clean_image
 from app.missions.models import Mission
 
 MAX_TEXT = 2000
 MAX_NOTE = 500
 DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-# (extension, MIME type) by the file's first bytes.
-_JPEG = ("jpg", "image/jpeg")
-_PNG = ("png", "image/png")
-_WEBP = ("webp", "image/webp")
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-
-
-def sniff_image(data: bytes) -> tuple[str, str] | None:
-    if data[:3] == b"\xff\xd8\xff":
-        return _JPEG
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return _PNG
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return _WEBP
-    return None
 
 
 def max_photo_bytes() -> int:
     return int(current_app.config.get("MISSION_PHOTO_MAX_BYTES", DEFAULT_MAX_PHOTO_BYTES))
 
 
-def check_photo(data: bytes | None) -> tuple[str, str]:
-    """(extension, MIME type) of an acceptable photo, or a ServiceError saying what is wrong."""
+def check_photo(data: bytes | None) -> CleanImage:
+    """The photo as it may be stored (decoded, upright, scaled down, without its EXIF/GPS: see
+    app/core/images.py), or a ServiceError saying what is wrong."""
     if not data:
         raise ServiceError(_("Choose a photo to upload."), field="photo")
     limit = max_photo_bytes()
@@ -46,10 +34,7 @@ def check_photo(data: bytes | None) -> tuple[str, str]:
         raise ServiceError(_("That photo is %(size)s; the limit is %(limit)s. Take it again at a lower "
                              "resolution, or crop it.", size=_megabytes(len(data)), limit=_megabytes(limit)),
                            field="photo")
-    kind = sniff_image(data)
-    if kind is None:
-        raise ServiceError(_("That file isn't a JPEG, PNG or WebP photo."), field="photo")
-    return kind
+    return clean_image(data, field="photo", wrong_type=_("That file isn't a JPEG, PNG or WebP photo."))
 
 
 def _megabytes(size: int) -> str:
@@ -62,8 +47,8 @@ def upload_root() -> Path:
 
 
 def store_photo(assignment_id: int, data: bytes, extension: str) -> str:
-    """Write the photo under the uploads folder; the path relative to it. The name is random: it
-    says nothing about the person and can't be guessed or chosen by the uploader."""
+    """Write a photo `check_photo` returned under the uploads folder; the path relative to it. The name is
+    random: it says nothing about the person and can't be guessed or chosen by the uploader."""
     relative = f"{assignment_id}/{secrets.token_hex(16)}.{extension}"
     path = upload_root() / relative
     path.parent.mkdir(parents=True, exist_ok=True)

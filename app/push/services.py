@@ -3,23 +3,17 @@
 import base64
 import binascii
 import re
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.org.models import Person
+from app.push.endpoints import check_endpoint
 from app.push.models import PushSubscription
 
 MAX_DEVICES = 10
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-# The push services browsers use today. The server POSTs to whatever endpoint is stored, so only
-# these hosts are accepted: a stored URL must not make the server call into its own network.
-DEFAULT_PUSH_HOSTS = ("fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com",
-                      "push.apple.com", "notify.windows.com")
 
 
 def _b64url(value: object, length: int, what: str) -> str:
@@ -33,27 +27,6 @@ def _b64url(value: object, length: int, what: str) -> str:
     if len(raw) != length or (what == "p256dh" and raw[0] != 4):
         raise ServiceError(_("The subscription's %(what)s key has the wrong length.", what=what))
     return value.rstrip("=")
-
-
-def allowed_hosts() -> tuple[str, ...]:
-    extra = current_app.config.get("PUSH_SERVICE_HOSTS") or ()
-    if isinstance(extra, str):
-        extra = tuple(host.strip() for host in extra.split(",") if host.strip())
-    return DEFAULT_PUSH_HOSTS + tuple(extra)
-
-
-def check_endpoint(endpoint: object) -> str:
-    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 1000:
-        raise ServiceError(_("The subscription has no endpoint."))
-    parts = urlsplit(endpoint)
-    host = (parts.hostname or "").lower()
-    allowed = allowed_hosts()
-    known = any(host == suffix or host.endswith("." + suffix) for suffix in allowed)
-    # Plain http only for a loopback receiver that the settings name (tests, local tools).
-    secure = parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK and host in allowed)
-    if not known or not secure:
-        raise ServiceError(_("This browser's push service isn't supported."))
-    return endpoint
 
 
 def parse(data: object) -> tuple[str, str, str]:

@@ -1,5 +1,6 @@
-"""Reward pictures: an upload checked by its first bytes (never by the name or the browser's claim),
-stored under the instance folder with a random name, or one of the built-in illustrations."""
+"""Reward pictures: an upload decoded and re-encoded without its metadata (app/core/images.py; never
+typed by the name or the browser's claim), stored under the instance folder with a random name, or one
+of the built-in illustrations."""
 
 import secrets
 from pathlib import Path
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ServiceError
+from app.core.images import CleanImage, clean_image
 
 MAX_PICTURE_BYTES = 2 * 1024 * 1024
 FOLDER = "rewards"
@@ -29,45 +31,30 @@ DEFAULT_ILLUSTRATION = "gift"
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-def sniff_extension(data: bytes) -> str | None:
-    """jpg, png or webp from the file's signature; None for anything else (SVG included: it can
-    carry script)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 def folder() -> Path:
     """<instance>/rewards unless REWARD_PICTURE_FOLDER says otherwise (tests use a temporary folder)."""
     configured = current_app.config.get("REWARD_PICTURE_FOLDER")
     return Path(configured) if configured else Path(current_app.instance_path) / FOLDER
 
 
-def check_picture(data: bytes) -> str:
-    """The extension to store `data` under, or a ServiceError saying what is wrong with it."""
+def check_picture(data: bytes) -> CleanImage:
+    """The picture as it may be stored, or a ServiceError saying what is wrong with it."""
     maximum = current_app.config.get("REWARD_PICTURE_MAX_BYTES", MAX_PICTURE_BYTES)
     if not data:
         raise ServiceError(_("That picture is empty."), field="picture")
     if len(data) > maximum:
         megabytes = "%g" % (maximum / 1048576)
         raise ServiceError(_("The picture is too large: at most %(mb)s MB.", mb=megabytes), field="picture")
-    extension = sniff_extension(data)
-    if extension is None:
-        raise ServiceError(_("The picture must be a JPEG, PNG or WebP image."), field="picture")
-    return extension
+    return clean_image(data, field="picture", wrong_type=_("The picture must be a JPEG, PNG or WebP image."))
 
 
 def save_picture(data: bytes) -> str:
-    """Write a checked picture; returns its new file name."""
-    extension = check_picture(data)
-    name = f"{secrets.token_hex(16)}.{extension}"
+    """Write the cleaned picture; returns its new file name."""
+    picture = check_picture(data)
+    name = f"{secrets.token_hex(16)}.{picture.extension}"
     target = folder()
     target.mkdir(parents=True, exist_ok=True)
-    (target / name).write_bytes(data)
+    (target / name).write_bytes(picture.data)
     return name
 
 

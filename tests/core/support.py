@@ -52,9 +52,10 @@ def route(endpoint: str) -> Route:
 # and returns {argument: value}: the objects it creates belong to that person, or to their store.
 # Feature modules are imported inside the makers, so a feature being reworked breaks only its cases.
 
+# A real 1×1 PNG: uploads are decoded (app/core/images.py), so a PNG whose pixel data is short won't do.
 TINY_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c63f8cfc0f01f00050001ff89993d1d0000000049454e44ae426082")
 
 
 def _invite_token(org, _person) -> dict:

@@ -4,6 +4,8 @@ their own), with defaults that read like the store floor."""
 import io
 from datetime import date, timedelta
 
+from PIL import Image
+
 from app.core.timezones import local_today
 from app.extensions import db
 from app.missions.models import (
@@ -19,9 +21,17 @@ from app.missions.models import (
 )
 from app.org.models import Person, Store
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+
+def image_bytes(kind: str, size: tuple[int, int] = (12, 8), colour=(200, 120, 40), **save) -> bytes:
+    """A real, decodable image (uploads are decoded and re-encoded, so signatures alone no longer pass)."""
+    output = io.BytesIO()
+    Image.new("RGB", size, colour).save(output, kind, **save)
+    return output.getvalue()
+
+
+JPEG = image_bytes("JPEG")
+PNG = image_bytes("PNG")
+WEBP = image_bytes("WEBP")
 GIF = b"GIF89a" + b"\x00" * 64
 
 

@@ -1,6 +1,9 @@
 """Photo uploads over HTTP: type by magic bytes, size limits, a clear message, nothing paid."""
 
+import io
+
 import sqlalchemy as sa
+from PIL import Image
 
 from app.extensions import db
 from app.missions.models import EvidenceType, MissionSubmission
@@ -42,7 +45,8 @@ def test_a_jpeg_uploads_and_pays(client, auth, org, upload_dir):
                            content_type="multipart/form-data")
     assert response.status_code == 303
     submission = db.session.scalar(sa.select(MissionSubmission))
-    assert (upload_dir / submission.photo_path).read_bytes() == JPEG
+    stored = Image.open(io.BytesIO((upload_dir / submission.photo_path).read_bytes()))
+    assert (stored.format, stored.size) == ("JPEG", Image.open(io.BytesIO(JPEG)).size)
     assert db.session.scalar(sa.select(sa.func.sum(PointEntry.amount))) == 40
 
 

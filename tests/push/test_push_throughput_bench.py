@@ -8,8 +8,9 @@ from bench import push_throughput
 from bench.push_throughput import FakeBrowser, PushService, payload_for
 
 
-def test_a_tiny_run_delivers_every_push_and_each_decrypts_intact(app):
-    figures = push_throughput.run(messages=20, senders=4, subscriptions=5, gone=2, decrypt_every=1, app=app)
+def test_a_tiny_run_delivers_every_push_and_each_decrypts_intact(push_app):
+    figures = push_throughput.run(messages=20, senders=4, subscriptions=5, gone=2, decrypt_every=1,
+                                  app=push_app)
 
     assert figures["errors"] == 0, figures["error_samples"]
     assert figures["delivered"] == 20
@@ -21,12 +22,12 @@ def test_a_tiny_run_delivers_every_push_and_each_decrypts_intact(app):
     assert figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
 
 
-def test_the_receiver_refuses_unsigned_and_undecryptable_pushes(app):
+def test_the_receiver_refuses_unsigned_and_undecryptable_pushes(push_app):
     device, stranger = FakeBrowser.make("/push/device-0"), FakeBrowser.make("/push/device-0")
     with PushService([device], decrypt_every=1) as service:
         unsigned = requests.post(f"{service.url}{device.path}", data=b"x", timeout=10,
                                  headers={"Content-Encoding": "aes128gcm"})
-        with app.app_context():
+        with push_app.app_context():
             # Encrypted for another browser's keys: the device's own key can't open it.
             wrong_keys = sender.send(stranger.info(service.url), payload_for(device.path, 1))
             right_keys = sender.send(device.info(service.url), payload_for(device.path, 2))

@@ -5,6 +5,7 @@ import io
 import pytest
 import sqlalchemy as sa
 from flask import url_for
+from PIL import Image
 
 from app.core.audit import AuditEntry
 from app.extensions import db
@@ -86,11 +87,12 @@ def test_uploaded_picture_is_stored_in_the_instance_folder_and_served(client, au
     assert response.status_code == 303
     [reward] = _rewards()
     assert reward.image_filename.endswith(".png")
-    assert (picture_folder / reward.image_filename).read_bytes() == PNG_1PX
+    stored = (picture_folder / reward.image_filename).read_bytes()
+    assert Image.open(io.BytesIO(stored)).size == (1, 1)  # re-encoded by Pillow, same picture
     auth.logout()
     auth.login(org.staff)
     response = client.get(url_for("rewards.picture", reward_id=reward.id))
-    assert response.status_code == 200 and response.mimetype == "image/png" and response.data == PNG_1PX
+    assert response.status_code == 200 and response.mimetype == "image/png" and response.data == stored
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "private" in response.headers["Cache-Control"]
     again = client.get(url_for("rewards.picture", reward_id=reward.id),
@@ -116,14 +118,6 @@ def test_a_picture_that_isnt_an_image_is_refused(app, client, auth, org, picture
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert _rewards() == []
     assert not picture_folder.exists() or not any(picture_folder.iterdir())
-
-
-def test_jpeg_and_webp_signatures_are_recognised():
-    from app.rewards.pictures import sniff_extension
-
-    assert sniff_extension(b"\xff\xd8\xff\xe0rest") == "jpg"
-    assert sniff_extension(b"RIFF\x10\x00\x00\x00WEBPVP8 ") == "webp"
-    assert sniff_extension(b"RIFF\x10\x00\x00\x00AVI ") is None
 
 
 def test_replacing_a_picture_removes_the_old_file(client, auth, org, picture_folder):
