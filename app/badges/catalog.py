@@ -8,6 +8,11 @@ from app.badges.models import BadgeDefinition
 from app.extensions import db
 
 # key, name, description, tier, criterion, threshold, event type, granters, monthly limit, expiry days, points
+# Every badge here must be earnable: an automatic rule names an event some feature really records (points,
+# streaks, missions, kudos), anything else is given by hand. Nothing in Ascent records training modules or
+# adopted ideas, so "Quick learner", "Idea spark" and "Innovator" are HR's to give (migration 0021 moved
+# them); should a learning or ideas feature record those events one day, they can go back to counting.
+MANUAL_SINCE_0021 = ("quick_learner", "idea_spark", "innovator")
 BUILTIN_BADGES = [
     ("first_steps", "First steps", "Earn your first 50 points.",
      "bronze", "lifetime_points", 50, None, [], None, None, 0),
@@ -30,11 +35,11 @@ BUILTIN_BADGES = [
     ("crowd_favourite", "Crowd favourite", "Receive 25 kudos from colleagues.",
      "silver", "event_count", 25, "kudos_received", [], None, None, 20),
     ("quick_learner", "Quick learner", "Complete 3 training modules.",
-     "bronze", "event_count", 3, "training_completed", [], None, None, 10),
+     "bronze", "manual", None, None, ["hr"], None, None, 10),
     ("idea_spark", "Idea spark", "Have an idea adopted by the company.",
-     "silver", "event_count", 1, "idea_adopted", [], None, None, 25),
+     "silver", "manual", None, None, ["hr"], None, None, 25),
     ("innovator", "Innovator", "Have 5 ideas adopted.",
-     "gold", "event_count", 5, "idea_adopted", [], None, None, 75),
+     "gold", "manual", None, None, ["hr"], None, None, 75),
     ("mentor", "Mentor", "Guided a new hire through their first weeks.",
      "silver", "manual", None, None, ["managers", "hr"], 3, None, 30),
     ("helping_hand", "Helping hand", "Went out of their way to help a colleague.",

@@ -6,7 +6,7 @@ from app.badges.models import BadgeDefinition
 from app.badges.services import grants_this_month
 from app.core.authz import managed_people, visible_people
 from app.extensions import db
-from app.org.models import Person
+from app.org.models import ORG_WIDE_ROLES, Person
 
 
 def giveable_people(giver: Person, limit: int = 200) -> list[Person]:
@@ -19,5 +19,7 @@ def giveable_people(giver: Person, limit: int = 200) -> list[Person]:
 
 
 def limits_left(giver: Person, badges: list[BadgeDefinition]) -> dict[int, int]:
+    if giver.role in ORG_WIDE_ROLES:  # HR's grants are not bound by the monthly limits (services.manual_grant)
+        return {}
     return {badge.id: max(0, badge.monthly_limit - grants_this_month(giver, badge))
             for badge in badges if badge.monthly_limit is not None}

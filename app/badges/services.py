@@ -67,7 +67,7 @@ def grant(person: Person, badge: BadgeDefinition, *, granted_by: Person | None =
     created = db.session.get(BadgeGrant, grant_id)
     if granted_by is not None:
         audit.record("badge.granted", actor_id=granted_by.id, target_type="person", target_id=person.id,
-                     badge=badge.key, grant_id=grant_id)
+                     badge=badge.key, grant_id=grant_id, note=note)
     if badge.points:
         from app.points import ledger
 
@@ -142,10 +142,12 @@ def event_count(person_id: int, event_type: str) -> int:
 
 def granter_roles(granter: Person, person: Person, badge: BadgeDefinition,
                   now: datetime | None = None) -> set[str]:
-    """In which capacities `granter` may give `badge` to `person` (empty: not at all)."""
+    """In which capacities `granter` may give `badge` to `person` (empty: not at all). HR and admins may
+    give every manual badge, whoever else may: a badge nobody else can hand out (or one a manager forgot)
+    must still reach the person who earned it. Their scope is the whole company."""
     capacities = set()
     allowed = set(badge.granters or ())
-    if Granter.HR in allowed and granter.role in ORG_WIDE_ROLES:
+    if granter.role in ORG_WIDE_ROLES:
         capacities.add(Granter.HR)
     if Granter.MANAGERS in allowed and granter.role in (Role.STORE_MANAGER, Role.DISTRICT_MANAGER) \
             and can_manage_person(granter, person):
@@ -190,7 +192,9 @@ def manual_grant(granter: Person, person: Person, badge: BadgeDefinition, note: 
     if active_grant(person.id, badge.id, now) is not None:
         raise ServiceError(_("%(name)s already has the %(badge)s badge.", name=person.first_name,
                              badge=badge.display_name), field="badge_id")
-    if badge.monthly_limit is not None and grants_this_month(granter, badge, now) >= badge.monthly_limit:
+    # Monthly limits keep everyday thanks rare; HR's grants are the audited exception, not bound by them.
+    if badge.monthly_limit is not None and granter.role not in ORG_WIDE_ROLES \
+            and grants_this_month(granter, badge, now) >= badge.monthly_limit:
         raise ServiceError(_("You have given all %(n)d %(badge)s badges you can this month.",
                              n=badge.monthly_limit, badge=badge.display_name), field="badge_id")
     result = grant(person, badge, granted_by=granter, note=note, now=now)

@@ -10,7 +10,7 @@ from functools import partial
 import sqlalchemy as sa
 from huey import crontab
 
-from app.challenges import lifecycle, nudging, standings
+from app.challenges import lifecycle, nudging, queries, standings
 from app.challenges.models import Challenge, Kind, Metric, Status, challenge_stores
 from app.core.aftercommit import after_commit
 from app.core.models import utcnow
@@ -65,11 +65,14 @@ def check_overtaken(entry_id: int) -> int:
 
 
 def overtaken_in(challenge: Challenge, entry: PointEntry, now: datetime | None = None) -> int:
-    if not challenge.starts_at <= entry.created_at <= challenge.ends_at:
+    if not standings.window_start(challenge) <= entry.created_at <= challenge.ends_at:
         return 0
     current = standings.compute(challenge, now)
     mine, _ahead = standings.position_of(current, entry.person_id)
     if mine is None:
+        return 0
+    # The nudge names the passer: not to others when they hide from boards across stores.
+    if not queries.shown_lines(challenge, [mine], None):
         return 0
     before = mine.score - entry.amount
     passer = db.session.get(Person, entry.person_id)

@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from app.challenges import standings as standings_module
 from app.challenges.authoring import AUTHORS, can_manage
-from app.challenges.models import Challenge, ChallengeResult, Kind, Status, challenge_stores
+from app.challenges.models import Audience, Challenge, ChallengeResult, Kind, Status, challenge_stores
 from app.core import authz
 from app.core.models import utcnow
 from app.extensions import db
+from app.leaderboards.queries import shown_on_wide_board
 from app.org.models import Person, Store
 
 LIST_SIZE = 50
@@ -85,6 +86,7 @@ class Board:
     mine: standings_module.Standing | None
     ahead: standings_module.Standing | None
     final: bool
+    total: int = 0  # everyone competing, hidden people included ("place 3 of 12")
 
     @property
     def gap(self) -> float | None:
@@ -109,6 +111,19 @@ def _final_lines(challenge: Challenge) -> list[standings_module.Standing]:
     return lines
 
 
+def shown_lines(challenge: Challenge, lines: list, viewer_id: int | None) -> list:
+    """The lines `viewer_id` may see (None: a TV, nobody's own line). A challenge across stores is a wide
+    board: people who hide from district and company boards are left out for everyone but themselves,
+    by the leaderboards' own rule. Ranks stay as computed (a hidden winner still wins), so a place may
+    seem skipped; no name, score or gap points to the person."""
+    if challenge.for_stores or challenge.audience == Audience.STORE or not lines:
+        return lines
+    entrants = [line.entrant_id for line in lines]
+    shown = set(db.session.scalars(sa.select(Person.id).where(
+        Person.id.in_(entrants), shown_on_wide_board(Person.id, viewer_id))))
+    return [line for line in lines if line.entrant_id in shown]
+
+
 def board(user: Person, challenge: Challenge, now: datetime | None = None) -> Board:
     if challenge.status == Status.CLOSED:
         lines, final = _final_lines(challenge), True
@@ -116,9 +131,11 @@ def board(user: Person, challenge: Challenge, now: datetime | None = None) -> Bo
         lines, final = standings_module.compute(challenge, now or utcnow()), False
     else:
         lines, final = [], False
+    total = len(lines)
+    lines = shown_lines(challenge, lines, user.id)
     entrant = user.store_id if challenge.kind == Kind.STORES else user.id
     mine, ahead = standings_module.position_of(lines, entrant) if entrant is not None else (None, None)
-    return Board(challenge, lines, mine, ahead, final)
+    return Board(challenge, lines, mine, ahead, final, total)
 
 
 # Public summaries for other features ------------------------------------------------------------------------
@@ -145,13 +162,13 @@ class ChallengeSummary:
     gap: float | None = None  # to the one just ahead
 
 
-def _summaries(query: sa.Select, entrant_for=None) -> list[ChallengeSummary]:
+def _summaries(query: sa.Select, entrant_for=None, viewer_id: int | None = None) -> list[ChallengeSummary]:
     challenges = db.session.scalars(query.where(Challenge.status == Status.RUNNING)
                                     .options(selectinload(Challenge.kpi)).order_by(Challenge.ends_at, Challenge.id))
     now = utcnow()
     found = []
     for challenge in challenges:
-        lines = standings_module.compute(challenge, now)
+        lines = shown_lines(challenge, standings_module.compute(challenge, now), viewer_id)
         top = tuple(Leader(line.rank, line.name, line.score) for line in lines[:3])
         mine = ahead = None
         if entrant_for is not None:
@@ -178,4 +195,5 @@ def running_for_person(person: Person) -> list[ChallengeSummary]:
         return []
     involved = sa.select(challenge_stores.c.challenge_id).where(challenge_stores.c.store_id == person.store_id)
     return _summaries(sa.select(Challenge).where(Challenge.id.in_(involved)),
-                      lambda challenge: person.store_id if challenge.kind == Kind.STORES else person.id)
+                      lambda challenge: person.store_id if challenge.kind == Kind.STORES else person.id,
+                      viewer_id=person.id)

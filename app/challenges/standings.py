@@ -5,6 +5,9 @@
 - missions: assignments completed in the window.
 - kpi: `app.kpis.aggregation.store_values` over the window's days (store challenges only).
 
+The window runs from `window_start` (the first day, or the publishing moment if that came later) to the
+end. KPIs are daily figures, so a KPI challenge counts its first day whole.
+
 Store challenges on points and missions are normalised per head (active people of the store), so a small
 store can beat a big one; a race's target is then per head too.
 
@@ -74,6 +77,15 @@ def local_day(challenge: Challenge, moment: datetime) -> date:
     return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
+def window_start(challenge: Challenge) -> datetime:
+    """When counting begins: its first day's 00:00, or the moment it was published when that came later.
+    A challenge published at 15:00 on its first day counts from 15:00: nobody wins on points earned
+    before anyone knew the challenge existed."""
+    if challenge.published_at is not None and challenge.published_at > challenge.starts_at:
+        return challenge.published_at
+    return challenge.starts_at
+
+
 def _window_end(challenge: Challenge, now: datetime | None) -> datetime:
     return min(now or utcnow(), challenge.ends_at)
 
@@ -81,21 +93,23 @@ def _window_end(challenge: Challenge, now: datetime | None) -> datetime:
 # Raw scores: {entrant id: total} and, for races, the timeline of increments ----------------------------
 
 def _point_rows(challenge: Challenge, end: datetime, entrants: list[int], by_store: bool):
+    start = window_start(challenge)
     reversal = aliased(PointEntry)
     key = PointEntry.store_id if by_store else PointEntry.person_id
     return (sa.select(key, PointEntry.amount, PointEntry.created_at, PointEntry.id)
             .where(PointEntry.kind == EntryKind.EARN, PointEntry.source_type != PRIZE_SOURCE,
-                   PointEntry.created_at >= challenge.starts_at, PointEntry.created_at <= end,
+                   PointEntry.created_at >= start, PointEntry.created_at <= end,
                    key.in_(entrants),
                    ~sa.exists().where(reversal.reverses_id == PointEntry.id, reversal.created_at <= end)))
 
 
 def _mission_rows(challenge: Challenge, end: datetime, entrants: list[int], by_store: bool):
+    start = window_start(challenge)
     key = Person.store_id if by_store else MissionAssignment.person_id
     return (sa.select(key, sa.literal(1), MissionAssignment.completed_at, MissionAssignment.id)
             .join(Person, Person.id == MissionAssignment.person_id)
             .where(MissionAssignment.status == AssignmentStatus.DONE,
-                   MissionAssignment.completed_at >= challenge.starts_at, MissionAssignment.completed_at <= end,
+                   MissionAssignment.completed_at >= start, MissionAssignment.completed_at <= end,
                    key.in_(entrants)))
 
 
@@ -148,7 +162,7 @@ def _rank(entries: list[Standing], key) -> list[Standing]:
 
 def compute(challenge: Challenge, now: datetime | None = None) -> list[Standing]:
     """The standings of `challenge` as of `now` (capped at its end), winners marked."""
-    if now is not None and now < challenge.starts_at:
+    if now is not None and now < window_start(challenge):
         return []
     end = _window_end(challenge, now)
     stores = store_ids(challenge)

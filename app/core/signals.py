@@ -18,6 +18,8 @@ activity_recorded = _signals.signal("activity-recorded")
 person_created = _signals.signal("person-created")
 # sender: None; kwargs: person, mission, assignment
 mission_completed = _signals.signal("mission-completed")
+# sender: None; kwargs: kudos (Feedback, flushed), giver (Person), receiver (Person) — "Team player" counts it
+kudos_given = _signals.signal("kudos-given")
 # sender: None; kwargs: person, badge, grant
 badge_granted = _signals.signal("badge-granted")
 # sender: None; kwargs: person, stage (new stage), previous (old stage or None)

@@ -26,7 +26,9 @@ def _challenge(author: Person, stores: list[Store], *, title: str, description: 
                           target=target, winners_count=winners, reward_points=reward_points, audience=audience,
                           district_id=stores[0].district_id if audience == Audience.DISTRICT else None,
                           starts_on=starts_on, ends_on=ends_on, timezone=timezone, starts_at=starts_at,
-                          ends_at=ends_at, status=status, created_by_id=author.id, published_at=utcnow())
+                          ends_at=ends_at, status=status, created_by_id=author.id,
+                          # Published before its first day: counting starts at the window's start.
+                          published_at=min(utcnow(), starts_at))
     challenge.stores = stores
     db.session.add(challenge)
     db.session.flush()

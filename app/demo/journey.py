@@ -48,8 +48,8 @@ def load_journey() -> int:
         _streak_history(person, rng, demo=person is demo)
         for n in range(rng.choice((0, 0, 1, 2, 3, 4, 6))):
             badges.record_event(person, "kudos_received", f"demo:kudos:{person.id}:{n}")
-        if rng.random() < 0.12:
-            badges.record_event(person, "idea_adopted", f"demo:idea:{person.id}")
+        if rng.random() < 0.12:  # an adopted idea: "Idea spark" is HR's to give (nothing records ideas)
+            badges.grant(person, by_key["idea_spark"], note="Suggested the fitting-room queue board")
         journey.evaluate_stage(person)
 
     if demo is not None:

@@ -8,6 +8,7 @@ from app import nudges
 from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.signals import kudos_given
 from app.extensions import db
 from app.feed import services as feed
 from app.feed.models import FeedKind
@@ -99,6 +100,8 @@ def give_kudos(giver: Person, receiver_id: int | None, message: str, *, value_id
     nudges.send(receiver.id, "kudos_received", nudges.path_for("feedback.item", feedback_id=kudos.id),
                 dedupe_key=f"kudos_received:{kudos.id}", name=giver.display_name, message=message,
                 kudos_id=kudos.id)
+    # In the transaction: the kudos badges count it, or nothing happened.
+    kudos_given.send(None, kudos=kudos, giver=giver, receiver=receiver)
     return kudos
 
 

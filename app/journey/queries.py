@@ -73,9 +73,10 @@ def level_in(stage: Stage, lifetime: int) -> tuple[int, int, int]:
     return level, floor, floor + stage.level_points
 
 
-def journey_for(person: Person) -> Journey:
+def journey_for(person: Person, *, for_endorser: bool = False) -> Journey:
     """A fixed number of queries: stages, the stored stage, the totals, then only the facts the next
-    stage asks about (badges, missions, endorsement)."""
+    stage asks about (badges, missions, endorsement). `for_endorser`: read by the manager who endorses
+    (the endorse page), so the endorsement need is "your endorsement", not the associate's wording."""
     all_stages = stages()
     stored = db.session.execute(sa.select(PersonStage.stage_id, PersonStage.reached_at)
                                 .where(PersonStage.person_id == person.id)).first()
@@ -86,11 +87,11 @@ def journey_for(person: Person) -> Journey:
     journey = Journey(all_stages, current, upcoming, lifetime, balance, level, floor, ceiling,
                       reached_at=stored[1] if stored else None)
     if upcoming is not None:
-        journey.needs = _needs(upcoming, Facts(person, _lifetime=lifetime))
+        journey.needs = _needs(upcoming, Facts(person, _lifetime=lifetime), for_endorser=for_endorser)
     return journey
 
 
-def _needs(stage: Stage, facts: Facts) -> list[Need]:
+def _needs(stage: Stage, facts: Facts, *, for_endorser: bool = False) -> list[Need]:
     from app.badges.queries import badge_names
 
     needs = []
@@ -111,7 +112,7 @@ def _needs(stage: Stage, facts: Facts) -> list[Need]:
         needs.append(Need("missions", ngettext("%(num)d required mission", "%(num)d required missions", left)
                           if left else _("the required missions"), left == 0))
     if stage.requires_endorsement:
-        needs.append(Need("endorsement", _("your manager's endorsement"),
+        needs.append(Need("endorsement", _("your endorsement") if for_endorser else _("your manager's endorsement"),
                           stage.id in facts.endorsed_stage_ids))
     return needs
 

@@ -71,7 +71,7 @@ def endorse(person_id: int):
             return see_other("org.person", person_id=person.id)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("journey/endorse.html", form=form, person=person, choices=choices,
-                           journey=queries.journey_for(person),
+                           journey=queries.journey_for(person, for_endorser=True),
                            endorsements=queries.endorsements_for(person.id)), status
 
 

@@ -126,9 +126,18 @@ def _members(score, person, kind: str, positive: bool = True) -> list:
     elif kind == DISTRICT:
         conditions.append(score.c.district_id == _SCOPE)
     if kind != STORE:
-        hidden = sa.select(BoardPrivacy.person_id).where(BoardPrivacy.hidden_wide.is_(True))
-        conditions.append(sa.or_(score.c.person_id.not_in(hidden), score.c.person_id == _VIEWER))
+        conditions.append(shown_on_wide_board(score.c.person_id, _VIEWER))
     return conditions
+
+
+def shown_on_wide_board(person_id, viewer_id) -> sa.ColumnElement[bool]:
+    """The privacy rule of district and company boards, for any list of people shown to `viewer_id`:
+    whoever hides from wide boards is left out, except for themselves (they still see their own place).
+    `viewer_id` may be a bound parameter, an id, or None (a TV: nobody is the viewer). Store boards
+    don't apply it: colleagues of one store see each other anyway. Challenges across stores call it too,
+    so the switch means the same everywhere."""
+    hidden = sa.select(BoardPrivacy.person_id).where(BoardPrivacy.hidden_wide.is_(True))
+    return sa.or_(person_id.not_in(hidden), person_id == viewer_id)
 
 
 def _order(score, descending: bool = True) -> list:
@@ -295,5 +304,5 @@ def standing(person: Person, period: str = periods.WEEK) -> Standing | None:
                     store_name=person.store.name if person.store else None)
 
 
-__all__ = ["COMPANY", "DISTRICT", "STORE", "Ahead", "Board", "BoardRow", "Standing", "board", "standing",
-           "store_top"]
+__all__ = ["COMPANY", "DISTRICT", "STORE", "Ahead", "Board", "BoardRow", "Standing", "board",
+           "shown_on_wide_board", "standing", "store_top"]

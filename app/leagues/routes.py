@@ -13,7 +13,7 @@ from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
 from app.kpis.models import KpiDefinition
-from app.leagues import headcounts, periods, queries, services
+from app.leagues import headcounts, periods, queries, services, standings
 from app.leagues.forms import LeagueForm, optional_int
 from app.leagues.models import League
 from app.org.models import Role
@@ -22,6 +22,12 @@ from app.org.queries import district_choices
 bp = Blueprint("leagues", __name__, url_prefix="/leagues")
 
 LEAGUE_RUNNERS = (Role.DISTRICT_MANAGER, *authz.ORG_ADMINS)
+
+
+@bp.app_template_global()
+def league_zone_size(stores: int) -> int:
+    """The league form's hint states what promotion will really do, from the rule that does it."""
+    return standings.zone_size(stores)
 
 
 @bp.get("/")

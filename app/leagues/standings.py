@@ -22,7 +22,7 @@ from app.leagues.models import Basis, League, LeagueMembership, LeagueSeason
 from app.org.models import Store
 from app.points.models import EntryKind, PointEntry
 
-ZONE_SIZE = 2  # promoted and relegated per division
+ZONE_SIZE = 2  # promoted and relegated per division, at most (see zone_size)
 MAX_SCORE = 999.9  # a lower-is-better KPI at zero (no returns at all) is as good as it gets, not infinite
 
 
@@ -45,10 +45,19 @@ class Standing:
     zone: str | None = None  # "up" (promotion) or "down" (relegation)
 
 
+def zone_size(stores: int) -> int:
+    """How many stores of a division of `stores` go up (and how many go down): ZONE_SIZE, but never more
+    than half of it, so a store can't be in both zones (a division of 3 moves 1 each way)."""
+    return max(0, min(ZONE_SIZE, stores // 2))
+
+
 @dataclass
 class Division:
     number: int
     rows: list[Standing] = field(default_factory=list)
+    # How many go up and down at month end: what the page says, set by the ranking that marks the zones.
+    goes_up: int = 0
+    goes_down: int = 0
 
     def has_store(self, store_id: int | None) -> bool:
         return any(row.store_id == store_id for row in self.rows)
@@ -125,7 +134,7 @@ def rank_division(rows: list[Standing], *, is_top: bool, is_bottom: bool) -> lis
         if row.score.score != previous:
             rank, previous = position, row.score.score
         row.rank = rank
-    zone = min(ZONE_SIZE, len(rows) // 2)
+    zone = zone_size(len(rows))
     for position, row in enumerate(rows):
         row.zone = None
         if not is_top and position < zone and row.score.score is not None:
@@ -156,5 +165,8 @@ def season_standings(season: LeagueSeason, *, until: date | None = None) -> list
     numbers = sorted(by_division)
     for number in numbers:
         division = by_division[number]
-        division.rows = rank_division(division.rows, is_top=number == numbers[0], is_bottom=number == numbers[-1])
+        is_top, is_bottom = number == numbers[0], number == numbers[-1]
+        division.rows = rank_division(division.rows, is_top=is_top, is_bottom=is_bottom)
+        division.goes_up = 0 if is_top else zone_size(len(division.rows))
+        division.goes_down = 0 if is_bottom else zone_size(len(division.rows))
     return [by_division[number] for number in numbers]

@@ -1,5 +1,10 @@
 """Onboarding journeys: HR orders journey missions into the path every new hire walks. Only one
-journey is active; the person_created signal hands it out (see assignments.on_person_created)."""
+journey is active; the person_created signal hands it out (see assignments.on_person_created).
+
+One at a time, on purpose: a new hire walks one path in one order (two welcome journeys would double the
+tours and muddle the progress). So switching a journey on while another is on must name the one that
+goes off: HR confirms it after reading its name and size, never by accident (a new hire once got 1
+mission instead of 7 because the 7-mission journey went off silently)."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -83,14 +88,33 @@ def remove_step(actor: Person, journey: OnboardingJourney, step_id: int) -> None
                  mission_id=step.mission_id)
 
 
-def set_active(actor: Person, journey: OnboardingJourney, active: bool) -> None:
-    """Activating one journey retires the others: a new hire walks one path."""
+def active_other(journey: OnboardingJourney) -> OnboardingJourney | None:
+    """The journey new hires get now, when it isn't `journey`: switching `journey` on would replace it."""
+    return db.session.scalar(sa.select(OnboardingJourney).where(
+        OnboardingJourney.active.is_(True), OnboardingJourney.id != journey.id)
+        .order_by(OnboardingJourney.id.desc()).limit(1))
+
+
+def set_active(actor: Person, journey: OnboardingJourney, active: bool, *,
+               replacing_id: int | None = None) -> None:
+    """Switch a journey on or off. Switching it on while another is on needs `replacing_id`, the id of the
+    journey HR confirmed switching off; without it (or if another one is on by now) nothing changes."""
     _require_hr(actor)
     if active and not journey.steps:
         raise ServiceError(_("Add at least one mission before switching the journey on."))
+    replaced = []
     if active:
-        db.session.execute(sa.update(OnboardingJourney).where(OnboardingJourney.id != journey.id)
-                           .values(active=False), execution_options={"synchronize_session": False})
+        # Locked, so a second HR switching another journey on at the same moment waits and is asked again.
+        replaced = list(db.session.scalars(sa.select(OnboardingJourney).where(
+            OnboardingJourney.active.is_(True), OnboardingJourney.id != journey.id)
+            .order_by(OnboardingJourney.id).with_for_update()))
+        if replaced and [other.id for other in replaced] != [replacing_id]:
+            raise ServiceError(_("New hires get “%(name)s” now. Confirm that it should be switched off first.",
+                                 name=replaced[-1].name), field="replacing")
+    for other in replaced:
+        other.active = False
+        audit.record("journey.deactivated", actor_id=actor.id, target_type="journey", target_id=other.id,
+                     replaced_by=journey.id)
     journey.active = active
     db.session.flush()
     audit.record("journey.activated" if active else "journey.deactivated", actor_id=actor.id,

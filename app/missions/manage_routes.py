@@ -218,7 +218,8 @@ def journey(journey_id: int):
             return see_other("missions.journey", journey_id=journey.id)
     status = 422 if form.errors else 200
     return render_template("missions/journey.html", journey=journey, form=form,
-                           progress=manage_queries.journey_progress(journey)), status
+                           progress=manage_queries.journey_progress(journey),
+                           replacing=None if journey.active else journeys.active_other(journey)), status
 
 
 @bp.post("/journeys/<int:journey_id>/steps/<int:step_id>")
@@ -247,7 +248,7 @@ def set_journey_active(journey_id: int):
     journey = _journey_or_404(journey_id)
     active = request.form.get("active") == "1"
     try:
-        journeys.set_active(current_user, journey, active)
+        journeys.set_active(current_user, journey, active, replacing_id=request.form.get("replacing", type=int))
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -32,6 +32,9 @@ MAX_NOTES = 5000
 # How far ahead a 1:1 can be booked, and how late "now" may be (a form filled in for 10:00 at 10:00).
 MAX_AHEAD = timedelta(days=366)
 GRACE = timedelta(minutes=5)
+# A 1:1 has no end time; it holds both participants for this long. Another 1:1 of either of them (as
+# manager or as person) starting less than this before or after is a clash.
+SLOT = timedelta(minutes=30)
 
 
 def _refuse(message: str, field: str | None = None):
@@ -74,6 +77,33 @@ def _check_time(scheduled_at: datetime | None, now: datetime) -> datetime:
 
 # Scheduling ---------------------------------------------------------------------------------------
 
+def _lock_participants(*people: Person) -> None:
+    """Serialise bookings that share a participant, so two taps (or two managers) can't both find the
+    slot free: row locks on both people, in id order against deadlocks (FOR NO KEY UPDATE on PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers)."""
+    ids = sorted({person.id for person in people})
+    db.session.execute(sa.select(Person.id).where(Person.id.in_(ids)).order_by(Person.id)
+                       .with_for_update(key_share=True))
+
+
+def _refuse_clash(manager: Person, person: Person, scheduled_at: datetime, *, moving: OneOnOne | None = None) -> None:
+    """Refuse a time that overlaps another scheduled 1:1 of the manager or the person (in either seat)."""
+    pair = (manager.id, person.id)
+    query = (sa.select(OneOnOne).where(
+        OneOnOne.status == OneOnOneStatus.SCHEDULED,
+        sa.or_(OneOnOne.manager_id.in_(pair), OneOnOne.person_id.in_(pair)),
+        OneOnOne.scheduled_at > scheduled_at - SLOT, OneOnOne.scheduled_at < scheduled_at + SLOT)
+        .order_by(OneOnOne.scheduled_at, OneOnOne.id).limit(1))
+    if moving is not None:
+        query = query.where(OneOnOne.id != moving.id)
+    clash = db.session.scalar(query)
+    if clash is None:
+        return
+    if person.id in (clash.manager_id, clash.person_id) and manager.id not in (clash.manager_id, clash.person_id):
+        _refuse(_("%(name)s already has a 1:1 at that time: choose another time.", name=person.first_name), "day")
+    _refuse(_("You already have a 1:1 at that time: choose another time."), "day")
+
+
 def schedule(manager: Person, person: Person, scheduled_at: datetime | None, *,
              now: datetime | None = None) -> OneOnOne:
     """Book a 1:1 of `manager` with `person` at `scheduled_at` (naive UTC), and nudge the person."""
@@ -82,6 +112,8 @@ def schedule(manager: Person, person: Person, scheduled_at: datetime | None, *,
     if not person.active:
         _refuse(_("%(name)s's account is switched off.", name=person.first_name), "person_id")
     scheduled_at = _check_time(scheduled_at, now or utcnow())
+    _lock_participants(manager, person)
+    _refuse_clash(manager, person, scheduled_at)
     one = OneOnOne(manager_id=manager.id, person_id=person.id, scheduled_at=scheduled_at,
                    status=OneOnOneStatus.SCHEDULED, notes="")
     db.session.add(one)
@@ -94,7 +126,10 @@ def reschedule(actor: Person, one: OneOnOne, scheduled_at: datetime | None, *,
                now: datetime | None = None) -> None:
     _require_manager(actor, one)
     _require_open(one)
-    one.scheduled_at = _check_time(scheduled_at, now or utcnow())
+    scheduled_at = _check_time(scheduled_at, now or utcnow())
+    _lock_participants(actor, one.person)
+    _refuse_clash(actor, one.person, scheduled_at, moving=one)
+    one.scheduled_at = scheduled_at
     db.session.flush()
     _nudge_scheduled(one, actor, one.person)
 

@@ -108,3 +108,27 @@ def test_kpi_lower_is_better_ranks_the_lowest_first(org, kpi_library):
     assert [line.name for line in lines] == ["Milano Duomo", "Monza", "Roma Termini"]
     assert lines[0].winner and not lines[1].winner
     assert lines[2].score is None and not lines[2].winner  # nothing measured: last, never a winner
+
+
+def test_race_counts_only_points_earned_after_publishing(org):
+    """A race published mid-way through its first day: what was earned before publishing doesn't count,
+    neither for the standings nor for the winner."""
+    from app.challenges import authoring
+    from app.challenges.models import Status
+
+    race = make_challenge([org.store], created_by=org.sm, fmt=Format.RACE, target=50, winners=1,
+                          status=Status.DRAFT, starts_at=ago(hours=10))
+    ranking = make_challenge([org.store], created_by=org.sm, metric=Metric.MISSIONS, winners=1,
+                             status=Status.DRAFT, starts_at=ago(hours=10))
+    earn(org.colleague, 60, ago(hours=5))        # before anyone knew of the race
+    complete_mission(org.colleague, ago(hours=5))
+    for challenge in (race, ranking):
+        authoring.publish(org.sm, challenge, now=ago(hours=3))
+    assert race.status == Status.RUNNING and race.published_at is not None
+    earn(org.staff, 50, ago(hours=2))
+    complete_mission(org.staff, ago(hours=2))
+    lines = standings.compute(race)
+    assert _by_name(lines)["Sara S."] == (1, 50, True)
+    assert _by_name(lines)["Cosimo C."][1:] == (0, False)
+    assert _by_name(standings.compute(ranking))["Cosimo C."][1] == 0
+    assert _by_name(standings.compute(ranking))["Sara S."] == (1, 1, True)

@@ -111,3 +111,24 @@ def test_last_feedback_at_is_one_query(org, count_queries):
     assert set(result) == {ids[0], ids[1]}
     assert result[ids[0]] == latest
     assert queries.last_feedback_at([]) == {}
+
+
+def test_kudos_received_in_the_app_count_toward_team_player(org, journey_defaults):
+    """Kudos given through the app (public or private) are counted events for the kudos badges, once each:
+    before, only seeded events counted and "Team player" never came."""
+    from app.badges.models import BadgeEvent, BadgeGrant
+    from tests.journey.helpers import badge
+
+    givers = [org.colleague, org.sm, org.colleague, org.sm, org.colleague]
+    for number, giver in enumerate(givers):
+        services.give_kudos(giver, org.staff.id, f"Thanks, number {number}", public=number % 2 == 0)
+    db.session.commit()
+    events = list(db.session.scalars(sa.select(BadgeEvent.source_key).where(
+        BadgeEvent.person_id == org.staff.id, BadgeEvent.event_type == "kudos_received")))
+    assert len(events) == 5 and all(key.startswith("kudos:") for key in events)
+    team_player = badge("team_player")
+    assert db.session.scalar(sa.select(BadgeGrant).where(BadgeGrant.person_id == org.staff.id,
+                                                         BadgeGrant.badge_id == team_player.id))
+    # The giver counts nothing.
+    assert not db.session.scalar(sa.select(sa.func.count(BadgeEvent.id)).where(
+        BadgeEvent.person_id == org.colleague.id))

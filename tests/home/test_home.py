@@ -141,3 +141,17 @@ def test_home_queries_do_not_grow_with_the_number_of_people(client, sign_in, org
     add_people(30)
     large = measure()
     assert large == small
+
+
+def test_settings_links_only_to_pages_the_viewer_may_open(client, sign_in, org):
+    """HR's Settings listed Background jobs, which answers 403 for HR: every link shown must open."""
+    from flask import url_for
+
+    sign_in(org.hr)
+    page = client.get(url_for("home.settings")).get_data(as_text=True)
+    assert "Background jobs" not in page and url_for("jobs.failed") not in page
+    for href in set(re.findall(r'class="list__item" href="([^"]+)"', page)):
+        assert client.get(href).status_code == 200, href
+    sign_in(org.admin)
+    page = client.get(url_for("home.settings")).get_data(as_text=True)
+    assert "Background jobs" in page

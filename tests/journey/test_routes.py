@@ -115,6 +115,21 @@ def test_manager_endorses_from_the_screen(client, org, sign_in):
     assert db.session.scalar(sa.select(Endorsement.note)) == "Leads by example"
 
 
+def test_manager_endorse_page_speaks_to_the_manager(client, org, sign_in):
+    """The journey card on the endorse page is about the associate, read by their manager: not "Your
+    journey" and "your manager's endorsement" (the associate's wording)."""
+    pay(org.staff, 1120)
+    db.session.commit()
+    sign_in(org.sm)
+    body = client.get(f"/journey/people/{org.staff.id}/endorse").get_data(as_text=True)
+    card = re.search(r'<section class="card journey-card".*?</section>', body, re.S).group(0)
+    assert "Sara's journey" in card and "Your journey" not in card
+    assert "your endorsement" in card and "your manager&#39;s endorsement" not in card
+    # The associate's own card keeps their wording.
+    body = sign_in(org.staff).get("/home").get_data(as_text=True)
+    assert "Your journey" in body and "your manager&#39;s endorsement" in body
+
+
 def test_endorsement_needs_a_note(client, org, sign_in):
     sign_in(org.sm)
     response = client.post(f"/journey/people/{org.staff.id}/endorse",

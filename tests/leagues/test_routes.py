@@ -154,3 +154,30 @@ def test_league_page_query_count_does_not_grow_with_stores(client, org, sign_in,
         assert client.get(f"/leagues/?league={league_id}").status_code == 200
     assert many.count == few.count
     assert many.count <= 14
+
+
+def test_league_copy_states_the_real_promotion_and_relegation_counts(client, org, sign_in, this_month):
+    """Divisions of 3 move 1 store each way: the page said "the top 2 go up". The counts shown are the ones
+    next month's divisions are drawn with."""
+    from app.leagues.models import Movement
+    from app.leagues.seasons import close_season, next_divisions
+
+    for index in range(3):
+        staffed_store(org.district, 1 + index, f"Extra {index}")
+    earn(org.staff, 40)
+    league = _company_league(this_month, size=3)  # 6 stores → two divisions of 3
+    sign_in(org.hr)
+    body = client.get("/leagues/").get_data(as_text=True)
+    assert "top 2" not in body and "bottom 2" not in body
+    assert body.count("At month end the bottom store goes down.") == 1  # division 1
+    assert body.count("At month end the top store goes up.") == 1  # division 2
+    season = db.session.scalar(sa.select(LeagueSeason).where(LeagueSeason.league_id == league.id))
+    close_season(season)
+    moves = [movement for _division, movement in next_divisions(league, season).values()]
+    assert moves.count(Movement.PROMOTED) == 1 and moves.count(Movement.RELEGATED) == 1
+    db.session.rollback()
+    # The form's hint follows the division size it is about.
+    page = client.get(f"/leagues/manage/{league.id}/edit").get_data(as_text=True)
+    assert "in a division of 3 stores the top store goes up and the bottom one goes down" in page
+    page = client.get("/leagues/manage/new").get_data(as_text=True)
+    assert "in a division of 6 stores the top 2 go up and the bottom 2 go down" in page

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -82,7 +83,8 @@ def _journey(org, titles=("Our values", "Your store's goals", "Till training")):
     for days, title in enumerate(titles, start=1):
         mission = make_mission(title=title, audience=Audience.JOURNEY)
         journeys.add_step(org.hr, journey, mission_id=mission.id, due_after_days=days * 2)
-    journeys.set_active(org.hr, journey, True)
+    current = journeys.active_other(journey)
+    journeys.set_active(org.hr, journey, True, replacing_id=current.id if current else None)
     return journey
 
 
@@ -137,6 +139,32 @@ def test_only_one_journey_is_active(org):
     assert (first.active, second.active) == (False, True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OnboardingJourney)
                              .where(OnboardingJourney.active.is_(True))) == 1
+
+
+def test_switching_on_a_journey_never_silently_switches_off_the_active_one(org):
+    from app.core.audit import AuditEntry
+    from app.core.errors import ServiceError
+
+    seven = _journey(org, titles=tuple(f"Step {n}" for n in range(1, 8)))
+    one = journeys.create_journey(org.hr, name="Seasonal extra")
+    journeys.add_step(org.hr, one, mission_id=make_mission(title="Winter stock", audience=Audience.JOURNEY).id,
+                      due_after_days=1)
+    with pytest.raises(ServiceError, match="Welcome to the team") as refused:  # names the one going off
+        journeys.set_active(org.hr, one, True)
+    assert refused.value.field == "replacing"
+    with pytest.raises(ServiceError):  # a confirmation about another journey isn't this one's
+        journeys.set_active(org.hr, one, True, replacing_id=one.id)
+    db.session.refresh(seven)
+    assert (seven.active, one.active) == (True, False)
+    person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
+    assert len(_rows(person=person)) == 7
+    # Confirmed: the seven-mission journey goes off, audited as replaced.
+    journeys.set_active(org.hr, one, True, replacing_id=seven.id)
+    db.session.refresh(seven)
+    assert (seven.active, one.active) == (False, True)
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "journey.deactivated",
+                                                          AuditEntry.target_id == seven.id))
+    assert entry.details["replaced_by"] == one.id
 
 
 def test_the_csv_importer_onboards_new_hires(org):

@@ -164,3 +164,32 @@ def test_adding_a_store_mission_to_a_journey_is_a_field_error(client, auth, org)
                            data={"mission_id": str(store_mission.id), "due_after_days": "3"})
     assert response.status_code == 422
     assert "Choose an active onboarding mission." in _html(response)
+
+
+def test_switching_on_a_journey_never_silently_switches_off_the_active_one_in_the_page(client, auth, org):
+    from app.missions import journeys
+
+    welcome = journeys.create_journey(org.hr, name="Welcome to the team")
+    extra = journeys.create_journey(org.hr, name="Seasonal extra")
+    for journey, count in ((welcome, 7), (extra, 1)):
+        for n in range(count):
+            mission = make_mission(title=f"{journey.name} {n}", audience="journey")
+            journeys.add_step(org.hr, journey, mission_id=mission.id, due_after_days=n)
+    journeys.set_active(org.hr, welcome, True)
+    db.session.commit()
+    welcome_id, extra_id = welcome.id, extra.id
+    auth.login(org.hr)
+    url = f"/missions/journeys/{extra_id}"
+    page = _html(client.get(url))
+    assert "New hires get “Welcome to the team” now (7 missions)" in page
+    assert "Switch off “Welcome to the team” and switch this on" in page
+    assert f'name="replacing" value="{welcome_id}"' in page
+    # A post without the confirmation (an old page, a crafted form) changes nothing and says why.
+    refused = client.post(f"{url}/active", data={"active": "1"}, follow_redirects=True)
+    assert "Confirm that it should be switched off first" in _html(refused)
+    assert db.session.get(OnboardingJourney, welcome_id).active is True
+    assert db.session.get(OnboardingJourney, extra_id).active is False
+    assert client.post(f"{url}/active", data={"active": "1", "replacing": str(welcome_id)}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(OnboardingJourney, welcome_id).active is False
+    assert db.session.get(OnboardingJourney, extra_id).active is True

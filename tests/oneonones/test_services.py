@@ -51,7 +51,8 @@ def test_only_people_you_manage_can_be_booked(org, manager, person):
 
 def test_district_managers_and_hr_book_with_people_they_manage(org):
     assert services.schedule(org.dm, org.sm, SOON()).manager_id == org.dm.id
-    assert services.schedule(org.hr, org.dm, SOON()).person_id == org.dm.id
+    # Not at the same time: the district manager sits in both (a clash, see the double-booking tests).
+    assert services.schedule(org.hr, org.dm, SOON(50)).person_id == org.dm.id
 
 
 def test_wall_clock_time_is_stored_as_utc():
@@ -216,3 +217,75 @@ def test_actions_can_still_be_added_after_the_1on1_is_done(org):
     one = make_one_on_one(org.sm, org.staff, days=-1, status="done")
     services.add_action_item(org.sm, one, services.ActionDraft("Follow up", org.sm.id, None))
     assert db.session.scalar(sa.select(sa.func.count(ActionItem.id))) == 1
+
+
+# Double booking -----------------------------------------------------------------------------------
+
+def test_double_booking_the_same_slot_is_refused_for_the_manager_and_the_person(org):
+    services.schedule(org.sm, org.staff, SOON())
+    db.session.commit()
+    with pytest.raises(ServiceError, match="You already have a 1:1") as refused:  # the manager, another person
+        services.schedule(org.sm, org.colleague, SOON() + timedelta(minutes=15))
+    assert refused.value.field == "day"
+    db.session.rollback()
+    with pytest.raises(ServiceError, match="Sara already has a 1:1"):  # the person, another manager
+        services.schedule(org.dm, org.staff, SOON())
+    db.session.rollback()
+    with pytest.raises(ServiceError):  # the store manager is the person of the district manager's 1:1
+        services.schedule(org.dm, org.sm, SOON() - timedelta(minutes=29))
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(OneOnOne.id))) == 1
+    # Half an hour later is free; so is the same time once the first one is cancelled.
+    services.schedule(org.sm, org.colleague, SOON() + timedelta(minutes=30))
+    first = db.session.scalar(sa.select(OneOnOne).where(OneOnOne.person_id == org.staff.id))
+    services.cancel(org.sm, first)
+    services.schedule(org.sm, org.staff, SOON())
+    db.session.commit()
+
+
+def test_double_booking_by_rescheduling_onto_a_taken_slot_is_refused(org):
+    services.schedule(org.sm, org.staff, SOON())
+    other = services.schedule(org.sm, org.colleague, SOON(50))
+    db.session.commit()
+    with pytest.raises(ServiceError, match="You already have a 1:1"):
+        services.reschedule(org.sm, other, SOON() + timedelta(minutes=10))
+    db.session.rollback()
+    services.reschedule(org.sm, other, SOON(50) + timedelta(minutes=10))  # moving within its own slot is fine
+
+
+def test_double_booking_under_two_simultaneous_taps_books_once(app, org):
+    """Two requests booking the same slot at the same moment, each in its own session and transaction:
+    the participants' row locks make the second one see the first, on SQLite and PostgreSQL alike."""
+    import threading
+
+    from app.org.models import Person
+
+    when = SOON()
+    manager_id, person_id = org.sm.id, org.staff.id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def tap():
+        with app.app_context():
+            manager, person = db.session.get(Person, manager_id), db.session.get(Person, person_id)
+            db.session.commit()
+            barrier.wait()
+            try:
+                services.schedule(manager, person, when)
+                db.session.commit()
+                outcomes.append("booked")
+            except ServiceError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=tap) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["booked", "refused"]
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(OneOnOne.id))) == 1
