@@ -14,6 +14,15 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _non_negative_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the URLs hosting platforms hand out and pick the psycopg 3 driver."""
     if url.startswith("postgres://"):
@@ -51,7 +60,21 @@ def settings_from_environment(instance_path: str) -> dict:
         # instead of answering 500 to every rate-limited request, sign-in and the API included.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins per account and per device (app/auth/limits.py); the same per account and
+        # device for setting a password through an invite or a reset.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Sign-in attempts per client address: a whole store's phones share one public IP.
+        "LOGIN_IP_RATE_LIMIT": os.environ.get("LOGIN_IP_RATE_LIMIT", "120 per minute;1000 per hour"),
+        # "Forgot your password?" requests per account and per device: each one lands in HR's list.
+        "RESET_REQUEST_RATE_LIMIT": os.environ.get("RESET_REQUEST_RATE_LIMIT", "3 per hour"),
+        # A pending reset, and an approved one, stay usable this long.
+        "RESET_VALID_MINUTES": int(os.environ.get("RESET_VALID_MINUTES", "30")),
+        # Password changes per signed-in person: a held session must not guess the current password,
+        # and each try costs an argon2 verify that sign-ins queue behind.
+        "PASSWORD_CHANGE_RATE_LIMIT": os.environ.get("PASSWORD_CHANGE_RATE_LIMIT", "5 per minute;20 per hour"),
+        # How many reverse proxies in front of Ascent set X-Forwarded-For/-Proto (0: trust none, the
+        # client's address is the connection's). See README "Running behind a proxy".
+        "TRUSTED_PROXIES": _non_negative_int("TRUSTED_PROXIES", 0),
         # Per API token; a till integration closing the day in one burst may need more.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         # The CSRF token lives as long as the session: a phone left on a page all shift must still post.

@@ -22,3 +22,9 @@ class SetPasswordForm(FlaskForm):
 class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(_l("Enter your current password."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    identifier = StringField(_l("E-mail or employee number"),
+                             validators=[DataRequired(_l("Enter your e-mail or employee number.")),
+                                         Length(max=254)])

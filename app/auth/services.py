@@ -16,16 +16,24 @@ from app.extensions import db
 from app.org.models import Person
 
 
+def normalise_identifier(identifier: str) -> str:
+    """What the sign-in lookup compares: an e-mail in lower case, an employee number in upper case.
+    The rate limits key on this very value, so every spelling that reaches one account ("e1001",
+    " E1001", "ſ1001", which Python upper-cases to S1001) counts in that account's one bucket."""
+    identifier = identifier.strip()
+    # Badges print "E1001"; people type "e1001".
+    return identifier.lower() if "@" in identifier else identifier.upper()
+
+
 def find_login_account(identifier: str) -> Person | None:
     """An e-mail (case-insensitive) or an employee number."""
-    identifier = identifier.strip()
-    if not identifier:
+    normalised = normalise_identifier(identifier)
+    if not normalised:
         return None
-    if "@" in identifier:
-        condition = sa.func.lower(Person.email) == identifier.lower()
+    if "@" in normalised:
+        condition = sa.func.lower(Person.email) == normalised
     else:
-        # Badges print "E1001"; people type "e1001".
-        condition = sa.func.upper(Person.employee_number) == identifier.upper()
+        condition = sa.func.upper(Person.employee_number) == normalised
     return db.session.scalar(sa.select(Person).where(condition))
 
 
@@ -69,11 +77,28 @@ def _digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
+def invite_problem(person: Person) -> str | None:
+    """Why `person` can't be given an invite, or None.
+
+    An invite sets a password without knowing the old one, and whoever prints it holds the link: for
+    someone who already has a password it would let a manager (or a colleague in HR) take over the
+    account and read what it may read. So invites are only for people who have never set one; the
+    others reset their password themselves (app/auth/resets.py)."""
+    if not person.active:
+        return _("%(name)s is deactivated. Reactivate them first.", name=person.full_name)
+    if person.has_password:
+        return _("%(name)s has already set a password, so no invite can be printed for them. If they "
+                 "forgot it, they can ask for a reset with “Forgot your password?” on the sign-in page.",
+                 name=person.full_name)
+    return None
+
+
 def issue_invite(person: Person, *, issued_by: Person | None, valid_days: int) -> str:
     """A fresh one-time token for `person`; any earlier unused token stops working.
     Returns the raw token: it is shown once (link and QR) and never stored."""
-    if not person.active:
-        raise ServiceError(_("%(name)s is deactivated. Reactivate them first.", name=person.full_name))
+    problem = invite_problem(person)
+    if problem:
+        raise ServiceError(problem)
     now = utcnow()
     db.session.execute(
         sa.update(InviteToken)
@@ -95,6 +120,10 @@ def usable_invite(raw_token: str) -> InviteToken | None:
     if invite is None or invite.used_at or invite.revoked_at or invite.expires_at < utcnow():
         return None
     if not invite.person.active:
+        return None
+    if invite.person.has_password:
+        # Links printed before invites were refused to people with a password, or a password set
+        # since: redeeming one would still replace a password its printer never knew.
         return None
     return invite
 

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.auth import resets
 from app.auth import services as auth_services
 from app.core import authz
 from app.core.errors import ServiceError
@@ -47,7 +48,8 @@ def people():
     if is_fragment_request():  # a search keystroke: just the results
         return render_template("org/_people_results.html", page=page, filters=filters)
     return render_template("org/people.html", page=page, filters=filters,
-                           stores=queries.store_choices(current_user))
+                           stores=queries.store_choices(current_user),
+                           reset_requests=resets.open_requests(current_user, limit=10))
 
 
 def _fill_choices(form: PersonForm) -> None:
@@ -100,7 +102,8 @@ def person(person_id: int):
         # Colleagues see a public card only.
         return render_template("org/colleague.html", person=person)
     return render_template("org/person.html", person=person, can_manage=can_manage,
-                           invite_expiry=queries.open_invite_expiry(person.id) if can_manage else None)
+                           invite_expiry=queries.open_invite_expiry(person.id) if can_manage else None,
+                           reset_requests=resets.open_requests(current_user, person_id=person.id))
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -143,31 +146,34 @@ def set_active(person_id: int):
 @bp.post("/people/invites")
 @authz.roles_required(*authz.PEOPLE_MANAGERS)
 def print_invites():
-    """Fresh one-time links for the chosen people, laid out to print for the back office."""
+    """Fresh one-time links for the chosen people, laid out to print for the back office. Whoever can't
+    have one (deactivated, or with a password of their own) is skipped and named on the sheet."""
     ids = [int(value) for value in request.form.getlist("person_id") if value.isdigit()][:200]
     if not ids:
         flash(_("Choose at least one person to print an invite for."), "error")
         return see_other("org.people")
-    people = [authz.managed_person_or_404(current_user, person_id) for person_id in ids]
-    try:
-        sheets = [(person, auth_services.issue_invite(person, issued_by=current_user,
-                                                      valid_days=current_app.config["INVITE_VALID_DAYS"]))
-                  for person in people]
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    people = [authz.managed_person_or_404(current_user, person_id) for person_id in dict.fromkeys(ids)]
+    problems = {person.id: auth_services.invite_problem(person) for person in people}
+    skipped = [(person, problems[person.id]) for person in people if problems[person.id]]
+    invitable = [person for person in people if not problems[person.id]]
+    if not invitable:
+        for _person, problem in skipped:
+            flash(problem, "error")
         return see_other("org.people")
+    sheets = [(person, auth_services.issue_invite(person, issued_by=current_user,
+                                                  valid_days=current_app.config["INVITE_VALID_DAYS"]))
+              for person in invitable]
     db.session.commit()
-    return _invite_sheet(sheets)
+    return _invite_sheet(sheets, skipped=skipped)
 
 
-def _invite_sheet(people_and_tokens):
+def _invite_sheet(people_and_tokens, skipped=()):
     sheets = []
     for person, token in people_and_tokens:
         link = url_for("auth.accept_invite", token=token, _external=True)
         qr_svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1b1530", light="#ffffff")
         sheets.append({"person": person, "link": link, "qr_svg": qr_svg})
-    return render_template("org/invites.html", sheets=sheets,
+    return render_template("org/invites.html", sheets=sheets, skipped=skipped,
                            valid_days=current_app.config["INVITE_VALID_DAYS"])
 
 

@@ -8,14 +8,14 @@
   counts twice. The badges themselves follow at the person's next counted kudos.
 
 Revision ID: 0021_correctness
-Revises: 0018_board_covering_indexes
+Revises: 0020_kpi_valid_range
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_correctness"
-down_revision = "0018_board_covering_indexes"
+down_revision = "0020_kpi_valid_range"
 branch_labels = None
 depends_on = None
 

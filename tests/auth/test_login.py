@@ -140,6 +140,43 @@ def test_next_never_leaves_the_site(client, target):
     assert location.startswith("/") and not location.startswith("//") and "\\" not in location
 
 
+CRLF_TARGETS = [
+    "/home\r\nSet-Cookie: planted=1",
+    "/\r\n//evil.example",
+    "/people\n",
+    "/\x00/evil.example",
+    "/\x7f",
+    "/ /evil.example",
+    "/\u2028/evil.example",
+]
+
+
+@pytest.mark.parametrize("target", CRLF_TARGETS)
+def test_crlf_in_next_is_never_a_500_nor_a_redirect_away(client, target):
+    response = client.post("/language/en", data={"next": target})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/home"
+    assert "planted" not in response.headers.get("Set-Cookie", "")
+
+
+def test_crlf_in_next_after_login_lands_on_home(client, org):
+    response = login_with_next(client, "/home\r\nLocation: https://evil.example")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/home"
+    assert signed_in_id(client) == org.staff.get_id()
+
+
+def test_crlf_in_next_the_check_keeps_encoded_characters(app):
+    """Percent-encoded CR/LF are just characters of a same-site path; only raw ones are refused."""
+    from app.auth.routes import safe_next
+
+    with app.test_request_context():
+        assert safe_next("/people?q=a%0D%0Ab") == "/people?q=a%0D%0Ab"
+        assert safe_next("/people?q=a\r\nb") == "/home"
+        assert safe_next(None) == "/home"
+        assert safe_next("/x" * 1500) == "/home"
+
+
 def test_next_keeps_same_site_paths_on_the_language_switch(client):
     response = client.post("/language/it", data={"next": "/login?next=/people"})
     assert response.headers["Location"] == "/login?next=/people"

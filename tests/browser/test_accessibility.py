@@ -12,7 +12,7 @@ from tests.browser.conftest import Screen, open_screen
 
 # role (None: signed out) -> [(screenshot name, path)]
 MAIN_SCREENS = {
-    None: [("login", "/login")],
+    None: [("login", "/login"), ("forgot-password", "/password/forgot"), ("reset-password", "/password/reset")],
     "staff": [("home-staff", "/home"), ("me", "/me"), ("me-password", "/me/password")],
     "sm": [("home-sm", "/home"), ("people-sm", "/people")],
     "dm": [("home-dm", "/home"), ("stores-dm", "/stores")],

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 
 from bench.lighthouse import demo_server
-from tests.browser.conftest import Screen, open_screen
+from tests.browser.conftest import DEMO_PASSWORD, USERS, Screen, open_screen
 from tests.browser.test_accessibility import BLOCKING, _axe, _describe
 
 pytestmark = pytest.mark.slow  # loading the demo chain takes about a minute
@@ -141,6 +141,8 @@ NOT_SCREENS = {
     "home.landing": "redirects to /home or /login",
     "auth.login": "checked signed out by test_accessibility.py",
     "auth.accept_invite": "needs a fresh one-time link: checked by test_invites",
+    "auth.forgot_password": "signed out: checked by test_password_reset (and test_accessibility.py)",
+    "auth.reset_password": "the asking phone's states: checked by test_password_reset",
     "nudges.open_notification": "marks a notification read and redirects to what it is about",
     "nudges.bell": "a fragment of every page (the bell)",
     "leaderboards.card": "a fragment of the home page",
@@ -266,7 +268,8 @@ def test_tv_mode(browser, demo_site, demo_phone: Screen, screenshot_dir, axe_sou
 def test_invites(browser, demo_site, demo_phone: Screen, screenshot_dir, axe_source):
     """HR prints an invite (a POST answers with the sheet to print); the new hire opens its link."""
     demo_phone.login("hr")
-    person = resolve(demo_phone, Page("person", "/people", r"/people/\d+"))
+    # Invites are only for people who have never set a password: the demo chain has some.
+    person = resolve(demo_phone, Page("person", "/people?status=pending", r"/people/\d+"))
     demo_phone.goto(person)
     demo_phone.page.locator("form[action$='/people/invites'] button[type=submit]").click()
     demo_phone.page.locator(".invite__link").first.wait_for()
@@ -284,6 +287,55 @@ def test_invites(browser, demo_site, demo_phone: Screen, screenshot_dir, axe_sou
         if violations := blocking_violations(new_hire, axe_source):
             found["/invite/<token>"] = violations
         new_hire.assert_no_console_problems()
+    finally:
+        context.close()
+    assert not found, "axe found serious/critical violations:\n" + _describe(found)
+    demo_phone.assert_no_console_problems()
+
+
+def test_password_reset(browser, demo_site, demo_phone: Screen, screenshot_dir, axe_source):
+    """A signed-out associate asks for a reset on their phone; HR sees the request on People and on the
+    person's page and approves it with the code read out; the phone then chooses the password (the demo
+    password again, so the other tests still sign in)."""
+    found = {}
+    context, phone = open_screen(browser, demo_site, "phone", screenshot_dir)
+    try:
+        phone.goto("/password/forgot")
+        phone.screenshot("a11y-forgot-password")
+        if violations := blocking_violations(phone, axe_source):
+            found["/password/forgot"] = violations
+        phone.page.locator("#identifier").fill(USERS["staff"])
+        phone.page.locator("form button[type=submit]").click()
+        phone.page.wait_for_url(re.compile(r"/password/reset$"))
+        code = "".join(phone.page.locator("[data-reset-code]").inner_text().split())
+        phone.screenshot("a11y-reset-waiting")
+        if violations := blocking_violations(phone, axe_source):
+            found["/password/reset (waiting)"] = violations
+
+        demo_phone.login("hr")
+        demo_phone.goto("/people")
+        if violations := blocking_violations(demo_phone, axe_source):
+            found["/people (with reset requests)"] = violations
+        demo_phone.page.locator("section[aria-labelledby=people-resets-title] a").first.click()
+        demo_phone.page.locator("input[name=code]").first.wait_for()
+        demo_phone.settle()
+        demo_phone.screenshot("a11y-reset-approve")
+        if violations := blocking_violations(demo_phone, axe_source):
+            found["person page (reset request)"] = violations
+        demo_phone.page.locator("input[name=code]").first.fill(code)
+        demo_phone.page.locator("form[action*='/approve'] button[type=submit]").first.click()
+        demo_phone.page.locator(".flashes").wait_for()
+
+        phone.goto("/password/reset")
+        assert phone.page.locator("input[type=password]").count() == 2, "no new-password form after approval"
+        phone.screenshot("a11y-reset-choose")
+        if violations := blocking_violations(phone, axe_source):
+            found["/password/reset (approved)"] = violations
+        phone.page.locator("#password").fill(DEMO_PASSWORD)
+        phone.page.locator("#confirm").fill(DEMO_PASSWORD)
+        phone.page.locator("form button[type=submit]").click()
+        phone.page.wait_for_url(re.compile(r"/login$"))
+        phone.assert_no_console_problems()
     finally:
         context.close()
     assert not found, "axe found serious/critical violations:\n" + _describe(found)

@@ -59,7 +59,9 @@ TINY_PNG = bytes.fromhex(
 
 
 def _invite_token(org, _person) -> dict:
-    """A real, open invite for someone in another district: the token is the credential."""
+    """A real, open invite for someone in another district who has never signed in (invites are only
+    for them): the token is the credential."""
+    org.other_staff.password_hash = None
     token = auth_services.issue_invite(org.other_staff, issued_by=org.other_sm, valid_days=14)
     db.session.commit()
     return {"token": token}

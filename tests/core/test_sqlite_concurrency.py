@@ -69,7 +69,8 @@ def test_concurrent_requests_that_read_then_write_all_land(app, org):
              (org.other_sm, org.other_store)]
     teams += [(factories.make_person("hr"), org.store) for _ in range(THREADS - len(teams))]
     managers = [manager for manager, _ in teams]
-    pairs = [(manager.id, factories.make_person("staff", store=store).id) for manager, store in teams]
+    pairs = [(manager.id, factories.make_person("staff", store=store, password=None).id)
+             for manager, store in teams]
     db.session.commit()
     clients = []
     for manager in managers:

@@ -136,9 +136,19 @@ def test_invite_prints_a_fresh_link_and_revokes_the_old_one(app, runner, org):
 
 
 def test_invite_by_email_ignores_case(runner, org):
+    org.staff.password_hash = None  # never signed in: an invite is for them
+    db.session.commit()
     result = runner.invoke(args=["org", "invite", "Staff@Example.Test"])
     assert result.exit_code == 0
     assert LINK.search(result.output)
+
+
+def test_account_takeover_cli_invite_refuses_a_person_with_a_password(runner, org):
+    """Item 1: `org invite` would replace the password of someone who has one, so it refuses."""
+    result = runner.invoke(args=["org", "invite", "E1001"])
+    assert result.exit_code != 0
+    assert "Sara Staff has already set a password" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(InviteToken.id))) == 0
 
 
 def test_invite_refuses_a_deactivated_person(runner, org):
