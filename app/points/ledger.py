@@ -202,16 +202,23 @@ _CAPPED_SINCE = sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)).w
 
 
 def _build_receiver_lock() -> sa.Executable:
-    return sa.select(PointBalance.person_id).where(PointBalance.person_id == sa.bindparam("person_id")) \
-        .with_for_update()
+    # An upsert that changes nothing still takes the row lock, and it creates the row for a first award:
+    # one statement, where a "make sure it exists" insert and a SELECT … FOR UPDATE would be two.
+    statement = dialect_insert(PointBalance.__table__)
+    columns = PointBalance.__table__.c
+    return statement.values(person_id=sa.bindparam("person_id"), lifetime=0, balance=0,
+                            updated_at=sa.bindparam("updated_at")) \
+        .on_conflict_do_update(index_elements=["person_id"], set_={"updated_at": columns.updated_at})
 
 
 def _lock_receiver(person_id: int) -> None:
     """Hold the receiver's balance row until commit before summing their day: without it, 8 concurrent
     awards of 100 each read "nothing yet" and paid 800 against a 300 cap on PostgreSQL. SQLite writers are
-    serialised by BEGIN IMMEDIATE already (app/core/database.py); there FOR UPDATE renders as nothing."""
-    _ensure_balance_row(person_id)
-    db.session.execute(prepared("receiver_lock", _build_receiver_lock), {"person_id": person_id})
+    serialised by BEGIN IMMEDIATE already (app/core/database.py), so there is nothing to lock there."""
+    if db.engine.dialect.name == "sqlite":
+        return
+    db.session.execute(prepared("receiver_lock", _build_receiver_lock),
+                       {"person_id": person_id, "updated_at": utcnow()})
 
 
 def _cap_left(person: Person) -> int:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from app.leaderboards import periods
 from app.missions.models import AssignmentStatus, EvidenceType, Recurrence, SubmissionStatus
+from app.points import ledger
 from app.points.models import EntryKind
 from app.streaks.services import bridge
 from bench.scale_data import rules
@@ -82,7 +83,8 @@ class Associate:
             "id": entry_id, "person_id": self.person_id, "store_id": self.store_id, "amount": amount, "kind": kind,
             "source_type": source_type, "source_id": None if source_id is None else str(source_id),
             "reason": reason, "awarded_by_id": awarded_by, "idempotency_key": key, "reverses_id": reverses,
-            "created_at": at})
+            # What the daily cap sums: people's awards, the API and kudos (the demo's missions are HR's).
+            "capped": source_type in ledger.DISCRETIONARY_SOURCES, "created_at": at})
         self.entries += 1
         self.balance += amount
         self.lifetime += amount  # earns, and reversals of earns (the only kinds written here)

@@ -12,7 +12,7 @@ from app.points import ledger
 _keys = itertools.count(1)
 
 
-def pay(person, points: int, source_type: str = "mission"):
+def pay(person, points: int, source_type: str = "test"):
     return ledger.award(person, points, source_type=source_type, reason="Test points",
                         idempotency_key=f"test-pay:{next(_keys)}")
 
