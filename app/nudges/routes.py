@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 import app.nudges.listeners  # noqa: F401  (badge and stage nudges)
 import app.nudges.schedule  # noqa: F401  (registers the periodic jobs)
+from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.core.timezones import zone_for
@@ -37,8 +38,7 @@ def nudge_time(moment) -> str:
 
 
 def _before_arg() -> int | None:
-    value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return params.id_arg("before")
 
 
 @bp.get("/")
