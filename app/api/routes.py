@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from app.api import openapi, problems, services, tokens
 from app.api.models import ApiToken
 from app.api.problems import ApiProblem
+from app.core import params
 from app.core.errors import ServiceError
 from app.extensions import csrf, db, limiter
 from app.kpis.measurements import MeasurementErrors, save_measurements
@@ -105,10 +106,11 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     prefix, _sep, number = text.partition(":")
-    if prefix != "before" or not number.isdigit():
+    before_id = params.parse_id(number)
+    if prefix != "before" or before_id is None:
         raise problems.malformed(_("That cursor is not one this API handed out."),
                                  errors={"cursor": [_("Use next_cursor from the previous page, unchanged.")]})
-    return int(number)
+    return before_id
 
 
 def _json_body():
@@ -184,13 +186,14 @@ def person_points(token: ApiToken, person_id: int):
 @token_required
 def person_ledger(token: ApiToken, person_id: int):
     person = _person(token, person_id)
-    raw_limit = request.args.get("limit", str(DEFAULT_PAGE))
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_PAGE:
+    raw_limit = request.args.get("limit")
+    limit = DEFAULT_PAGE if raw_limit is None else params.parse_int(raw_limit, minimum=1, maximum=MAX_PAGE)
+    if limit is None:
         raise problems.malformed(_("limit must be a whole number from 1 to %(n)d.", n=MAX_PAGE),
                                  errors={"limit": [_("From 1 to %(n)d.", n=MAX_PAGE)]})
     cursor = request.args.get("cursor")
     before_id = decode_cursor(cursor) if cursor else None
-    entries, next_before = services.ledger_page(person, before_id=before_id, limit=int(raw_limit))
+    entries, next_before = services.ledger_page(person, before_id=before_id, limit=limit)
     return jsonify({"items": [entry_json(entry) for entry in entries],
                     "next_cursor": encode_cursor(next_before) if next_before else None})
 

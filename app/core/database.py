@@ -3,10 +3,10 @@
 SQLite: WAL, foreign keys, and BEGIN IMMEDIATE for transactions that will write. A deferred
 transaction that reads and later writes gets "database is locked" (SQLITE_BUSY_SNAPSHOT) that no
 busy timeout can cure; taking the write lock up front makes writers queue instead. Safe requests
-(GET/HEAD) stay deferred so readers never wait for writers.
+(GET/HEAD) stay deferred so readers never wait for writers, except a view marked `@write_transaction`.
 """
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -16,7 +16,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def wants_write_lock() -> bool:
     if not has_request_context():
         return True  # CLI commands, jobs and tests write: take the lock at BEGIN
-    return request.method not in SAFE_METHODS or g.get("ascent_write_tx", False)
+    if request.method not in SAFE_METHODS or g.get("ascent_write_tx", False):
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "takes_write_lock", False)
+
+
+def write_transaction(view):
+    """Mark a GET view that writes (opening a notification marks it read). Its transaction begins with
+    the write lock from the request's first statement: a flag set inside the view comes too late, because
+    signing the person in has already begun a deferred transaction by then, and a writer that commits in
+    between makes the view's write fail with "database is locked". Put it under the route decorator."""
+    view.takes_write_lock = True
+    return view
 
 
 def configure_sqlite(engine: Engine) -> None:

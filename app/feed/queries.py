@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.core import params
 from app.core.authz import visible_stores
 from app.extensions import db
 from app.feed.models import REACTIONS, FeedItem, FeedReaction
@@ -61,9 +62,10 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
     try:
         moment, item_id = cursor.rsplit("_", 1)
-        return datetime.fromisoformat(moment), int(item_id)
+        found = datetime.fromisoformat(moment), params.parse_id(item_id)
     except ValueError:
         return None
+    return found if found[1] is not None else None
 
 
 def page(viewer: Person, store: Store, cursor: str | None = None, size: int | None = None) -> FeedPage:

@@ -6,6 +6,7 @@ from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.models import utcnow
@@ -58,10 +59,10 @@ def feed_when(moment) -> str:
 @bp.get("/")
 @login_required
 def index():
-    store = queries.store_or_none(current_user, request.args.get("store", type=int))
+    store = queries.store_or_none(current_user, params.id_arg("store"))
     if request.args.get("store") and store is None:
         abort(404)
-    feed = queries.page(current_user, store, request.args.get("before")) if store else None
+    feed = queries.page(current_user, store, params.text_arg("before")) if store else None
     stores = queries.stores_for(current_user) if current_user.role not in (Role.STAFF, Role.STORE_MANAGER) else []
     return render("feed/index.html", "feed/_items.html", store=store, feed=feed, stores=stores)
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
@@ -52,7 +52,7 @@ def _people_choices(form_field, placeholder: str) -> None:
 
 def _preselect(form_field) -> None:
     if request.method == "GET":
-        wanted = queries.recipient_or_none(current_user, request.args.get("to", type=int))
+        wanted = queries.recipient_or_none(current_user, params.id_arg("to"))
         if wanted is not None and wanted.id != current_user.id:
             form_field.data = wanted.id
 
@@ -62,9 +62,7 @@ def _preselect(form_field) -> None:
 @bp.get("/")
 @login_required
 def index():
-    tab = request.args.get("tab", "received")
-    if tab not in TABS:
-        tab = "received"
+    tab = params.choice_arg("tab", TABS, "received")
     context = {"tab": tab, "pending_requests": queries.pending_request_count(current_user)}
     if tab == "received":
         context["items"] = queries.received(current_user)
@@ -111,8 +109,8 @@ def give_kudos():
             db.session.commit()
             return see_other("feedback.give_kudos", sent=kudos.id)
     sent = None
-    if request.method == "GET" and request.args.get("sent", type=int):
-        sent = db.session.get(Feedback, request.args.get("sent", type=int))
+    if request.method == "GET" and params.id_arg("sent"):
+        sent = db.session.get(Feedback, params.id_arg("sent"))
         if sent is None or sent.giver_id != current_user.id:
             sent = None
     status = 422 if form.errors or form.form_errors else 200

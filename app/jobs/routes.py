@@ -4,6 +4,7 @@ from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core import params
 from app.core.authz import roles_required
 from app.core.errors import ServiceError
 from app.core.htmx import see_other
@@ -15,8 +16,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 
 
 def _failure_id() -> int | None:
-    value = request.form.get("failure_id", "")
-    return int(value) if value.isdigit() else None
+    return params.id_arg("failure_id", request.form)
 
 
 @bp.get("/")

@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import audit
+from app.core import audit, params
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.journey.models import Stage
@@ -21,10 +21,11 @@ def parse_badge_keys(text: str) -> list[str]:
 
 def parse_mission_ids(text: str) -> list[int]:
     parts = [part for part in re.split(r"[\s,;]+", (text or "").strip()) if part]
-    if not all(part.isdigit() and int(part) > 0 for part in parts):
+    ids = [params.parse_id(part) for part in parts]
+    if None in ids:
         raise ServiceError(_("Mission numbers are whole numbers separated by commas, like 12, 15."),
                            field="required_mission_ids")
-    return list(dict.fromkeys(int(part) for part in parts))
+    return list(dict.fromkeys(ids))
 
 
 def update_stage(actor: Person, stage: Stage, *, name: str, description: str, min_lifetime_points: int,

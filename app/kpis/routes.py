@@ -1,7 +1,6 @@
 """KPI screens: the store dashboard (store managers), the district dashboard and the targets grid
 (district managers on a tablet, HR), today's entry form and the CSV upload, and HR's KPI library."""
 
-import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -70,7 +69,7 @@ def district_dashboard():
     today = _company_today()
     sort = request.args.get("sort", "status")
     descending = request.args.get("dir") == "desc"
-    district_id = request.args.get("district", type=int) if current_user.role != Role.DISTRICT_MANAGER else None
+    district_id = params.id_arg("district") if current_user.role != Role.DISTRICT_MANAGER else None
     board = queries.district_dashboard(current_user, today, focus_code=request.args.get("kpi", "conversion_rate"),
                                        sort=sort, descending=descending, district_id=district_id)
     return render("kpis/district.html", "kpis/_district_table.html", board=board, today=today, sort=sort,
@@ -145,9 +144,6 @@ def upload():
 
 # -- Targets -----------------------------------------------------------------------------------------
 
-PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
-
-
 def period_param(value: date, kind: str) -> str:
     if kind == PeriodKind.QUARTER:
         return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
@@ -155,17 +151,14 @@ def period_param(value: date, kind: str) -> str:
 
 
 def _period_from(text: str | None) -> tuple[str, date]:
-    match = PERIOD.match(text or "")
-    if not match:
+    found = params.parse_period(text)
+    if found is None:
         return PeriodKind.MONTH, period_bounds(PeriodKind.MONTH, _company_today())[0]
-    year, month, quarter = match.groups()
-    if quarter:
-        return PeriodKind.QUARTER, date(int(year), 3 * (int(quarter) - 1) + 1, 1)
-    return PeriodKind.MONTH, date(int(year), int(month), 1)
+    return PeriodKind(found[0]), found[1]
 
 
 def _grid_context(kind: str, start: date, **extra):
-    district_id = request.values.get("district", type=int) if current_user.role != Role.DISTRICT_MANAGER \
+    district_id = params.id_arg("district", request.values) if current_user.role != Role.DISTRICT_MANAGER \
         else None
     grid = queries.target_grid(current_user, kind, start, district_id)
     return dict(grid=grid, period=period_param(start, kind), district_id=district_id,
@@ -239,7 +232,7 @@ def _stored_target(kpi_id: int, store_id: int, kind: str, start: date):
 @authz.roles_required(*TARGET_SETTERS)
 def copy_targets():
     kind, start = _period_from(request.form.get("period"))
-    district_id = request.form.get("district", type=int) if current_user.role != Role.DISTRICT_MANAGER else None
+    district_id = params.id_arg("district", request.form) if current_user.role != Role.DISTRICT_MANAGER else None
     store_ids = None
     if district_id is not None:
         store_ids = [store.id for store in queries.target_grid(current_user, kind, start, district_id).stores]

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 import app.leaderboards.listeners  # noqa: F401  (the boards follow the ledger; the "overtaken" nudge)
+from app.core import params
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
 from app.extensions import db
@@ -48,7 +49,7 @@ def _choices(viewer, scope: str) -> list[tuple[int, str]]:
 def board():
     scope = request.args.get("scope") or access.default_scope(current_user)
     period = request.args.get("period") or periods.WEEK
-    scope_id = request.args.get("id", type=int)
+    scope_id = params.id_arg("id")
     if scope not in access.SCOPES or period not in periods.PERIODS:
         abort(404)
     found = queries.board(current_user, scope, period, scope_id)

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from app.core import params
+
 
 def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["DEFAULT_STORE_TIMEZONE"])
@@ -40,8 +42,5 @@ def utc_bounds(first: date) -> tuple[datetime, datetime]:
 
 def parse_month(text: str | None) -> date | None:
     """"2026-11" → 1 Nov 2026; anything else → None."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return None
+    found = params.parse_period(text, kinds=(params.MONTH,))
+    return found[1] if found else None

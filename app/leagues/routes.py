@@ -7,14 +7,14 @@ from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.leagues import headcounts, periods, queries, services, standings
-from app.leagues.forms import LeagueForm, optional_int
+from app.leagues.forms import LeagueForm
 from app.leagues.models import League
 from app.org.models import Role
 from app.org.queries import district_choices
@@ -33,7 +33,7 @@ def league_zone_size(stores: int) -> int:
 @bp.get("/")
 @login_required
 def index():
-    page = queries.league_page(current_user, optional_int(request.args.get("league")))
+    page = queries.league_page(current_user, params.id_arg("league"))
     return render("leagues/index.html", "leagues/_standings.html", page=page)
 
 
@@ -129,9 +129,9 @@ def headcounts_page():
 @authz.roles_required(*authz.PEOPLE_MANAGERS)
 def set_headcount():
     month = _month_arg(request.form.get("month"))
-    store_id = optional_int(request.form.get("store_id"))
+    store_id = params.id_arg("store_id", request.form)
     raw = (request.form.get("headcount") or "").strip()
-    headcount = optional_int(raw)
+    headcount = params.parse_int(raw)
     if store_id is None or not authz.can_manage_store(current_user, store_id):
         return _headcount_page(month, 422, _("Choose one of your stores."))
     if raw and headcount is None:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
@@ -97,7 +98,7 @@ def assignment(assignment_id: int):
 @login_required
 def checklist(assignment_id: int):
     assignment = _own_or_404(assignment_id)
-    step_ids = {int(value) for value in request.form.getlist("step") if value.isdigit()}
+    step_ids = set(params.ids_arg("step", request.form, limit=500))
     error, status = None, 200
     try:
         completion.set_checklist(current_user, assignment, step_ids, today=local_today(current_user))
@@ -118,8 +119,9 @@ def checklist(assignment_id: int):
 def _quiz_answers() -> dict[int, int]:
     answers = {}
     for key, value in request.form.items():
-        if key.startswith("q") and key[1:].isdigit() and value.isdigit():
-            answers[int(key[1:])] = int(value)
+        question, choice = params.parse_id(key[1:]), params.parse_id(value)
+        if key.startswith("q") and question is not None and choice is not None:
+            answers[question] = choice
     return answers
 
 

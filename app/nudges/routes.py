@@ -1,13 +1,15 @@
 """The notification centre (every nudge, pushed or not), the bell with the unread count, and the
 person's nudge settings."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 import app.nudges.listeners  # noqa: F401  (badge and stage nudges)
 import app.nudges.schedule  # noqa: F401  (registers the periodic jobs)
+from app.core import params
+from app.core.database import write_transaction
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.core.timezones import zone_for
@@ -37,8 +39,7 @@ def nudge_time(moment) -> str:
 
 
 def _before_arg() -> int | None:
-    value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return params.id_arg("before")
 
 
 @bp.get("/")
@@ -66,10 +67,10 @@ def read_all():
 
 
 @bp.get("/<int:notification_id>")
+@write_transaction
 @login_required
 def open_notification(notification_id: int):
     """Open what a notification is about, and mark it read (the push links here too)."""
-    g.ascent_write_tx = True  # a GET that writes: SQLite takes the write lock at BEGIN
     notification = queries.own_notification(current_user.id, notification_id)
     if notification is None:
         abort(404)

@@ -12,6 +12,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core import params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, LEVEL_LABELS, KeyResultKind
@@ -133,6 +134,5 @@ def drafts_from_rows(rows: list[dict]) -> list[KeyResultDraft]:
             title=row["title"], kind=row["kind"] or KeyResultKind.NUMBER,
             start=_number(row["start"], number, _("start")), target=_number(row["target"], number, _("target")),
             weight=_number(row["weight"], number, _("weight")),
-            kpi_id=int(kpi_id) if kpi_id.isdigit() else None,
-            id=int(row["id"]) if row.get("id", "").isdigit() else None))
+            kpi_id=params.parse_id(kpi_id), id=params.parse_id(row.get("id", ""))))
     return drafts

@@ -11,6 +11,7 @@ from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.core import params
 from app.extensions import db
 from app.kpis import display as kpi_display
 from app.kpis.aggregation import period_bounds
@@ -52,14 +53,8 @@ def quarter_of(day: date) -> Quarter:
 
 def parse_quarter(key: str | None, today: date) -> Quarter:
     """"2026-Q4" → that quarter; anything else → the quarter of `today`."""
-    try:
-        year, number = (key or "").split("-Q")
-        year, number = int(year), int(number)
-        if 2000 <= year <= 2100 and 1 <= number <= 4:
-            return quarter_of(date(year, 3 * number - 2, 1))
-    except ValueError:
-        pass
-    return quarter_of(today)
+    found = params.parse_period(key, kinds=(params.QUARTER,))
+    return quarter_of(found[1] if found else today)
 
 
 # -- Formatting --------------------------------------------------------------------------------------

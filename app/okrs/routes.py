@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -175,7 +175,7 @@ def _save(form, level, objective_):
 @login_required
 def new_objective():
     levels = rules.creatable_levels(current_user)
-    parent_hint = request.args.get("parent_id", type=int)
+    parent_hint = params.id_arg("parent_id")
     level = request.values.get("level") or ""
     parent = queries.visible_objective_or_none(current_user, parent_hint) if parent_hint else None
     if parent is not None and not level:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -104,7 +104,7 @@ def schedule():
     form = _schedule_form()
     # A sensible default to adjust: tomorrow at 10:00 on the store's clock.
     form.day.data, form.time.data = local_today(current_user) + timedelta(days=1), time(10, 0)
-    chosen = request.args.get("with", type=int)
+    chosen = params.id_arg("with")
     if chosen is not None:
         if chosen not in form.allowed_ids:
             abort(404)
@@ -116,7 +116,7 @@ def schedule():
 @authz.roles_required(*authz.PEOPLE_MANAGERS)
 def create():
     form = _schedule_form()
-    person_id = request.form.get("person_id", type=int)
+    person_id = params.id_arg("person_id", request.form)
     if person_id is not None and person_id not in form.allowed_ids:
         abort(404)  # someone outside your scope: we don't confirm they exist
     if not form.validate_on_submit():
@@ -247,10 +247,10 @@ def save_private_note(one_on_one_id: int):
 
 
 def _due_on(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise ServiceError(_("That due date isn't a date."), field="due_on") from None
+    day = params.parse_date(value) if value else None
+    if value and day is None:
+        raise ServiceError(_("That due date isn't a date."), field="due_on")
+    return day
 
 
 @bp.post("/<int:one_on_one_id>/actions")
@@ -259,7 +259,7 @@ def add_action_item(one_on_one_id: int):
     one = _one_or_404(one_on_one_id)
 
     def add():
-        draft = services.ActionDraft(request.form.get("action_text"), request.form.get("owner_id", type=int),
+        draft = services.ActionDraft(request.form.get("action_text"), params.id_arg("owner_id", request.form),
                                      _due_on(request.form.get("due_on")))
         services.add_action_item(current_user, one, draft, today=local_today(current_user))
 

@@ -11,6 +11,7 @@ from app.auth.services import issue_invite
 from app.extensions import db
 from app.org.importer import import_people
 from app.org.models import Person, Role
+from app.org.names import clean_name, name_problems
 
 
 @click.group("org")
@@ -40,9 +41,12 @@ def _invite_url(token: str) -> str:
 def create_admin(email: str, name: str, employee_number: str):
     """Create the first administrator and print their one-time invite link."""
     if db.session.scalar(sa.select(Person.id).where(sa.or_(
-            sa.func.lower(Person.email) == email.lower(), Person.employee_number == employee_number))):
+            sa.func.lower(Person.email) == email.lower(),
+            sa.func.lower(Person.employee_number) == employee_number.lower()))):
         raise click.ClickException("A person with that e-mail or employee number already exists.")
-    person = Person(email=email.lower(), full_name=name.strip(), employee_number=employee_number,
+    if problems := name_problems(name):
+        raise click.ClickException(" ".join(problems))
+    person = Person(email=email.lower(), full_name=clean_name(name), employee_number=employee_number,
                     role=Role.ADMIN, locale="en")
     db.session.add(person)
     db.session.flush()

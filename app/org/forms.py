@@ -4,9 +4,17 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.params import parse_id
+
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+    """An id chosen in a select: ASCII digits within the database's range, or a form error."""
+    if value in (None, "", "None"):
+        return None
+    found = parse_id(str(value))
+    if found is None:
+        raise ValueError(value)
+    return found
 
 
 class PersonForm(FlaskForm):

@@ -3,6 +3,8 @@
 Columns (header names in English or Italian, any order, comma or semicolon separated, UTF-8 with or
 without BOM): employee_number, full_name, email, role, store, manager, hire_date, locale.
 `store` is a store code; `manager` an employee number, in the database or earlier/later in the file.
+Employee numbers match whatever their case ("e-100" is "E-100"). A line naming its own employee number
+as manager, or managers that loop back within the file (A reports to B, B to A), is refused.
 """
 
 from dataclasses import dataclass, field
@@ -71,13 +73,13 @@ def import_people(actor: Person, raw: bytes, *, max_rows: int) -> ImportReport:
     report.rows = len(lines)
 
     lookups = _Lookups.load()
-    file_numbers = {}
+    file_numbers = {}  # lower-cased employee number → its first line
     for number, row in lines:
         value = _cell(row, columns["employee_number"])
-        if value in file_numbers:
+        if value.lower() in file_numbers:
             report.problems.append(LineProblem(number, [_("Employee number %(n)s also appears on line %(l)d.",
-                                                          n=value, l=file_numbers[value])]))
-        file_numbers.setdefault(value, number)
+                                                          n=value, l=file_numbers[value.lower()])]))
+        file_numbers.setdefault(value.lower(), number)
 
     drafts: list[tuple[int, PersonDraft, str]] = []
     file_emails: dict[str, int] = {}
@@ -90,34 +92,59 @@ def import_people(actor: Person, raw: bytes, *, max_rows: int) -> ImportReport:
                               l=file_emails[draft.email]))
         elif draft.email:
             file_emails[draft.email] = number
+        written, manager_number = manager_number, manager_number.lower()
         if manager_number and manager_number not in lookups.people and manager_number not in file_numbers:
-            problems.append(_("Manager %(n)s is neither in Ascent nor in this file.", n=manager_number))
+            problems.append(_("Manager %(n)s is neither in Ascent nor in this file.", n=written))
+        elif manager_number and manager_number == draft.employee_number.lower():
+            problems.append(_("Nobody can be their own manager."))
         if problems:
             report.problems.append(LineProblem(number, problems))
         drafts.append((number, draft, manager_number))
+    report.problems.extend(_manager_loops(drafts))
     report.problems.sort(key=lambda problem: problem.line)
     if report.problems:
         return report
 
-    by_number = {}
+    by_number = {}  # lower-cased employee number → the new person
     for _line, draft, _manager in drafts:
         person = Person()
         for name in ("employee_number", "full_name", "role", "email", "store_id", "district_id",
                      "hire_date", "locale"):
             setattr(person, name, getattr(draft, name))
         db.session.add(person)
-        by_number[draft.employee_number] = person
+        by_number[draft.employee_number.lower()] = person
         report.created.append(person)
     db.session.flush()
     for _line, draft, manager_number in drafts:
         if manager_number:
             manager_id = lookups.people.get(manager_number) or by_number[manager_number].id
-            by_number[draft.employee_number].manager_id = manager_id
+            by_number[draft.employee_number.lower()].manager_id = manager_id
     for person in report.created:
         person_created.send(None, person=person)
     audit.record("people.imported", actor_id=actor.id, count=len(report.created),
                  employee_numbers=[p.employee_number for p in report.created][:200])
     return report
+
+
+def _manager_loops(drafts: list[tuple[int, PersonDraft, str]]) -> list[LineProblem]:
+    """Lines whose chain of managers within the file comes back to them. People already in Ascent can't be
+    in such a loop: their managers are set, and the file never changes them."""
+    shown = {draft.employee_number.lower(): draft.employee_number for _line, draft, _manager in drafts}
+    manager_of = {key: manager for key, manager in
+                  ((draft.employee_number.lower(), manager) for _line, draft, manager in drafts)
+                  if manager in shown and manager != key}  # a self-manager is reported on its own
+    problems = []
+    for line, draft, _manager in drafts:
+        start = draft.employee_number.lower()
+        chain, current = [start], manager_of.get(start)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = manager_of.get(current)
+        if current == start:
+            names = " → ".join(shown[key] for key in [*chain, start])
+            problems.append(LineProblem(line, [_("Managers go round in a circle: %(chain)s. Somebody in the "
+                                                 "chain needs a manager from outside it.", chain=names)]))
+    return problems
 
 
 def _cell(row: list[str], index: int | None) -> str:
@@ -139,7 +166,7 @@ class _Lookups:
             stores={code.upper(): id_ for id_, code in db.session.execute(sa.select(Store.id, Store.code))},
             districts={code.upper(): id_ for id_, code in
                        db.session.execute(sa.select(District.id, District.code))},
-            people={number: id_ for id_, number in
+            people={number.lower(): id_ for id_, number in
                     db.session.execute(sa.select(Person.id, Person.employee_number))},
         )
 

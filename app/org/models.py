@@ -111,3 +111,7 @@ class Person(UserMixin, TimestampMixin, Base):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+# One employee number per person whatever its case ("e-100" is "E-100"): migration 0023_employee_number_ci.
+sa.Index("uq_people_employee_number_ci", sa.func.lower(Person.employee_number), unique=True)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.auth import resets
 from app.auth import services as auth_services
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -29,21 +29,16 @@ register_tab("org.people", _l("People"), "people", authz.ORG_ADMINS, order=10)
 # dashboard (app/kpis); both link to the people and store lists.
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/people")
 @authz.roles_required(*authz.PEOPLE_MANAGERS)
 def people():
     filters = {
-        "search": request.args.get("q", "")[:100],
-        "store_id": _int_arg("store"),
-        "role": request.args.get("role", "") if request.args.get("role") in tuple(Role) else "",
-        "status": request.args.get("status", "") if request.args.get("status") in queries.PEOPLE_STATUSES else "",
+        "search": params.text_arg("q"),
+        "store_id": params.id_arg("store"),
+        "role": params.choice_arg("role", tuple(Role)),
+        "status": params.choice_arg("status", queries.PEOPLE_STATUSES),
     }
-    page = db.paginate(queries.people_query(current_user, **filters), page=_int_arg("page") or 1,
+    page = db.paginate(queries.people_query(current_user, **filters), page=params.page_arg(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     if is_fragment_request():  # a search keystroke: just the results
         return render_template("org/_people_results.html", page=page, filters=filters)
@@ -148,7 +143,7 @@ def set_active(person_id: int):
 def print_invites():
     """Fresh one-time links for the chosen people, laid out to print for the back office. Whoever can't
     have one (deactivated, or with a password of their own) is skipped and named on the sheet."""
-    ids = [int(value) for value in request.form.getlist("person_id") if value.isdigit()][:200]
+    ids = params.ids_arg("person_id", request.form)
     if not ids:
         flash(_("Choose at least one person to print an invite for."), "error")
         return see_other("org.people")
@@ -226,7 +221,7 @@ def new_store():
 def audit_log():
     from app.org.audit_queries import audit_page
 
-    page = audit_page(page=_int_arg("page") or 1, per_page=50, action=request.args.get("action", "")[:64])
+    page = audit_page(page=params.page_arg(), per_page=50, action=params.text_arg("action", max_length=64))
     if page is None:
         abort(404)
     return render("org/audit.html", "org/_audit_rows.html", page=page)

@@ -16,6 +16,7 @@ from app.core.errors import ServiceError
 from app.core.signals import person_created
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
+from app.org.names import clean_name, name_problems
 
 
 @dataclass
@@ -38,17 +39,18 @@ def check_draft(actor: Person, draft: PersonDraft, *, existing: Person | None = 
     """Every reason the draft can't be saved by `actor` (empty when it can)."""
     problems = list(draft.problems)
     draft.employee_number = (draft.employee_number or "").strip()
-    draft.full_name = " ".join((draft.full_name or "").split())
+    problems_with_name = name_problems(draft.full_name)
+    draft.full_name = clean_name(draft.full_name)
     if not draft.employee_number:
         problems.append(_("Employee number is missing."))
     elif len(draft.employee_number) > 32 or not draft.employee_number.replace("-", "").isalnum():
         problems.append(_("Employee number must be letters, digits or dashes, at most 32."))
-    elif _taken(Person.employee_number, draft.employee_number, existing):
-        problems.append(_("Employee number %(n)s is already in use.", n=draft.employee_number))
-    if not draft.full_name:
-        problems.append(_("Name is missing."))
-    elif len(draft.full_name) > 120:
-        problems.append(_("Name is longer than 120 characters."))
+    elif (holder := employee_number_holder(draft.employee_number, existing)) is not None:
+        problems.append(_("Employee number %(n)s is already in use.", n=draft.employee_number)
+                        if holder == draft.employee_number else
+                        _("Employee number %(n)s is already in use as %(existing)s: upper and lower case "
+                          "count as the same number.", n=draft.employee_number, existing=holder))
+    problems.extend(problems_with_name)
     if draft.email:
         try:
             draft.email = validate_email(draft.email.strip(), check_deliverability=False).normalized.lower()
@@ -65,6 +67,14 @@ def check_draft(actor: Person, draft: PersonDraft, *, existing: Person | None = 
     if draft.hire_date and draft.hire_date > date.today() + timedelta(days=366):
         problems.append(_("Hire date is more than a year away."))
     return problems
+
+
+def employee_number_holder(number: str, existing: Person | None = None) -> str | None:
+    """The employee number as stored when someone (other than `existing`) has `number`, whatever its case."""
+    query = sa.select(Person.employee_number).where(sa.func.lower(Person.employee_number) == number.lower())
+    if existing is not None:
+        query = query.where(Person.id != existing.id)
+    return db.session.scalar(query.limit(1))
 
 
 def _taken(column, value, existing: Person | None) -> bool:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
@@ -28,8 +28,7 @@ def point_source_link(entry: PointEntry):
 
 
 def _before_arg() -> int | None:
-    value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return params.id_arg("before")
 
 
 @bp.get("/points")
@@ -137,8 +136,8 @@ def award():
     form.person_id.choices = choices(_award_choices())
     if request.method == "GET":
         form.idempotency_key.data = uuid.uuid4().hex
-        if request.args.get("person", "").isdigit():
-            form.person_id.data = int(request.args["person"])
+        if params.id_arg("person") is not None:
+            form.person_id.data = params.id_arg("person")
     if form.validate_on_submit():
         person = db.session.scalar(authz.managed_people(current_user).where(Person.id == form.person_id.data))
         key = f"manual:{current_user.id}:{form.idempotency_key.data or uuid.uuid4().hex}"

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.extensions import db
@@ -62,10 +63,10 @@ def unsubscribe():
             return _problem(400, _("Say which subscription to remove: send its endpoint."))
         subscription = services.own_subscription(current_user, endpoint=endpoint)
     else:
-        value = request.form.get("subscription_id", "")
-        if not value.isdigit():
+        subscription_id = params.id_arg("subscription_id", request.form)
+        if subscription_id is None:
             return _bad_form(_("Choose a device to turn off."))
-        subscription = services.own_subscription(current_user, subscription_id=int(value))
+        subscription = services.own_subscription(current_user, subscription_id=subscription_id)
     if subscription is None:
         if request.is_json:
             return _problem(404, _("That subscription isn't one of yours, or it's already gone."))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
@@ -124,7 +124,7 @@ def new_cycle():
 def preview_participants():
     """How many people the picked filters take in (the cycle form asks as they change)."""
     form = _cycle_form()  # reads the query string: the filters only, nothing is validated or saved
-    store_ids = [int(value) for value in request.args.getlist("store_ids") if value.isdigit()]
+    store_ids = params.ids_arg("store_ids")
     try:
         hired_before = form.hired_before.data
     except ValueError:

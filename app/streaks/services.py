@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -20,6 +21,9 @@ from app.streaks.models import ActiveDay, DayOff, Streak
 
 DEFAULT_TIMEZONE = "Europe/Rome"
 DAYS_OFF_AHEAD = 60
+# Days off keep a streak alive without activity, so without a limit a streak could be kept by marking
+# every day off. Generous on purpose: two rest days a week plus two weeks of holiday fit in any month.
+MAX_DAYS_OFF_PER_MONTH = 20
 
 
 def _insert(table):
@@ -112,6 +116,15 @@ def add_day_off(person: Person, day: date, today: date | None = None) -> DayOff:
         raise ServiceError(_("Pick today or a day ahead: past days can't be marked as off."), field="day")
     if day > today + timedelta(days=DAYS_OFF_AHEAD):
         raise ServiceError(_("You can plan days off up to %(n)d days ahead.", n=DAYS_OFF_AHEAD), field="day")
+    # The person's row is locked first so two requests at once can't both take the last day of the month.
+    db.session.execute(sa.select(Person.id).where(Person.id == person.id).with_for_update())
+    month_start = day.replace(day=1)
+    next_month = (month_start + timedelta(days=31)).replace(day=1)
+    taken = db.session.scalar(sa.select(sa.func.count()).select_from(DayOff).where(
+        DayOff.person_id == person.id, DayOff.day >= month_start, DayOff.day < next_month, DayOff.day != day))
+    if taken >= MAX_DAYS_OFF_PER_MONTH:
+        raise ServiceError(_("You already have %(n)d days off in %(month)s, the most a month can have. Remove "
+                             "one to pick another.", n=taken, month=format_date(day, "MMMM yyyy")), field="day")
     inserted = db.session.execute(_insert(DayOff).values(person_id=person.id, day=day, created_at=utcnow())
                                   .on_conflict_do_nothing(index_elements=["person_id", "day"])
                                   .returning(DayOff.id)).scalar()

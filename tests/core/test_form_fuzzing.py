@@ -219,13 +219,14 @@ def test_a_value_the_database_refuses_is_bad_input_not_a_crash(app, client, org)
     assert db.session.get(Person, staff_id).full_name == "Sara Staff"
 
 
-@pytest.mark.parametrize(("endpoint", "body"), [
-    # Found by the fuzzing above on PostgreSQL: an id past its integer range reached a query.
-    ("org.print_invites", {"person_id": "2147483648"}),
+@pytest.mark.parametrize(("endpoint", "body", "statuses"), [
+    # Found by the fuzzing above on PostgreSQL: an id past its integer range reached a query. Now
+    # app/core/params.py drops it before any query: "choose at least one person", and back to the list.
+    ("org.print_invites", {"person_id": "2147483648"}, (303,)),
     # PostgreSQL text cannot hold NUL characters.
-    ("feedback.company_values", {"name": "Cur\x00iosity", "description": "Ask why."}),
+    ("feedback.company_values", {"name": "Cur\x00iosity", "description": "Ask why."}, (400, 422)),
 ])
-def test_values_postgresql_cannot_store_are_refused_whole(app, client, org, endpoint, body):
+def test_values_postgresql_cannot_store_are_refused_whole(app, client, org, endpoint, body, statuses):
     from app.extensions import db
 
     if db.engine.dialect.name != "postgresql":
@@ -233,5 +234,5 @@ def test_values_postgresql_cannot_store_are_refused_whole(app, client, org, endp
     sign_in(client, org.hr)
     before = _snapshot()
     response = client.post(url_for(endpoint), data=body)
-    assert response.status_code in (400, 422), response.status_code
+    assert response.status_code in statuses, response.status_code
     assert _changed_tables(before, _snapshot()) == []

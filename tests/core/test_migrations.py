@@ -3,9 +3,11 @@ declare, on SQLite and on PostgreSQL, and go down and up again cleanly."""
 
 import os
 import uuid
+import warnings
 
 import pytest
 import sqlalchemy as sa
+from alembic import command as alembic_command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -18,10 +20,35 @@ from tests.conftest import _test_config
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+# Expression indexes (lower(employee_number)) that SQLite's reflection cannot read, so compare_metadata skips
+# them there with a warning; expression_indexes_on_sqlite checks them instead. PostgreSQL compares them.
+EXPRESSION_INDEXES = {"uq_people_employee_number_ci": ("people", "lower(employee_number)")}
+
+
 def schema_differences(engine: sa.Engine) -> list:
-    with engine.connect() as connection:
+    with engine.connect() as connection, warnings.catch_warnings():
+        if engine.dialect.name == "sqlite":
+            for name in EXPRESSION_INDEXES:
+                warnings.filterwarnings("ignore", f"Skipped unsupported reflection of expression-based index {name}")
+                warnings.filterwarnings("ignore", f"autogenerate skipping metadata-specified expression-based "
+                                                  f"index '{name}'")
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
+        differences = compare_metadata(context, db.metadata)
+        if engine.dialect.name == "sqlite":
+            differences += expression_index_differences(connection)
+        return differences
+
+
+def expression_index_differences(connection) -> list:
+    """What SQLite's reflection can't compare: each expression index exists, unique, on its expression."""
+    missing = []
+    for name, (table, expression) in EXPRESSION_INDEXES.items():
+        sql = connection.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"),
+                                 {"name": name}).scalar()
+        model = next(index for index in db.metadata.tables[table].indexes if index.name == name)
+        if not (sql and model.unique and sql.startswith("CREATE UNIQUE INDEX") and expression in sql):
+            missing.append(("expression_index", name, sql))
+    return missing
 
 
 def table_names(engine: sa.Engine) -> set[str]:
@@ -114,3 +141,64 @@ def test_the_comparison_notices_a_drift(tmp_path):
                    for difference in differences), differences
     finally:
         engine.dispose()
+
+
+def _people_with_numbers(url: str, tmp_path, numbers: list[str]):
+    """A database migrated to just before 0023, holding people with these employee numbers."""
+    app = create_app(_test_config(url, tmp_path))
+    with app.app_context():
+        upgrade(revision="0022_password_resets")
+        with db.engine.begin() as connection:
+            for number in numbers:
+                connection.execute(sa.text(
+                    "INSERT INTO people (employee_number, full_name, role, locale, active, session_version, "
+                    "created_at, updated_at) VALUES (:n, :name, 'staff', 'it', true, 1, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"), {"n": number, "name": f"Person {number}"})
+    return app
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    admin = _reachable_postgres()
+    name = f"ascent_migrations_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_employee_numbers_unique_case_insensitively_migration_reports_clashes(empty_database_url, tmp_path):
+    """0023 stops on numbers that differ only in case and lists them, rather than merging anyone; once
+    they are told apart it adds the index, and the database refuses the next clash itself."""
+    app = _people_with_numbers(empty_database_url, tmp_path, ["e-100", "E-100", "N7", "n7", "OK1"])
+    with app.app_context():
+        try:
+            # Alembic's own command: `flask db upgrade` prints the same message and exits with status 1.
+            config = app.extensions["migrate"].migrate.get_config()
+            with pytest.raises(RuntimeError) as refused:
+                alembic_command.upgrade(config, "0023_employee_number_ci")
+            message = str(refused.value)
+            assert "upper/lower case" in message
+            for listed in ("'e-100'", "'E-100'", "'N7'", "'n7'"):
+                assert listed in message
+            assert "OK1" not in message
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("UPDATE people SET employee_number = 'E-101' "
+                                           "WHERE employee_number = 'E-100'"))
+                connection.execute(sa.text("DELETE FROM people WHERE employee_number = 'n7'"))
+            upgrade(revision="0023_employee_number_ci")
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+                connection.execute(sa.text(
+                    "INSERT INTO people (employee_number, full_name, role, locale, active, session_version, "
+                    "created_at, updated_at) VALUES ('ok1', 'Another', 'staff', 'it', true, 1, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        finally:
+            db.session.remove()
+            db.engine.dispose()
