@@ -23,6 +23,7 @@ register_tab("home.index", _l("Overview"), "home", (Role.DISTRICT_MANAGER, Role.
 register_tab("home.me", _l("Me"), "me", tuple(Role), order=100, also_active_for=("auth.change_password",))
 # Org-wide settings live behind one tab so HR keeps five tabs on a phone (DESIGN.md).
 SETTINGS_AREAS = (
+    ("org.districts", _l("Districts"), _l("The districts stores belong to: codes, names, closing."), "globe"),
     ("org.stores", _l("Stores"), _l("Stores, districts and how many people have signed in."), "store"),
     ("journey.stage_settings", _l("Journey stages"), _l("What it takes to reach each stage."), "home"),
     ("rewards.manage", _l("Rewards catalogue"), _l("What points can be spent on, stock and approvals."), "check"),
@@ -35,7 +36,8 @@ SETTINGS_AREAS = (
 )
 register_tab("home.settings", _l("Settings"), "audit", (Role.HR, Role.ADMIN), order=90,
              also_active_for=tuple(area[0] for area in SETTINGS_AREAS) + (
-                 "org.new_store", "rewards.new_reward", "rewards.edit_reward", "kpis.new_kpi", "kpis.edit_kpi",
+                 "org.new_store", "org.edit_store", "org.new_district", "org.edit_district",
+                 "rewards.new_reward", "rewards.edit_reward", "kpis.new_kpi", "kpis.edit_kpi",
                  "leagues.new_league", "leagues.edit_league"))
 
 
