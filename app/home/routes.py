@@ -41,6 +41,17 @@ register_tab("home.settings", _l("Settings"), "audit", (Role.HR, Role.ADMIN), or
                  "leagues.new_league", "leagues.edit_league"))
 
 
+@bp.app_template_global()
+def nobody_yet() -> bool:
+    """True on a brand-new installation (no person at all): the sign-in page then says how the first
+    administrator is made, instead of sending them to a store manager who doesn't exist yet."""
+    import sqlalchemy as sa
+
+    from app.org.models import Person
+
+    return not db.session.scalar(sa.select(sa.exists().where(Person.id.is_not(None))))
+
+
 @bp.get("/")
 def landing():
     if current_user.is_authenticated:

@@ -1,5 +1,5 @@
 import segno
-from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -9,6 +9,7 @@ from app.core import authz
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
+from app.core.links import external_url
 from app.core.navigation import register_tab
 from app.extensions import db
 from app.org import queries, services
@@ -164,7 +165,7 @@ def print_invites():
 def _invite_sheet(people_and_tokens):
     sheets = []
     for person, token in people_and_tokens:
-        link = url_for("auth.accept_invite", token=token, _external=True)
+        link = external_url("auth.accept_invite", token=token)
         qr_svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1b1530", light="#ffffff")
         sheets.append({"person": person, "link": link, "qr_svg": qr_svg})
     return render_template("org/invites.html", sheets=sheets,
