@@ -44,8 +44,10 @@ def census(limit: int = 10) -> DemoCensus:
         return DemoCensus(present=False)
     demo_districts = sa.select(District.id).where(District.code.in_(DEMO_DISTRICT_CODES))
     demo_stores = sa.select(Store.id).where(Store.code.in_(DEMO_STORE_CODES), Store.district_id.in_(demo_districts))
-    is_demo_person = sa.or_(Person.email.like(f"%{DEMO_DOMAIN}"), Person.store_id.in_(demo_stores),
-                            Person.district_id.in_(demo_districts))
+    # Each test spelled out NULL-safe: NOT (NULL OR …) is NULL, and would hide a real person without a store.
+    is_demo_person = sa.or_(sa.and_(Person.email.is_not(None), Person.email.like(f"%{DEMO_DOMAIN}")),
+                            sa.and_(Person.store_id.is_not(None), Person.store_id.in_(demo_stores)),
+                            sa.and_(Person.district_id.is_not(None), Person.district_id.in_(demo_districts)))
     not_demo = [f"district {code} {name}" for code, name in db.session.execute(
         sa.select(District.code, District.name).where(District.id.not_in(demo_districts))
         .order_by(District.code).limit(limit))]
