@@ -1,4 +1,5 @@
-# Ascent: `make run` serves the app with demo data, `make test` runs the whole suite.
+# Ascent: `make run` serves the app with demo data (`DEMO=0 make run` or `make serve-empty` without it),
+# `make admin EMAIL=… NAME=…` creates the first administrator, `make test` runs the whole suite.
 # Both set everything up first on a fresh machine with Python 3.11+ and Node 20.
 
 PYTHON ?= python3
@@ -8,10 +9,23 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup assets translations migrate demo lint bench clean extract-messages
+.PHONY: run serve-empty admin test setup assets translations migrate demo lint bench clean extract-messages
 
-run: setup migrate demo
+# DEMO=0 leaves the demo chain out (a real installation: see README, First real install).
+DEMO ?= 1
+
+run: setup migrate $(if $(filter 0,$(DEMO)),,demo)
 	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+# A real chain's server: migrated, never the demo.
+serve-empty: setup migrate
+	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+# The first administrator and their one-time sign-in link (on PUBLIC_URL when it is set).
+# make admin EMAIL=you@company.com NAME="Your Name" [LANGUAGE=it]
+admin: setup migrate
+	@test -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'usage: make admin EMAIL=you@company.com NAME="Your Name" [LANGUAGE=it]'; exit 2; }
+	$(FLASK) org create-admin --email "$(EMAIL)" --name "$(NAME)" $(if $(LANGUAGE),--language $(LANGUAGE))
 
 # Both cores by default (pytest-xdist; each worker migrates its own database); TEST_WORKERS=0 runs in one
 # process. `--dist loadgroup` keeps the browser tests together on one worker (one live server, one chromium).

@@ -93,6 +93,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "DEFAULT_STORE_TIMEZONE": os.environ.get("DEFAULT_STORE_TIMEZONE", "Europe/Rome"),
+        # The address people open Ascent at (https://ascent.example.com): every invite link, QR code and
+        # TV link is built on it, from the CLI and behind a proxy alike (app/core/links.py).
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").strip() or None,
+        # The company's language: new administrators and people created from the shell speak it.
+        "COMPANY_LANGUAGE": os.environ.get("COMPANY_LANGUAGE", "it").strip().lower(),
+        "COMPANY_NAME": os.environ.get("COMPANY_NAME", "").strip(),
         "INVITE_VALID_DAYS": int(os.environ.get("INVITE_VALID_DAYS", "14")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024))),
         "IMPORT_MAX_ROWS": 5000,

@@ -69,6 +69,8 @@ def _test_config(url: str, instance: Path) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "REDIS_URL": None,
         "SERVER_NAME": "ascent.test",
+        # Links follow the test's server name, never a PUBLIC_URL set in the developer's shell.
+        "PUBLIC_URL": None,
         "PREFERRED_URL_SCHEME": "http",
         "PASSWORD_HASH_CONCURRENCY": 4,
         "VAPID_PRIVATE_KEY_FILE": str(instance / "vapid_private.pem"),

@@ -36,8 +36,10 @@ def team_size(actor: Person) -> int:
 
 def home_context(person: Person) -> dict:
     if person.role in (Role.HR, Role.ADMIN):
+        from app.home.setup import setup_checklist
+
         return {"summary": org_summary(), "recent": recent_audit(),
-                "pending": org_queries.pending_invites(person)}
+                "pending": org_queries.pending_invites(person), "checklist": setup_checklist()}
     if person.role == Role.DISTRICT_MANAGER:
         return {"store_rows": org_queries.store_rows(person), "pending": org_queries.pending_invites(person)}
     if person.role == Role.STORE_MANAGER:

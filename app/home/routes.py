@@ -23,6 +23,7 @@ register_tab("home.index", _l("Overview"), "home", (Role.DISTRICT_MANAGER, Role.
 register_tab("home.me", _l("Me"), "me", tuple(Role), order=100, also_active_for=("auth.change_password",))
 # Org-wide settings live behind one tab so HR keeps five tabs on a phone (DESIGN.md).
 SETTINGS_AREAS = (
+    ("org.districts", _l("Districts"), _l("The districts stores belong to: codes, names, closing."), "globe"),
     ("org.stores", _l("Stores"), _l("Stores, districts and how many people have signed in."), "store"),
     ("journey.stage_settings", _l("Journey stages"), _l("What it takes to reach each stage."), "home"),
     ("points.award_limits", _l("Award rules"), _l("Mission and prize maxima; the daily cap."), "plus"),
@@ -36,8 +37,20 @@ SETTINGS_AREAS = (
 )
 register_tab("home.settings", _l("Settings"), "audit", (Role.HR, Role.ADMIN), order=90,
              also_active_for=tuple(area[0] for area in SETTINGS_AREAS) + (
-                 "org.new_store", "rewards.new_reward", "rewards.edit_reward", "kpis.new_kpi", "kpis.edit_kpi",
+                 "org.new_store", "org.edit_store", "org.new_district", "org.edit_district",
+                 "rewards.new_reward", "rewards.edit_reward", "kpis.new_kpi", "kpis.edit_kpi",
                  "leagues.new_league", "leagues.edit_league"))
+
+
+@bp.app_template_global()
+def nobody_yet() -> bool:
+    """True on a brand-new installation (no person at all): the sign-in page then says how the first
+    administrator is made, instead of sending them to a store manager who doesn't exist yet."""
+    import sqlalchemy as sa
+
+    from app.org.models import Person
+
+    return not db.session.scalar(sa.select(sa.exists().where(Person.id.is_not(None))))
 
 
 @bp.get("/")

@@ -1,17 +1,21 @@
-"""`flask --app wsgi org …`: first administrator, invites and imports from the shell."""
+"""`flask --app wsgi org …`: first administrator, invites, imports, districts and stores from the shell."""
 
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.auth.services import issue_invite
+from app.config import SUPPORTED_LOCALES
+from app.core.links import base_url, external_url, public_url_setting
 from app.extensions import db
 from app.org.importer import import_people
 from app.org.models import Person, Role
 from app.org.names import clean_name, name_problems
+from app.org.structure import company_language
+from app.org.structure_cli import district_cli, store_cli
 
 
 @click.group("org")
@@ -27,18 +31,30 @@ def _person_or_fail(identifier: str) -> Person:
     return person
 
 
+org_cli.add_command(district_cli)
+org_cli.add_command(store_cli)
+
+
 def _invite_url(token: str) -> str:
-    base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for("auth.accept_invite", token=token, _external=True)
+    """The invite link at the public address, saying which address that is: a link printed on the wrong
+    host opens nothing on the person's phone."""
+    if public_url_setting():
+        click.echo(f"Links use PUBLIC_URL: {base_url()}", err=True)
+    else:
+        click.echo(f"Warning: PUBLIC_URL is not set, so links use {base_url()}, which only this machine opens. "
+                   "Set PUBLIC_URL to the address people open Ascent at (see README, First real install).",
+                   err=True)
+    return external_url("auth.accept_invite", token=token)
 
 
 @org_cli.command("create-admin")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--employee-number", default="ADMIN-1", show_default=True)
+@click.option("--language", type=click.Choice(SUPPORTED_LOCALES), default=None,
+              help="The administrator's language (default: the company's, COMPANY_LANGUAGE).")
 @with_appcontext
-def create_admin(email: str, name: str, employee_number: str):
+def create_admin(email: str, name: str, employee_number: str, language: str | None):
     """Create the first administrator and print their one-time invite link."""
     if db.session.scalar(sa.select(Person.id).where(sa.or_(
             sa.func.lower(Person.email) == email.lower(),
@@ -47,7 +63,7 @@ def create_admin(email: str, name: str, employee_number: str):
     if problems := name_problems(name):
         raise click.ClickException(" ".join(problems))
     person = Person(email=email.lower(), full_name=clean_name(name), employee_number=employee_number,
-                    role=Role.ADMIN, locale="en")
+                    role=Role.ADMIN, locale=language or company_language())
     db.session.add(person)
     db.session.flush()
     token = issue_invite(person, issued_by=None, valid_days=current_app.config["INVITE_VALID_DAYS"])

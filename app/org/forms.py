@@ -45,4 +45,13 @@ class StoreForm(FlaskForm):
                                                      Length(max=120)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=False)
-    timezone = StringField(_l("Time zone"), default="Europe/Rome", validators=[Length(max=64)])
+    # Choices (by continent, Europe first) and the default (the company's zone) are filled per request;
+    # the service refuses a zone that doesn't exist, so a hand-made post changes nothing.
+    timezone = SelectField(_l("Time zone"), validate_choice=False)
+
+
+class DistrictForm(FlaskForm):
+    code = StringField(_l("District code"), validators=[DataRequired(_l("Enter a district code.")),
+                                                        Length(max=20)])
+    name = StringField(_l("District name"), validators=[DataRequired(_l("Enter the district name.")),
+                                                        Length(max=120)])

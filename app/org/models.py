@@ -37,6 +37,8 @@ class District(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+    # Closed, never deleted: people, points and boards of the past still name it.
+    closed_at: Mapped[datetime | None]
 
     stores: Mapped[list["Store"]] = relationship(back_populates="district", order_by="Store.name")
 
@@ -50,6 +52,8 @@ class Store(TimestampMixin, Base):
     city: Mapped[str] = mapped_column(sa.String(120), default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Rome")
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    # Closed, never deleted: its people's history (points, boards, reviews) still names it.
+    closed_at: Mapped[datetime | None]
 
     district: Mapped[District] = relationship(back_populates="stores")
 

@@ -43,11 +43,13 @@ def manager_choices(actor: Person) -> list[Person]:
 
 
 def store_choices(actor: Person) -> list[Store]:
-    return list(db.session.scalars(visible_stores(actor).order_by(Store.name)))
+    """Stores to pick for something new: open ones only (a closed store keeps its history, no newcomers)."""
+    return list(db.session.scalars(visible_stores(actor).where(Store.closed_at.is_(None)).order_by(Store.name)))
 
 
 def district_choices() -> list[District]:
-    return list(db.session.scalars(sa.select(District).order_by(District.name)))
+    return list(db.session.scalars(sa.select(District).where(District.closed_at.is_(None))
+                                   .order_by(District.name)))
 
 
 @dataclass
@@ -61,8 +63,9 @@ class StoreRow:
         return round(100 * self.activated / self.headcount) if self.headcount else 0
 
 
-def store_rows(actor: Person) -> list[StoreRow]:
-    """Stores in scope with headcount and how many have signed in: one grouped query."""
+def store_rows(actor: Person, *, district_id: int | None = None, include_closed: bool = False) -> list[StoreRow]:
+    """Stores in scope with headcount and how many have signed in: one grouped query. Closed stores only
+    when asked (HR's store list shows them, greyed, so their codes stay known)."""
     counts = (
         sa.select(Person.store_id,
                   sa.func.count(Person.id).label("headcount"),
@@ -74,7 +77,11 @@ def store_rows(actor: Person) -> list[StoreRow]:
              .add_columns(sa.func.coalesce(counts.c.headcount, 0), sa.func.coalesce(counts.c.activated, 0))
              .outerjoin(counts, counts.c.store_id == Store.id)
              .options(selectinload(Store.district))
-             .order_by(Store.name))
+             .order_by(Store.closed_at.is_not(None), Store.name))
+    if district_id is not None:
+        query = query.where(Store.district_id == district_id)
+    if not include_closed:
+        query = query.where(Store.closed_at.is_(None))
     return [StoreRow(store, headcount, activated) for store, headcount, activated in db.session.execute(query)]
 
 

@@ -1,5 +1,5 @@
 import segno
-from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -10,10 +10,11 @@ from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
+from app.core.links import external_url
 from app.core.navigation import register_tab
 from app.extensions import db
 from app.org import queries, services
-from app.org.forms import ImportForm, PersonForm, StoreForm
+from app.org.forms import ImportForm, PersonForm
 from app.org.importer import import_people
 from app.org.models import ROLE_LABELS, Role
 
@@ -165,7 +166,7 @@ def print_invites():
 def _invite_sheet(people_and_tokens, skipped=()):
     sheets = []
     for person, token in people_and_tokens:
-        link = url_for("auth.accept_invite", token=token, _external=True)
+        link = external_url("auth.accept_invite", token=token)
         qr_svg = segno.make(link, error="m").svg_inline(scale=4, dark="#1b1530", light="#ffffff")
         sheets.append({"person": person, "link": link, "qr_svg": qr_svg})
     return render_template("org/invites.html", sheets=sheets, skipped=skipped,
@@ -187,33 +188,6 @@ def import_people_page():
             db.session.rollback()
     status = 422 if form.errors or (report and not report.ok) else 200
     return render_template("org/import.html", form=form, report=report), status
-
-
-@bp.get("/stores")
-@authz.roles_required(Role.DISTRICT_MANAGER, *authz.ORG_ADMINS)
-def stores():
-    return render_template("org/stores.html", rows=queries.store_rows(current_user))
-
-
-@bp.route("/stores/new", methods=["GET", "POST"])
-@authz.roles_required(*authz.ORG_ADMINS)
-def new_store():
-    form = StoreForm()
-    form.district_id.choices = choices([("", _("— choose —"))] + [(d.id, d.name) for d in queries.district_choices()])
-    if form.validate_on_submit():
-        try:
-            store = services.create_store(current_user, code=form.code.data, name=form.name.data,
-                                          city=form.city.data or "", district_id=form.district_id.data,
-                                          timezone=form.timezone.data.strip())
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Store %(name)s created.", name=store.name), "success")
-            return see_other("org.stores")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("org/store_form.html", form=form), status
 
 
 @bp.get("/audit")

@@ -153,27 +153,3 @@ def set_active(actor: Person, person: Person, active: bool) -> None:
     audit.record("person.reactivated" if active else "person.deactivated", actor_id=actor.id,
                  target_type="person", target_id=person.id)
 
-
-def create_store(actor: Person, *, code: str, name: str, city: str, district_id: int | None,
-                 timezone: str) -> Store:
-    from zoneinfo import available_timezones
-
-    code, name = code.strip().upper(), " ".join(name.split())
-    problems = []
-    if not code or len(code) > 20:
-        problems.append(_("Store code is needed (at most 20 characters)."))
-    elif db.session.scalar(sa.select(Store.id).where(Store.code == code)):
-        problems.append(_("Store code %(code)s is already in use.", code=code))
-    if not name:
-        problems.append(_("Store name is needed."))
-    if district_id is None or db.session.get(District, district_id) is None:
-        problems.append(_("Choose the store's district."))
-    if timezone not in available_timezones():
-        problems.append(_("%(tz)s is not a known time zone.", tz=timezone))
-    if problems:
-        raise ServiceError(" ".join(problems))
-    store = Store(code=code, name=name, city=city.strip(), district_id=district_id, timezone=timezone)
-    db.session.add(store)
-    db.session.flush()
-    audit.record("store.created", actor_id=actor.id, target_type="store", target_id=store.id, code=code)
-    return store

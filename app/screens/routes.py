@@ -2,7 +2,7 @@
 (/tv/<token>) without signing in and shows the store's live board: the week's leaderboard, running
 challenges and today's KPIs, display names only. The token is the credential: unknown or revoked → 404."""
 
-from flask import Blueprint, abort, flash, render_template, url_for
+from flask import Blueprint, abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from app.core import authz
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import see_other
+from app.core.links import external_url
 from app.core.realtime import register_socket_authenticator
 from app.extensions import db
 from app.org.queries import store_choices
@@ -37,7 +38,7 @@ def _form() -> ScreenForm:
 def _manage_page(form: ScreenForm, created=None, status: int = 200):
     return render_template("screens/manage.html", form=form, screens=queries.screens_for(current_user),
                            created=created,
-                           created_url=url_for("screens.tv", screen_token=created.token, _external=True)
+                           created_url=external_url("screens.tv", screen_token=created.token)
                            if created else None), status
 
 

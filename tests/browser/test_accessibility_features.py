@@ -131,6 +131,8 @@ SCREENS: dict[str, list[Page]] = {
     ],
     "admin": [
         Page("home-admin", "/home"), Page("stores", "/stores"), Page("new-store", "/stores/new"),
+        Page("edit-store", "/stores", r"/stores/\d+/edit"), Page("districts", "/districts"),
+        Page("new-district", "/districts/new"), Page("edit-district", "/districts", r"/districts/\d+/edit"),
         Page("audit", "/audit"), Page("settings-admin", "/settings"), Page("api-tokens", "/settings/api-tokens/"),
         Page("failed-jobs", "/admin/jobs/"),
     ],

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.core.audit import AuditEntry
 from app.core.errors import ServiceError
 from app.extensions import db
-from app.org import services
+from app.org import services, structure
 from app.org.models import Person, Role, Store
 from app.org.services import PersonDraft
 
@@ -145,7 +145,7 @@ def test_nobody_deactivates_themselves(org):
 
 
 def test_create_store(org):
-    store = services.create_store(org.hr, code=" to01 ", name="Torino  Porta Nuova", city="Torino",
+    store = structure.create_store(org.hr, code=" to01 ", name="Torino  Porta Nuova", city="Torino",
                                   district_id=org.district.id, timezone="Europe/Rome")
     assert (store.code, store.name) == ("TO01", "Torino Porta Nuova")
     assert audit_actions() == ["store.created"]
@@ -154,7 +154,7 @@ def test_create_store(org):
 @pytest.mark.parametrize(("values", "message"), [
     ({"code": "MI01"}, "Store code MI01 is already in use."),
     ({"code": ""}, "Store code is needed"),
-    ({"name": "  "}, "Store name is needed."),
+    ({"name": "  "}, "Store name is needed"),
     ({"district_id": None}, "Choose the store's district."),
     ({"timezone": "Mars/Olympus"}, "Mars/Olympus is not a known time zone."),
 ])
@@ -162,7 +162,7 @@ def test_create_store_refuses_with_a_reason(org, values, message):
     arguments = {"code": "TO01", "name": "Torino", "city": "", "district_id": org.district.id,
                  "timezone": "Europe/Rome", **values}
     with pytest.raises(ServiceError, match=message):
-        services.create_store(org.hr, **arguments)
+        structure.create_store(org.hr, **arguments)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Store.id))) == 3
 

@@ -1,0 +1,153 @@
+"""Districts and stores screens (HR and administrators; district managers read their stores). Views join
+the org blueprint; the rules live in app/org/structure.py."""
+
+from flask import flash, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.core import authz
+from app.core.errors import ServiceError
+from app.core.forms import choices
+from app.core.htmx import render, see_other
+from app.extensions import db
+from app.org import queries, structure, structure_queries
+from app.org.forms import DistrictForm, StoreForm
+from app.org.models import District, Role, Store
+from app.org.routes import bp
+
+
+def _saved(form, change, success_message: str, endpoint: str, **values):
+    """Run a structure change: a refusal goes back to the form (422) with its reason; nothing is kept."""
+    try:
+        change()
+    except ServiceError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return None
+    db.session.commit()
+    flash(success_message, "success")
+    return see_other(endpoint, **values)
+
+
+# Districts ----------------------------------------------------------------------------------------------
+
+@bp.get("/districts")
+@authz.roles_required(*authz.ORG_ADMINS)
+def districts():
+    return render("org/districts.html", "org/_district_table.html", rows=structure_queries.district_rows())
+
+
+@bp.route("/districts/new", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def new_district():
+    form = DistrictForm()
+    if form.validate_on_submit():
+        done = _saved(form, lambda: structure.create_district(current_user, code=form.code.data, name=form.name.data),
+                      _("District %(name)s created.", name=" ".join(form.name.data.split())), "org.districts")
+        if done:
+            return done
+    status = 422 if form.errors or form.form_errors else 200
+    return render("org/district_form.html", form=form, district=None), status
+
+
+@bp.route("/districts/<int:district_id>/edit", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def edit_district(district_id: int):
+    district = db.get_or_404(District, district_id)
+    form = DistrictForm(obj=district)
+    form.code.data = district.code  # the code is fixed once stores and imports name it
+    if form.validate_on_submit():
+        done = _saved(form, lambda: structure.rename_district(current_user, district, name=form.name.data),
+                      _("District renamed to %(name)s.", name=" ".join(form.name.data.split())), "org.districts")
+        if done:
+            return done
+    status = 422 if form.errors or form.form_errors else 200
+    return render("org/district_form.html", form=form, district=district,
+                  open_stores=structure.open_store_count(district)), status
+
+
+@bp.post("/districts/<int:district_id>/close")
+@authz.roles_required(*authz.ORG_ADMINS)
+def close_district(district_id: int):
+    district = db.get_or_404(District, district_id)
+    try:
+        structure.close_district(current_user, district)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return see_other("org.edit_district", district_id=district.id)
+    db.session.commit()
+    flash(_("District %(name)s is closed.", name=district.name), "success")
+    return see_other("org.districts")
+
+
+# Stores -------------------------------------------------------------------------------------------------
+
+@bp.get("/stores")
+@authz.roles_required(Role.DISTRICT_MANAGER, *authz.ORG_ADMINS)
+def stores():
+    value = request.args.get("district", "")
+    district_id = int(value) if value.isdigit() and len(value) < 10 else None
+    org_wide = current_user.role in authz.ORG_ADMINS
+    rows = queries.store_rows(current_user, district_id=district_id, include_closed=org_wide)
+    return render("org/stores.html", "org/_store_table.html", store_rows=rows, district_id=district_id,
+                  districts=structure_queries.open_districts() if org_wide else [])
+
+
+def _store_form(store: Store | None) -> StoreForm:
+    form = StoreForm(obj=store)
+    form.district_id.choices = choices([("", _("— choose —"))] + [
+        (d.id, d.name) for d in structure_queries.open_districts()])
+    form.timezone.choices = structure.timezone_groups()
+    if request.method == "GET" and store is None:
+        form.timezone.data = structure.default_timezone()
+        value = request.args.get("district", "")
+        form.district_id.data = int(value) if value.isdigit() and len(value) < 10 else None
+    return form
+
+
+@bp.route("/stores/new", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def new_store():
+    form = _store_form(None)
+    if form.validate_on_submit():
+        done = _saved(form, lambda: structure.create_store(
+            current_user, code=form.code.data, name=form.name.data, city=form.city.data or "",
+            district_id=form.district_id.data, timezone=form.timezone.data),
+            _("Store %(name)s created.", name=" ".join(form.name.data.split())), "org.stores")
+        if done:
+            return done
+    status = 422 if form.errors or form.form_errors else 200
+    return render("org/store_form.html", form=form, store=None), status
+
+
+@bp.route("/stores/<int:store_id>/edit", methods=["GET", "POST"])
+@authz.roles_required(*authz.ORG_ADMINS)
+def edit_store(store_id: int):
+    store = db.get_or_404(Store, store_id)
+    form = _store_form(store)
+    if form.validate_on_submit():
+        done = _saved(form, lambda: structure.edit_store(
+            current_user, store, code=form.code.data, name=form.name.data, city=form.city.data or "",
+            timezone=form.timezone.data, district_id=form.district_id.data),
+            _("Changes to %(name)s saved.", name=" ".join(form.name.data.split())), "org.stores")
+        if done:
+            return done
+    status = 422 if form.errors or form.form_errors else 200
+    return render("org/store_form.html", form=form, store=store,
+                  active_people=structure.active_people_count(store)), status
+
+
+@bp.post("/stores/<int:store_id>/close")
+@authz.roles_required(*authz.ORG_ADMINS)
+def close_store(store_id: int):
+    store = db.get_or_404(Store, store_id)
+    try:
+        structure.close_store(current_user, store)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return see_other("org.edit_store", store_id=store.id)
+    db.session.commit()
+    flash(_("Store %(name)s is closed.", name=store.name), "success")
+    return see_other("org.stores")
