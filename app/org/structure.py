@@ -5,6 +5,7 @@ audited. Closing never deletes: people's points, boards and reviews of the past 
 Codes are what the CSV import names stores and districts by: stored upper-case and unique whatever the
 case they are typed in (MI01 and mi01 are one store to a person reading an import file)."""
 
+import re
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -21,6 +22,9 @@ from app.extensions import db
 from app.org.models import District, Person, Store
 
 CODE_MAX = 20
+# ASCII only: str.isalnum() also takes "ＭＩ０１", "МI01" (Cyrillic) or "MI0¹", a second "MI01" to whoever
+# reads an import file or a board.
+_CODE = re.compile(rf"[A-Z0-9-]{{1,{CODE_MAX}}}", re.ASCII)
 NAME_MAX = 120
 
 
@@ -64,9 +68,9 @@ def _clean_name(name: str | None) -> str:
 
 def _code_problem(model, code: str, existing_id: int | None = None) -> str | None:
     is_store = model is Store
-    if not code or len(code) > CODE_MAX or not code.replace("-", "").isalnum():
-        return (_("Store code is needed (at most 20 characters).") if is_store
-                else _("District code is needed (at most 20 characters)."))
+    if not _CODE.fullmatch(code) or not code.replace("-", ""):
+        return (_("Store code is needed: at most 20 letters A–Z, digits 0–9 or hyphens.") if is_store
+                else _("District code is needed: at most 20 letters A–Z, digits 0–9 or hyphens."))
     query = sa.select(model.id).where(sa.func.upper(model.code) == code)
     if existing_id is not None:
         query = query.where(model.id != existing_id)

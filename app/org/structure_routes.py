@@ -5,7 +5,7 @@ from flask import flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import authz
+from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
@@ -86,8 +86,7 @@ def close_district(district_id: int):
 @bp.get("/stores")
 @authz.roles_required(Role.DISTRICT_MANAGER, *authz.ORG_ADMINS)
 def stores():
-    value = request.args.get("district", "")
-    district_id = int(value) if value.isdigit() and len(value) < 10 else None
+    district_id = params.id_arg("district")
     org_wide = current_user.role in authz.ORG_ADMINS
     rows = queries.store_rows(current_user, district_id=district_id, include_closed=org_wide)
     return render("org/stores.html", "org/_store_table.html", store_rows=rows, district_id=district_id,
@@ -101,8 +100,7 @@ def _store_form(store: Store | None) -> StoreForm:
     form.timezone.choices = structure.timezone_groups()
     if request.method == "GET" and store is None:
         form.timezone.data = structure.default_timezone()
-        value = request.args.get("district", "")
-        form.district_id.data = int(value) if value.isdigit() and len(value) < 10 else None
+        form.district_id.data = params.id_arg("district")
     return form
 
 

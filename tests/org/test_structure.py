@@ -151,3 +151,16 @@ def test_time_zones_are_grouped_with_europe_first(app):
     assert ("Europe/Rome", "Europe/Rome") in groups["Europe"]
     assert ("America/New_York", "America/New York") in groups["America"]
     assert not any(name.startswith("Etc/") for zones in groups.values() for name, _label in zones)
+
+
+@pytest.mark.parametrize("code", ["ＭＩ０１", "МI01", "MI0¹", "MI٠1", "ⅯI01"])
+def test_stores_codes_with_lookalike_unicode_are_refused(org, code):
+    """Fullwidth, Cyrillic, superscript, Arabic-Indic and Roman-numeral look-alikes of MI01 would be a
+    second "MI01" to a person reading an import file: codes are ASCII letters, digits and hyphens."""
+    refused("Store code is needed", lambda: structure.create_store(
+        org.hr, code=code, name="Look-alike", district_id=org.district.id, timezone="Europe/Rome"))
+
+
+@pytest.mark.parametrize("code", ["ＮＯＲＤ", "НОРД"])
+def test_districts_codes_with_lookalike_unicode_are_refused(org, code):
+    refused("District code is needed", lambda: structure.create_district(org.admin, code=code, name="Nord"))

@@ -137,3 +137,10 @@ def test_stores_closed_are_marked_for_hr_and_hidden_from_district_managers(clien
     assert "Bergamo" in page and "Closed" in page
     sign_in(org.dm)
     assert "Bergamo" not in text(client.get("/stores"))
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣", "-1", "9" * 30])
+def test_stores_district_filter_with_odd_digits_is_ignored_not_a_500(hr, org, value):
+    """"²".isdigit() is True but int("²") raises: the filter and the new-store form read it as absent."""
+    assert hr.get("/stores", query_string={"district": value}).status_code == 200
+    assert hr.get("/stores/new", query_string={"district": value}).status_code == 200
