@@ -1,7 +1,9 @@
 """Who a sign-in attempt counts against. Three buckets, because one is never enough:
 
-- the account: guesses at one person's password, from however many addresses, keyed on the very value
-  the login lookup compares (services.normalise_identifier), so "e1001" and "ſ1001" share S1001's bucket;
+- the account: guesses at one person's password, from however many addresses. An identifier that finds a
+  person counts against that person, whichever of their identifiers it is (e-mail or employee number,
+  in any spelling the lookup accepts: "e1001", "ſ1001"), else two identifiers would double the guesses;
+  one that finds nobody counts against the value the lookup compares (services.normalise_identifier);
 - the device (a random id in the browser's session): one phone mistyping doesn't block its store;
 - the address: a store's phones share one public IP, so this limit is a store's worth, not a person's.
   The address is the client's only behind TRUSTED_PROXIES (ProxyFix in create_app); otherwise, behind a
@@ -15,7 +17,7 @@ from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from app.auth.services import normalise_identifier
+from app.auth.services import find_login_account, normalise_identifier
 
 DEVICE_KEY = "device"
 
@@ -26,7 +28,11 @@ def ensure_device_id() -> None:
 
 
 def account_key() -> str:
-    return "account:" + normalise_identifier(request.form.get("identifier") or "")[:254]
+    identifier = (request.form.get("identifier") or "")[:254]
+    person = find_login_account(identifier)
+    if person is not None:
+        return f"account:person:{person.id}"
+    return "account:" + normalise_identifier(identifier)
 
 
 def device_key() -> str:

@@ -159,3 +159,19 @@ def test_password_change_rate_limit_hashing_shares_the_sign_in_cap(app, sign_in,
     assert slots.entered == 1  # the verify of the current password queued behind the cap
     assert change(held, factories.DEFAULT_PASSWORD).status_code == 303
     assert slots.entered == 3  # verify, then hash the new one
+
+
+def test_login_rate_limit_per_account_counts_email_and_employee_number_together(app, org):
+    """One person, two identifiers: guesses by e-mail and by employee number fill the one bucket, else an
+    attacker gets twice the guesses at the same password."""
+    person = factories.make_person(store=org.store, employee_number="E7001", email="giulia@example.com")
+    db.session.commit()
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    for n, spelling in enumerate(["giulia@example.com", "E7001", "GIULIA@example.com"]):
+        assert fail(new_phone(app, f"203.0.113.{n}"), spelling,
+                    environ_base={"REMOTE_ADDR": f"203.0.113.{n}"}).status_code == 422
+    for n, spelling in enumerate(["e7001", "giulia@example.com"], start=5):
+        blocked = fail(new_phone(app, f"203.0.113.{n}"), spelling, environ_base={"REMOTE_ADDR": f"203.0.113.{n}"})
+        assert blocked.status_code == 429
+    assert services.find_login_account("E7001").id == person.id
+
