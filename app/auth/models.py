@@ -24,6 +24,10 @@ class InviteToken(TimestampMixin, Base):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
+# A reset's states (app/auth/resets.py). "pending" and "approved" are the open ones.
+PENDING, APPROVED, REFUSED, DONE, CANCELLED = "pending", "approved", "refused", "done", "cancelled"
+
+
 class PasswordReset(TimestampMixin, Base):
     """A forgotten password, asked for on the sign-in page and approved by HR or an administrator.
 

@@ -24,15 +24,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app import nudges
-from app.auth.models import PasswordReset
-from app.auth.services import end_all_sessions, find_login_account, set_password
+from app.auth.models import APPROVED, CANCELLED, DONE, PENDING, REFUSED, PasswordReset  # noqa: F401 (states)
+from app.auth.services import cancel_open_resets, end_all_sessions, find_login_account, set_password
 from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 
-PENDING, APPROVED, REFUSED, DONE, CANCELLED = "pending", "approved", "refused", "done", "cancelled"
 # Enough for a person who retries on two phones; more would only fill HR's list.
 MAX_OPEN_PER_PERSON = 3
 
@@ -175,11 +174,7 @@ def complete(ticket: dict | None, password: str, confirm: str) -> Person:
     if spent.rowcount != 1:  # the same browser posted twice at once
         raise ServiceError(_("This reset is no longer valid. Ask for a new one."))
     # Other open requests for the same person (from another phone, or someone else's) end here too.
-    db.session.execute(
-        sa.update(PasswordReset)
-        .where(PasswordReset.person_id == person.id, PasswordReset.id != reset.id,
-               PasswordReset.status.in_((PENDING, APPROVED)))
-        .values(status=CANCELLED).execution_options(synchronize_session=False))
+    cancel_open_resets(person)
     db.session.refresh(reset)
     end_all_sessions(person)
     audit.record("security.password_reset_completed", actor_id=person.id, target_type="person",

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.auth import passwords
-from app.auth.models import InviteToken
+from app.auth.models import APPROVED, CANCELLED, PENDING, InviteToken, PasswordReset
 from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
@@ -46,6 +46,7 @@ def authenticate(identifier: str, password: str) -> Person | None:
     if passwords.needs_rehash(person.password_hash):
         person.password_hash = passwords.hash_password(password)
     person.last_login_at = utcnow()
+    cancel_open_resets(person)
     return person
 
 
@@ -54,11 +55,23 @@ def end_all_sessions(person: Person) -> None:
     person.session_version += 1
 
 
+def cancel_open_resets(person: Person) -> None:
+    """Close the person's pending and approved password resets (app/auth/resets.py): once they have
+    shown they know their password (signed in, changed it), or been deactivated, or the reset is done,
+    a browser left with an approved reset (a shared tablet) must not keep the power to set it. A logout
+    doesn't: someone still signed in somewhere may well be the one who forgot it."""
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.person_id == person.id, PasswordReset.status.in_((PENDING, APPROVED)))
+        .values(status=CANCELLED).execution_options(synchronize_session=False))
+
+
 def change_password(person: Person, current: str, new: str, confirm: str) -> None:
     if not passwords.verify_password(person.password_hash, current):
         raise ServiceError(_("Your current password is not right."), field="current_password")
     set_password(person, new, confirm)
     end_all_sessions(person)
+    cancel_open_resets(person)
     audit.record("auth.password_changed", actor_id=person.id, target_type="person", target_id=person.id)
 
 

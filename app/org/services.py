@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from app.auth.services import end_all_sessions
+from app.auth.services import cancel_open_resets, end_all_sessions
 from app.config import SUPPORTED_LOCALES
 from app.core import audit
 from app.core.authz import assignable_roles, can_manage_store, visible_people
@@ -150,6 +150,7 @@ def set_active(actor: Person, person: Person, active: bool) -> None:
     person.active = active
     if not active:
         end_all_sessions(person)
+        cancel_open_resets(person)
     audit.record("person.reactivated" if active else "person.deactivated", actor_id=actor.id,
                  target_type="person", target_id=person.id)
 

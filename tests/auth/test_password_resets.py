@@ -328,3 +328,54 @@ def test_account_takeover_empty_request_says_what_is_missing(phone):
     assert response.status_code == 422
     assert "Enter your e-mail or employee number." in text(response)
     assert db.session.scalar(sa.select(sa.func.count(PasswordReset.id))) == 0
+
+
+def _approved_on(phone, hr, person) -> PasswordReset:
+    ask(phone, person.employee_number)
+    reset = only_reset(person)
+    hr.post(f"/password-resets/{reset.id}/approve", data={"code": ticket_of(phone)["code"]})
+    db.session.refresh(reset)
+    assert reset.status == "approved"
+    return reset
+
+
+def _cannot_set_password(phone, person) -> None:
+    before = person.password_hash
+    response = phone.post("/password/reset", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 422
+    db.session.refresh(person)
+    assert person.password_hash == before
+
+
+def test_account_takeover_approved_reset_ends_when_the_person_signs_in_with_their_password(app, phone, hr, org):
+    """Sara asked on the store's shared tablet, HR approved, then she remembered her password and signed in
+    on her own phone: the tablet must not keep, for the rest of the window, the power to set her password."""
+    reset = _approved_on(phone, hr, org.staff)
+    own_phone = app.test_client()
+    signed_in = own_phone.post("/login", data={"identifier": "E1001", "password": factories.DEFAULT_PASSWORD})
+    assert signed_in.status_code == 303
+    db.session.refresh(reset)
+    assert reset.status == "cancelled"
+    _cannot_set_password(phone, org.staff)
+
+
+def test_account_takeover_approved_reset_ends_when_the_person_changes_their_password(app, phone, hr, sign_in, org):
+    reset = _approved_on(phone, hr, org.staff)
+    laptop = sign_in(org.staff, into=app.test_client())
+    changed = laptop.post("/me/password", data={"current_password": factories.DEFAULT_PASSWORD,
+                                                "password": "my own new secret 1", "confirm": "my own new secret 1"})
+    assert changed.status_code == 303
+    db.session.refresh(reset)
+    assert reset.status == "cancelled"
+    _cannot_set_password(phone, org.staff)
+
+
+def test_account_takeover_approved_reset_does_not_come_back_with_a_reactivation(app, phone, hr, sign_in, org):
+    """Deactivation ends the request: reactivating the person the same morning doesn't revive it."""
+    reset = _approved_on(phone, hr, org.staff)
+    admin = sign_in(org.admin, into=app.test_client())
+    assert admin.post(f"/people/{org.staff.id}/active", data={"active": "0"}).status_code == 303
+    assert admin.post(f"/people/{org.staff.id}/active", data={"active": "1"}).status_code == 303
+    db.session.refresh(reset)
+    assert reset.status == "cancelled"
+    _cannot_set_password(phone, org.staff)
