@@ -67,6 +67,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "LOGIN_IP_RATE_LIMIT": os.environ.get("LOGIN_IP_RATE_LIMIT", "120 per minute;1000 per hour"),
         # "Forgot your password?" requests per account and per device: each one lands in HR's list.
         "RESET_REQUEST_RATE_LIMIT": os.environ.get("RESET_REQUEST_RATE_LIMIT", "3 per hour"),
+        # Tries at one reset request's 6-digit code: a million codes, a handful of tries before it expires.
+        "RESET_APPROVE_RATE_LIMIT": os.environ.get("RESET_APPROVE_RATE_LIMIT", "5 per 10 minutes"),
         # A pending reset, and an approved one, stay usable this long.
         "RESET_VALID_MINUTES": int(os.environ.get("RESET_VALID_MINUTES", "30")),
         # Password changes per signed-in person: a held session must not guess the current password,

@@ -47,6 +47,11 @@ def person_key() -> str:
     return "ip:" + get_remote_address()
 
 
+def reset_request_key() -> str:
+    """One reset request, whoever tries its code: the 6 digits can't be guessed by trying on and on."""
+    return f"reset-approve:{(request.view_args or {}).get('reset_id')}"
+
+
 def failed(response) -> bool:
     """A redirect means it worked; anything else (a form shown again) was a failure."""
     return response.status_code not in (302, 303)
@@ -62,6 +67,10 @@ def address_limit() -> str:
 
 def reset_request_limit() -> str:
     return current_app.config["RESET_REQUEST_RATE_LIMIT"]
+
+
+def reset_approve_limit() -> str:
+    return current_app.config["RESET_APPROVE_RATE_LIMIT"]
 
 
 def password_change_limit() -> str:

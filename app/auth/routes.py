@@ -180,6 +180,7 @@ def _decidable_reset_or_404(reset_id: int):
 
 
 @bp.post("/password-resets/<int:reset_id>/approve")
+@limiter.limit(limits.reset_approve_limit, key_func=limits.reset_request_key)
 @authz.roles_required(*authz.ORG_ADMINS)
 def approve_reset(reset_id: int):
     reset = _decidable_reset_or_404(reset_id)

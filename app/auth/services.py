@@ -13,7 +13,7 @@ from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
-from app.org.models import Person
+from app.org.models import ORG_WIDE_ROLES, Person, Role
 
 
 def normalise_identifier(identifier: str) -> str:
@@ -90,26 +90,32 @@ def _digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def invite_problem(person: Person) -> str | None:
+def invite_problem(person: Person, issued_by: Person | None) -> str | None:
     """Why `person` can't be given an invite, or None.
 
     An invite sets a password without knowing the old one, and whoever prints it holds the link: for
     someone who already has a password it would let a manager (or a colleague in HR) take over the
     account and read what it may read. So invites are only for people who have never set one; the
-    others reset their password themselves (app/auth/resets.py)."""
+    others reset their password themselves (app/auth/resets.py). An HR or administrator account is
+    invited by an administrator only (or from the server's shell, `issued_by` None): HR may manage HR
+    colleagues, but whoever prints the first link could set the password of an account that reads
+    everyone's data."""
     if not person.active:
         return _("%(name)s is deactivated. Reactivate them first.", name=person.full_name)
     if person.has_password:
         return _("%(name)s has already set a password, so no invite can be printed for them. If they "
                  "forgot it, they can ask for a reset with “Forgot your password?” on the sign-in page.",
                  name=person.full_name)
+    if person.role in ORG_WIDE_ROLES and issued_by is not None and issued_by.role != Role.ADMIN:
+        return _("Only an administrator can print an invite for %(name)s: HR and administrator accounts "
+                 "are invited by an administrator.", name=person.full_name)
     return None
 
 
 def issue_invite(person: Person, *, issued_by: Person | None, valid_days: int) -> str:
     """A fresh one-time token for `person`; any earlier unused token stops working.
     Returns the raw token: it is shown once (link and QR) and never stored."""
-    problem = invite_problem(person)
+    problem = invite_problem(person, issued_by)
     if problem:
         raise ServiceError(problem)
     now = utcnow()

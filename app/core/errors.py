@@ -1,7 +1,7 @@
 """Error pages and the exception services raise for a bad request that must change nothing."""
 
 from flask import Flask, current_app, render_template, request
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 
 
 class ServiceError(Exception):
@@ -31,6 +31,7 @@ def register_error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, page(status))
     app.register_error_handler(DataError, _unstorable_value)
+    app.register_error_handler(IntegrityError, _simultaneous_change)
 
 
 def _unstorable_value(error: DataError):
@@ -51,6 +52,24 @@ def _unstorable_value(error: DataError):
     return render_template("errors/error.html", status=400, detail=detail), 400
 
 
+def _simultaneous_change(error: IntegrityError):
+    """A unique or foreign key the database enforced after the feature's own check had passed: two people
+    (or two taps) saving the same code or row at the same moment. The loser is told to look again, not
+    shown a crash; the log keeps the constraint, in case it was a missing check rather than a race."""
+    from flask_babel import gettext as _
+
+    from app.extensions import db
+
+    db.session.rollback()
+    current_app.logger.warning("Refused a change the database's constraints forbid: %s", error.orig)
+    detail = _("Someone saved the same thing at the same moment, or it already exists. Nothing was saved: "
+               "reload the page and check.")
+    if request.path.startswith("/api/"):
+        return {"type": "about:blank", "title": _error_title(409), "status": 409, "detail": detail}, 409, {
+            "Content-Type": "application/problem+json"}
+    return render_template("errors/error.html", status=409, detail=detail), 409
+
+
 def upload_limit() -> str | None:
     """MAX_CONTENT_LENGTH as people read it ("8 MB", "0,5 MB" in Italian): what an upload must stay under."""
     from flask_babel import format_decimal
@@ -69,6 +88,7 @@ def _error_title(status: int) -> str:
         403: _("You don't have access to this page."),
         404: _("We couldn't find that page."),
         405: _("That action isn't allowed here."),
+        409: _("That changed at the same moment."),
         413: _("That file is too large."),
         429: _("Too many attempts. Please wait a minute and try again."),
         500: _("Something went wrong on our side."),

@@ -149,7 +149,7 @@ def print_invites():
         flash(_("Choose at least one person to print an invite for."), "error")
         return see_other("org.people")
     people = [authz.managed_person_or_404(current_user, person_id) for person_id in dict.fromkeys(ids)]
-    problems = {person.id: auth_services.invite_problem(person) for person in people}
+    problems = {person.id: auth_services.invite_problem(person, current_user) for person in people}
     skipped = [(person, problems[person.id]) for person in people if problems[person.id]]
     invitable = [person for person in people if not problems[person.id]]
     if not invitable:

@@ -207,6 +207,22 @@ def test_account_takeover_invite_is_refused_for_a_person_with_a_password(client,
     assert "invite.issued" not in audit_actions(target.id)
 
 
+@pytest.mark.parametrize(("issuer", "allowed"), [("hr", False), ("admin", True)])
+def test_account_takeover_an_hr_account_without_a_password_is_invited_by_an_administrator_only(
+        client, sign_in, org, issuer, allowed):
+    """HR may manage HR colleagues, but printing a new HR colleague's first link would let the printer set
+    the password of an account that reads everyone's data: only an administrator (or the shell) does."""
+    colleague = factories.make_person(Role.HR, name="Helga Nuova", manager=org.admin, password=None)
+    db.session.commit()
+    sign_in(getattr(org, issuer))
+    response = client.post("/people/invites", data={"person_id": str(colleague.id)}, follow_redirects=True)
+    assert bool(LINK.search(text(response))) is allowed
+    issued = db.session.scalar(sa.select(sa.func.count(InviteToken.id)).where(InviteToken.person_id == colleague.id))
+    assert issued == (1 if allowed else 0)
+    if not allowed:
+        assert "Only an administrator can print an invite for Helga Nuova" in text(response)
+
+
 def test_account_takeover_bulk_invites_skip_and_list_people_with_a_password(hr_client, newcomer, org):
     response = hr_client.post("/people/invites", data={"person_id": [str(newcomer.id), str(org.staff.id)]})
     assert response.status_code == 200

@@ -161,6 +161,20 @@ def test_account_takeover_wrong_code_changes_nothing(phone, hr, org):
     assert sensitive_actions(org.staff.id) == ["security.password_reset_requested"]
 
 
+def test_account_takeover_the_code_cannot_be_guessed_by_trying_on_and_on(phone, hr, org):
+    """Five tries at one request's code in ten minutes (RESET_APPROVE_RATE_LIMIT); then even the right code
+    waits, so a million codes can't be walked before the request expires."""
+    ask(phone, "E1001")
+    reset = only_reset(org.staff)
+    code = ticket_of(phone)["code"]
+    wrong = [f"{n:06d}" for n in range(10) if f"{n:06d}" != code][:5]
+    for guess in wrong:
+        assert hr.post(f"/password-resets/{reset.id}/approve", data={"code": guess}).status_code == 303
+    assert hr.post(f"/password-resets/{reset.id}/approve", data={"code": code}).status_code == 429
+    db.session.refresh(reset)
+    assert reset.status == "pending" and reset.decided_by_id is None
+
+
 def test_account_takeover_code_may_be_typed_with_spaces(phone, hr, org):
     ask(phone, "E1001")
     code = ticket_of(phone)["code"]

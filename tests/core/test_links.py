@@ -3,6 +3,7 @@
 import pytest
 
 from app.core.links import base_url, external_url
+from tests import factories
 
 
 def test_public_url_builds_links_outside_a_request(app):
@@ -32,7 +33,8 @@ def test_public_url_that_is_no_web_address_is_refused(app):
 
 def test_public_url_is_used_by_printed_invites_and_their_qr_codes(app, client, sign_in, org):
     app.config["PUBLIC_URL"] = "https://ascent.chain.example"
+    newcomer = factories.make_person(store=org.store, password=None)  # invites are for people without one
     sign_in(org.hr)
-    page = client.post("/people/invites", data={"person_id": str(org.staff.id)}).get_data(as_text=True)
+    page = client.post("/people/invites", data={"person_id": str(newcomer.id)}).get_data(as_text=True)
     assert "https://ascent.chain.example/invite/" in page
     assert "http://ascent.test/invite/" not in page

@@ -144,3 +144,16 @@ def test_stores_district_filter_with_odd_digits_is_ignored_not_a_500(hr, org, va
     """"²".isdigit() is True but int("²") raises: the filter and the new-store form read it as absent."""
     assert hr.get("/stores", query_string={"district": value}).status_code == 200
     assert hr.get("/stores/new", query_string={"district": value}).status_code == 200
+
+
+def test_districts_two_adding_the_same_code_at_once_is_a_409_not_a_500(hr, org, monkeypatch):
+    """Both requests pass the "code in use?" check before either commits; the database's unique code then
+    refuses the second. Simulated by letting the check pass for a code that exists."""
+    from app.org import structure
+
+    before = snapshot()
+    monkeypatch.setattr(structure, "_code_problem", lambda *args, **kwargs: None)
+    response = hr.post("/districts/new", data={"code": "LOM", "name": "Lombardia bis"})
+    assert response.status_code == 409
+    assert "Someone saved the same thing at the same moment" in text(response)
+    assert snapshot() == before
