@@ -40,16 +40,10 @@ def _unstorable_value(error: DataError):
     Features should still check their own ranges; this is the net under them, and the log says where."""
     from flask_babel import gettext as _
 
-    from app.extensions import db
 
-    db.session.rollback()
     current_app.logger.warning("Refused a value the database cannot store: %s", error.orig)
-    detail = _("Something you sent can't be stored: a number that is far too large, or a hidden control "
-               "character. Nothing was saved. Go back and check what you typed.")
-    if request.path.startswith("/api/"):
-        return {"type": "about:blank", "title": _error_title(400), "status": 400, "detail": detail}, 400, {
-            "Content-Type": "application/problem+json"}
-    return render_template("errors/error.html", status=400, detail=detail), 400
+    return _refused(400, _("Something you sent can't be stored: a number that is far too large, or a hidden "
+                           "control character. Nothing was saved. Go back and check what you typed."))
 
 
 def _simultaneous_change(error: IntegrityError):
@@ -58,16 +52,22 @@ def _simultaneous_change(error: IntegrityError):
     shown a crash; the log keeps the constraint, in case it was a missing check rather than a race."""
     from flask_babel import gettext as _
 
+
+    current_app.logger.warning("Refused a change the database's constraints forbid: %s", error.orig)
+    return _refused(409, _("Someone saved the same thing at the same moment, or it already exists. Nothing "
+                           "was saved: reload the page and check."))
+
+
+def _refused(status: int, detail: str):
+    """The database refused the request's writes: none are kept, and the person (or the API client) is told
+    why in words, as a page or a problem document."""
     from app.extensions import db
 
     db.session.rollback()
-    current_app.logger.warning("Refused a change the database's constraints forbid: %s", error.orig)
-    detail = _("Someone saved the same thing at the same moment, or it already exists. Nothing was saved: "
-               "reload the page and check.")
     if request.path.startswith("/api/"):
-        return {"type": "about:blank", "title": _error_title(409), "status": 409, "detail": detail}, 409, {
-            "Content-Type": "application/problem+json"}
-    return render_template("errors/error.html", status=409, detail=detail), 409
+        return {"type": "about:blank", "title": _error_title(status), "status": status, "detail": detail}, \
+            status, {"Content-Type": "application/problem+json"}
+    return render_template("errors/error.html", status=status, detail=detail), status
 
 
 def upload_limit() -> str | None:
