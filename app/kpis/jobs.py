@@ -3,13 +3,12 @@
 Both are idempotent (points carry idempotency keys, hits are inserted once), so a retry or a second
 consumer changes nothing."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from huey import crontab
 
+from app.core import timezones
 from app.extensions import db
 from app.jobs import job, periodic_job
 from app.kpis import rewards
@@ -38,8 +37,7 @@ def check_store_targets(store_id: int, day: str) -> int:
 def close_kpi_periods() -> int:
     """Hourly (stores sit in several time zones): on the first day of a month, pay the month just ended,
     and re-check yesterday's daily targets (measurements may have arrived by CSV overnight)."""
-    zone = ZoneInfo(current_app.config.get("DEFAULT_STORE_TIMEZONE", "Europe/Rome"))
-    today = datetime.now(zone).date()
+    today = timezones.today_in(timezones.zone_named(None))
     paid = 0
     for store_id in db.session.scalars(sa.select(Store.id)):
         yesterday = today - timedelta(days=1)

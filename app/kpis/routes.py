@@ -1,16 +1,15 @@
 """KPI screens: the store dashboard (store managers), the district dashboard and the targets grid
 (district managers on a tablet, HR), today's entry form and the CSV upload, and HR's KPI library."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.core import authz, params
+from app.core import authz, params, timezones
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -37,7 +36,7 @@ register_tab("kpis.district_dashboard", _l("Stores"), "store", (Role.DISTRICT_MA
 
 
 def _company_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config.get("DEFAULT_STORE_TIMEZONE", "Europe/Rome"))).date()
+    return timezones.today_in(timezones.zone_named(None))
 
 
 # -- Dashboards --------------------------------------------------------------------------------------
