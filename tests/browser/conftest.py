@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,21 +90,14 @@ def _chromium_present():
 LIVE_APP: dict = {}
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The real app over real HTTP, with a migrated SQLite file holding the demo chain.
-    Yields the base URL, e.g. http://127.0.0.1:54321."""
+def migrated_app(db_path: Path, **overrides):
+    """A production-like app (no TESTING, CSRF on, real cookies and headers) on a freshly migrated SQLite
+    file. Only the login rate limit is raised: every test signs in from the same address."""
     from flask_migrate import upgrade
-    from werkzeug.serving import make_server
 
     from app import create_app
-    from app.demo.org import load_org
-    from app.extensions import db, socketio
 
-    db_path = tmp_path_factory.mktemp("browser-db") / "ascent.db"
     app = create_app({
-        # Production-like: no TESTING, CSRF on, real cookies and headers; only the login rate limit is
-        # raised, because every test signs in from the same address within a minute.
         "TESTING": False,
         "DEBUG": False,
         "SECRET_KEY": "browser-tests-secret-key-not-for-production",
@@ -117,6 +111,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         "SESSION_COOKIE_NAME": "ascent_session",
         "REMEMBER_COOKIE_NAME": "ascent_remember",
         "PASSWORD_HASH_CONCURRENCY": 4,
+        **overrides,
     })
     with app.app_context():
         try:
@@ -124,6 +119,18 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             upgrade(revision="heads")
         except SystemExit as exited:  # Flask-Migrate reports Alembic errors by exiting; pytest wants an error
             raise RuntimeError("migrating the browser-test database failed: see the log above") from exited
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The real app over real HTTP, with a migrated SQLite file holding the demo chain.
+    Yields the base URL, e.g. http://127.0.0.1:54321."""
+    from app.demo.org import load_org
+    from app.extensions import db, socketio
+
+    app = migrated_app(tmp_path_factory.mktemp("browser-db") / "ascent.db")
+    with app.app_context():
         # The demo chain (people, stores, districts). The demo command's 90 days of points history
         # take ~40 s to write, too slow here: features with browser tests seed what they show.
         load_org()
@@ -132,6 +139,17 @@ def live_server(tmp_path_factory) -> Iterator[str]:
 
     LIVE_APP["app"] = app  # tests that seed their own data open an app context on it
     LIVE_APP["socketio_server"] = socketio.server
+    with serving(app) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """`app` over real HTTP on a free port until the block ends; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    from app.extensions import db
+
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="ascent-live-server", daemon=True)
     thread.start()
