@@ -1,7 +1,16 @@
 """KPI values over a date range and a set of stores: the one place that knows how a KPI aggregates.
 Challenges, leagues, OKR key results, dashboards and the TV screen all call these.
 
-Store-level measurements only (person_id IS NULL): per-person values are detail, not the store's total."""
+Store-level measurements only (person_id IS NULL): per-person values are detail, not the store's total.
+
+A ratio over several stores (a district's conversion) sums its numerator and its denominator only over the
+stores that sent both parts in the range: a store that sent its transactions but not its footfall would
+otherwise add to the top of the fraction and nothing to the bottom, and lift the district's conversion. The
+rule is per store over the whole range, not per day, so the district's figure is exactly the one its stores'
+own rows add up to (a store's ratio is the ratio of its sums over the range too).
+
+A store goes live on the first day it has any store-level measurement (`go_live_days`): the days before it
+are "not yet live", not zeros, so a target's pace is counted from then (app/kpis/targets.pace_target)."""
 
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -29,20 +38,45 @@ def _grouped_totals(*group) -> sa.Select:
             .where(*_STORE_LEVEL).group_by(*group))
 
 
-_TOTALS = _grouped_totals(_measurements.c.kpi_id)
 _TOTALS_BY_STORE = _grouped_totals(_measurements.c.kpi_id, _measurements.c.store_id)
 _DAILY_TOTALS = _grouped_totals(_measurements.c.kpi_id, _measurements.c.store_id, _measurements.c.day)
 
 
-def _base_totals(kpi_ids: list[int], store_ids: list[int], start: date, end: date, by_store: bool):
-    """{(kpi_id, store_id or None): (sum, count of days)} of store-level measurements, end inclusive."""
-    statement = _TOTALS_BY_STORE if by_store else _TOTALS
+_GO_LIVE = (sa.select(_measurements.c.store_id, sa.func.min(_measurements.c.day))
+            .where(_measurements.c.store_id.in_(sa.bindparam("store_ids", expanding=True, type_=sa.Integer)),
+                   _measurements.c.person_id.is_(None))
+            .group_by(_measurements.c.store_id))
+
+
+def go_live_days(store_ids: Iterable[int]) -> dict[int, date]:
+    """{store_id: the first day it has a store-level measurement}, in one query; a store that never sent
+    anything is absent (it is not live yet: "no data yet", never "off track")."""
+    store_ids = list(store_ids)
+    if not store_ids:
+        return {}
+    return dict(db.session.execute(_GO_LIVE, {"store_ids": store_ids}).all())
+
+
+def _base_totals(kpi_ids: list[int], store_ids: list[int], start: date, end: date):
+    """{(kpi_id, store_id): (sum, count of days)} of store-level measurements, end inclusive."""
     totals = {}
-    for row in db.session.execute(statement, {"kpi_ids": kpi_ids, "store_ids": store_ids, "start": start,
-                                              "end": end}):
-        key = (row[0], row[1] if by_store else None)
-        totals[key] = (float(row[-2]), int(row[-1]))
+    for kpi_id, store_id, total, count in db.session.execute(
+            _TOTALS_BY_STORE, {"kpi_ids": kpi_ids, "store_ids": store_ids, "start": start, "end": end}):
+        totals[(kpi_id, store_id)] = (float(total), int(count))
     return totals
+
+
+def _over_stores(kpi: KpiDefinition, totals: dict, store_ids: list[int]) -> dict:
+    """The stores' totals folded into one store (key None), as `_value_from` reads them. A ratio's parts
+    count only from the stores that sent both (see the module's docstring)."""
+    parts = _measured_ids(kpi)
+    folded = {}
+    complete = [store_id for store_id in store_ids if all((part, store_id) in totals for part in parts)]
+    for part in parts:
+        found = [totals[(part, store_id)] for store_id in complete]
+        if found:
+            folded[(part, None)] = (sum(total for total, _days in found), sum(days for _total, days in found))
+    return folded
 
 
 def _value_from(kpi: KpiDefinition, totals: dict, store_key) -> float | None:
@@ -66,23 +100,19 @@ def _measured_ids(kpi: KpiDefinition) -> list[int]:
 def aggregate(kpi: KpiDefinition, store_ids: Iterable[int], start: date, end: date) -> float | None:
     """The KPI over all `store_ids` together from `start` to `end` (inclusive); None when nothing was
     measured. An average KPI is the mean of all store-days (not the mean of store means)."""
-    store_ids = list(store_ids)
-    if not store_ids:
-        return None
-    if kpi.aggregation == Aggregation.AVERAGE:
-        return _value_from(kpi, _base_totals([kpi.id], store_ids, start, end, by_store=False), None)
-    return _value_from(kpi, _base_totals(_measured_ids(kpi), store_ids, start, end, by_store=False), None)
+    return aggregate_many([kpi], store_ids, start, end)[kpi.id]
 
 
 def aggregate_many(kpis: Iterable[KpiDefinition], store_ids: Iterable[int], start: date,
                    end: date) -> dict[int, float | None]:
-    """`aggregate` for several KPIs in one query: {kpi_id: value or None}."""
+    """`aggregate` for several KPIs in one query: {kpi_id: value or None}. The query groups by store, so a
+    ratio can leave out the stores that sent only one of its parts."""
     kpis, store_ids = list(kpis), list(store_ids)
     if not kpis or not store_ids:
         return {kpi.id: None for kpi in kpis}
     measured = sorted({kpi_id for kpi in kpis for kpi_id in _measured_ids(kpi)})
-    totals = _base_totals(measured, store_ids, start, end, by_store=False)
-    return {kpi.id: _value_from(kpi, totals, None) for kpi in kpis}
+    totals = _base_totals(measured, store_ids, start, end)
+    return {kpi.id: _value_from(kpi, _over_stores(kpi, totals, store_ids), None) for kpi in kpis}
 
 
 def store_values(kpi: KpiDefinition, store_ids: Iterable[int], start: date, end: date) -> dict[int, float | None]:
@@ -90,7 +120,7 @@ def store_values(kpi: KpiDefinition, store_ids: Iterable[int], start: date, end:
     store_ids = list(store_ids)
     if not store_ids:
         return {}
-    totals = _base_totals(_measured_ids(kpi), store_ids, start, end, by_store=True)
+    totals = _base_totals(_measured_ids(kpi), store_ids, start, end)
     return {store_id: _value_from(kpi, totals, store_id) for store_id in store_ids}
 
 
@@ -114,7 +144,7 @@ def store_values_many(kpis: Iterable[KpiDefinition], store_ids: Iterable[int], s
     if not kpis or not store_ids:
         return {kpi.id: {store_id: None for store_id in store_ids} for kpi in kpis}
     measured = sorted({kpi_id for kpi in kpis for kpi_id in _measured_ids(kpi)})
-    totals = _base_totals(measured, store_ids, start, end, by_store=True)
+    totals = _base_totals(measured, store_ids, start, end)
     return {kpi.id: {store_id: _value_from(kpi, totals, store_id) for store_id in store_ids} for kpi in kpis}
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.core import audit
 from app.core.errors import ServiceError
@@ -18,6 +19,13 @@ from app.kpis.models import Aggregation, Direction, KpiDefinition, KpiMeasuremen
 from app.org.models import Person
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def definitions() -> list[KpiDefinition]:
+    """Every KPI, active first in dashboard order, with its ratio's parts loaded (the library page)."""
+    return list(db.session.scalars(sa.select(KpiDefinition).options(
+        selectinload(KpiDefinition.numerator), selectinload(KpiDefinition.denominator))
+        .order_by(KpiDefinition.active.desc(), KpiDefinition.position, KpiDefinition.id)))
 
 
 @dataclass

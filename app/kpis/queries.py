@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.core import authz
 from app.extensions import db
 from app.kpis import display
-from app.kpis.aggregation import daily_store_values, period_bounds, store_values_many
+from app.kpis.aggregation import daily_store_values, go_live_days, period_bounds, store_values_many
 from app.kpis.display import AT_RISK, OFF_TRACK, ON_TRACK
 from app.kpis.models import Aggregation, KpiDefinition, KpiTarget, PeriodKind
 from app.kpis.targets import daily_target, pace_target
@@ -118,6 +118,7 @@ class DashboardTile:
     status: str | None
     spark: str  # SVG polyline points
     spark_label: str
+    counted_from: date | None = None  # the go-live day, when the store went live this month
 
     @property
     def status_label(self):
@@ -146,16 +147,18 @@ def store_dashboard(store: Store, today: date) -> list[DashboardTile]:
     months = store_values_many(kpis, [store.id], month_start, today)
     series = daily_store_values(kpis, [store.id], today - timedelta(days=SPARK_DAYS - 1), today)
     targets = _month_targets([store.id], month_start)
+    live_from = go_live_days([store.id]).get(store.id)
     tiles = []
     for kpi in kpis:
         monthly = targets.get((kpi.id, store.id))
-        pace = pace_target(kpi, monthly, today)
+        pace = pace_target(kpi, monthly, today, live_from)
         month_value = months[kpi.id][store.id]
         points = list(series[kpi.id][store.id].values())
         tiles.append(DashboardTile(
             kpi=kpi, today=todays[kpi.id][store.id], today_target=daily_target(kpi, monthly, today),
             month=month_value, month_target=monthly, pace=pace, status=status(kpi, month_value, pace),
-            spark=display.sparkline_points(points), spark_label=_spark_label(kpi, points)))
+            spark=display.sparkline_points(points), spark_label=_spark_label(kpi, points),
+            counted_from=live_from if live_from is not None and month_start < live_from <= today else None))
     return tiles
 
 
@@ -201,6 +204,7 @@ class DistrictSummary:
     status: str | None = None
     percent: float | None = None
     month_target: float | None = None  # a sum KPI's whole-month target (None otherwise)
+    has_target: bool = False  # some store has one: without a value yet that reads "no data yet"
 
 
 @dataclass
@@ -275,27 +279,28 @@ def district_dashboard(person: Person, today: date, *, focus_code: str = "conver
     previous = store_values_many(wanted, store_ids, previous_start, previous_end)
     series = daily_store_values([focus], store_ids, today - timedelta(days=SPARK_DAYS - 1), today)
     targets = _month_targets(store_ids, month_start)
+    live = go_live_days(store_ids)
     rows = []
     for store in stores:
         values = {kpi.code: months[kpi.id][store.id] for kpi in wanted}
-        focus_target = pace_target(focus, targets.get((focus.id, store.id)), today)
+        focus_target = pace_target(focus, targets.get((focus.id, store.id)), today, live.get(store.id))
         sales_percent = None
         if sales is not None and sales in wanted:
-            sales_percent = attainment_percent(sales, values["sales"],
-                                               pace_target(sales, targets.get((sales.id, store.id)), today))
+            sales_target = pace_target(sales, targets.get((sales.id, store.id)), today, live.get(store.id))
+            sales_percent = attainment_percent(sales, values["sales"], sales_target)
         points = list(series[focus.id][store.id].values())
         rows.append(StoreRow(store=store, values=values, focus_target=focus_target, sales_percent=sales_percent,
                              status=status(focus, values[focus.code], focus_target),
                              spark=display.sparkline_points(points), spark_label=_spark_label(focus, points)))
-    summary = _summary(wanted, stores, months, previous, targets, today, (previous_start, previous_end))
-    attention = _attention(stores, wanted, months, targets, today)
+    summary = _summary(wanted, stores, months, previous, targets, live, today, (previous_start, previous_end))
+    attention = _attention(stores, wanted, months, targets, live, today)
     return DistrictDashboard(stores=stores, focus=focus, columns=columns,
                              rows=_sort_rows(rows, sort if sort in SORTS else "status", descending, focus),
                              summary=summary, attention=attention[:ATTENTION_SHOWN],
                              attention_more=max(len(attention) - ATTENTION_SHOWN, 0), kpis=active)
 
 
-def _attention(stores, kpis, months, targets, today: date) -> list[Attention]:
+def _attention(stores, kpis, months, targets, live: dict[int, date], today: date) -> list[Attention]:
     """Every store at risk or off track on a KPI of the board, judged as its own KPI tiles judge it (`status`
     against the target's pace), worst first. Only "off track" on the chosen KPI used to count, so a district
     with three stores under target could read "no store is off track"."""
@@ -304,7 +309,7 @@ def _attention(stores, kpis, months, targets, today: date) -> list[Attention]:
         below = []
         for kpi in kpis:
             value = months[kpi.id][store.id]
-            target = pace_target(kpi, targets.get((kpi.id, store.id)), today)
+            target = pace_target(kpi, targets.get((kpi.id, store.id)), today, live.get(store.id))
             verdict = status(kpi, value, target)
             if verdict in (OFF_TRACK, AT_RISK):
                 below.append(Attention(store, kpi, value, target, verdict, attainment_percent(kpi, value, target)))
@@ -325,7 +330,7 @@ def _combine(kpi: KpiDefinition, per_store: dict[int, float | None]) -> float | 
     return sum(present) if kpi.aggregation == Aggregation.SUM else sum(present) / len(present)
 
 
-def _summary(kpis, stores, months, previous, targets, today, previous_range) -> list[DistrictSummary]:
+def _summary(kpis, stores, months, previous, targets, live, today, previous_range) -> list[DistrictSummary]:
     from app.kpis.aggregation import aggregate_many
 
     store_ids = [store.id for store in stores]
@@ -340,9 +345,13 @@ def _summary(kpis, stores, months, previous, targets, today, previous_range) -> 
         if kpi.aggregation == Aggregation.SUM:
             value = _combine(kpi, months[kpi.id])
             prior = _combine(kpi, previous[kpi.id])
-            monthly = [targets.get((kpi.id, store_id)) for store_id in store_ids]
-            month_target = sum(t for t in monthly if t is not None) if any(t is not None for t in monthly) else None
-            target = pace_target(kpi, month_target, today)
+            monthly = {store_id: targets[(kpi.id, store_id)] for store_id in store_ids if (kpi.id, store_id) in targets}
+            month_target = sum(monthly.values()) if monthly else None
+            # Each live store's own pace: a store not live yet adds nothing due, one live since the 7th
+            # only the days since.
+            paces = [pace_target(kpi, monthly[store_id], today, live[store_id])
+                     for store_id in monthly if store_id in live]
+            target = sum(paces) if paces else None
         else:
             value, prior = exact_now[kpi.id], exact_before[kpi.id]
             store_targets = [targets.get((kpi.id, store_id)) for store_id in store_ids]
@@ -350,8 +359,9 @@ def _summary(kpis, stores, months, previous, targets, today, previous_range) -> 
             target = sum(present) / len(present) if present else None
             month_target = None
         items.append(DistrictSummary(label=kpi.name, kpi=kpi, value=value, target=target, previous=prior,
-                                     status=status(kpi, value, target),
-                                     percent=attainment_percent(kpi, value, target), month_target=month_target))
+                                     status=status(kpi, value, target), percent=attainment_percent(kpi, value, target),
+                                     month_target=month_target,
+                                     has_target=any(key[0] == kpi.id for key in targets)))
     return items
 
 
@@ -386,11 +396,3 @@ def target_grid(person: Person, kind: str, start: date, district_id: int | None 
 
     return TargetGrid(kind=kind, start=start, end=period_bounds(kind, start)[1], stores=stores,
                       kpis=active_kpis(), values=load(start), previous=load(previous_period(kind, start)))
-
-
-def library() -> list[KpiDefinition]:
-    from sqlalchemy.orm import selectinload
-
-    return list(db.session.scalars(sa.select(KpiDefinition).options(
-        selectinload(KpiDefinition.numerator), selectinload(KpiDefinition.denominator))
-        .order_by(KpiDefinition.active.desc(), KpiDefinition.position, KpiDefinition.id)))

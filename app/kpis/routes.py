@@ -251,12 +251,12 @@ def copy_targets():
 @bp.get("/library")
 @authz.roles_required(*authz.ORG_ADMINS)
 def library_page():
-    return render_template("kpis/library.html", kpis=queries.library())
+    return render_template("kpis/library.html", kpis=library.definitions())
 
 
 def _kpi_form(kpi: KpiDefinition | None) -> KpiForm:
     form = KpiForm(obj=kpi)
-    bases = [(item.id, f"{item.name} ({item.code})") for item in queries.library()
+    bases = [(item.id, f"{item.name} ({item.code})") for item in library.definitions()
              if not item.is_ratio and (kpi is None or item.id != kpi.id)]
     form.numerator_id.choices = choices([("", _("—")), *bases])
     form.denominator_id.choices = choices([("", _("—")), *bases])

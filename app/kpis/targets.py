@@ -191,10 +191,16 @@ def daily_target(kpi: KpiDefinition, monthly: float | None, day: date) -> float 
     return monthly
 
 
-def pace_target(kpi: KpiDefinition, monthly: float | None, day: date) -> float | None:
-    """What the month should have reached by the end of `day`: pro rata for sums."""
+def pace_target(kpi: KpiDefinition, monthly: float | None, day: date, live_from: date | None = None) -> float | None:
+    """What the month should have reached by the end of `day`: pro rata for sums, counting only the days
+    since the store went live (`live_from`, app/kpis/aggregation.go_live_days). A store installed on the 7th
+    sent nothing for the 1st–6th: those days are not zeros, so its pace is the month's daily share times
+    the days it has been live, and a store selling at that share is on track from its first day. (Spreading
+    the whole month's target over the live days instead would ask for 30 days of sales in 24.)"""
     if monthly is None:
         return None
     if kpi.aggregation == Aggregation.SUM:
-        return monthly * day.day / monthrange(day.year, day.month)[1]
+        counted_from = max(day.replace(day=1), live_from) if live_from is not None else day.replace(day=1)
+        live_days = max((day - counted_from).days + 1, 0)
+        return monthly * live_days / monthrange(day.year, day.month)[1]
     return monthly

@@ -3,6 +3,7 @@ coaching view. Each runs a fixed number of queries, whatever the number of peopl
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
@@ -132,7 +133,9 @@ def schedulable_people(manager: Person) -> list[Person]:
 
 # Coaching view ------------------------------------------------------------------------------------
 
-# When a gap starts to count as coaching debt ("due") and when it is overdue.
+# When a gap starts to count as coaching debt ("due") and when it is overdue. A gap is measured from the last
+# feedback or 1:1; "never" is measured from when the clock could have started (`_days_on_the_clock`), so a
+# team imported yesterday has nobody overdue.
 FEEDBACK_SOON, FEEDBACK_OVERDUE = 7, 14
 ONE_ON_ONE_SOON, ONE_ON_ONE_OVERDUE = 21, 30
 
@@ -164,18 +167,18 @@ class CoachingRow:
     open_actions: int
     overdue_actions: int
     pulses: list[int] = field(default_factory=list)  # oldest first, at most PULSE_TREND
-    days_in_team: int = 0  # since hire: what "never" is measured against
+    days_on_clock: int = 0  # what "never" is measured against: see `_days_on_the_clock`
 
     @property
     def feedback_gap(self) -> int:
-        return self.days_since_feedback if self.days_since_feedback is not None else self.days_in_team
+        return self.days_since_feedback if self.days_since_feedback is not None else self.days_on_clock
 
     @property
     def one_on_one_gap(self) -> int:
-        return self.days_since_one_on_one if self.days_since_one_on_one is not None else self.days_in_team
+        return self.days_since_one_on_one if self.days_since_one_on_one is not None else self.days_on_clock
 
     def debt_days(self, feedback_known: bool) -> int:
-        """The longest gap: without feedback, or without a 1:1 ("never" counts from the hire date)."""
+        """The longest gap: without feedback, or without a 1:1 ("never" counts from the clock's start)."""
         gaps = [self.one_on_one_gap]
         if feedback_known:
             gaps.append(self.feedback_gap)
@@ -248,14 +251,23 @@ def coaching(manager: Person, sort: str = "debt", *, now: datetime | None = None
             days_since_feedback=days_since(given, zone, today), last_one_on_one_at=held,
             days_since_one_on_one=days_since(held, zone, today), next_one_on_one=upcoming.get(person.id),
             open_actions=open_total, overdue_actions=overdue, pulses=pulses.get(person.id, []),
-            days_in_team=_days_in_team(person, today)))
+            days_on_clock=_days_on_the_clock(person, manager, zone, today)))
     sort = sort if sort in SORTS else "debt"
     return Coaching(_sorted(rows, sort, feedback is not None), feedback is not None, sort)
 
 
-def _days_in_team(person: Person, today: date) -> int:
-    start = person.hire_date or (person.created_at.date() if person.created_at else today)
-    return max(0, (today - start).days)
+def _days_on_the_clock(person: Person, manager: Person, zone: ZoneInfo, today: date) -> int:
+    """Days since the coaching clock could have started for this pair: the latest of the person's hire date,
+    their arrival in Ascent (created_at) and the manager's own arrival (nobody coached in Ascent before
+    their account existed: the best-known start of "their current manager manages them", since a change of
+    manager is not dated). Someone hired in 2019 and imported yesterday has been on the clock one day.
+
+    No company-wide go-live is needed: the first account's creation is never later than anyone's own."""
+    days = [days_since(moment, zone, today) for moment in (person.created_at, manager.created_at)]
+    if person.hire_date is not None:
+        days.append(max(0, (today - person.hire_date).days))
+    known = [count for count in days if count is not None]
+    return min(known) if known else 0
 
 
 def _sorted(rows: list[CoachingRow], sort: str, feedback_known: bool) -> list[CoachingRow]:

@@ -45,6 +45,14 @@ def add_private_note(one: OneOnOne, text: str) -> PrivateNote:
     return note
 
 
+def in_ascent_since(days_ago: int, *people, now: datetime | None = None) -> None:
+    """Backdate the people's accounts: coaching's "never" counts from their arrival in Ascent, and the
+    factories create everyone just now."""
+    for person in people:
+        person.created_at = (now or utcnow()) - timedelta(days=days_ago)
+    db.session.flush()
+
+
 @pytest.fixture
 def book():
     return make_one_on_one

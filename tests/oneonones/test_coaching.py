@@ -9,7 +9,7 @@ from app.extensions import db
 from app.oneonones import queries
 from app.org.models import Person, Role
 from tests.factories import make_person
-from tests.oneonones.conftest import add_action, make_one_on_one
+from tests.oneonones.conftest import add_action, in_ascent_since, make_one_on_one
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def test_who_is_listed_for_each_manager(org):
 
 def test_days_since_last_1on1_open_actions_and_pulses(org, no_feedback_module):
     now = utcnow()
+    in_ascent_since(400, org.sm, org.staff, org.colleague)
     for days, pulse in ((-70, 2), (-50, 3), (-40, None), (-30, 4), (-20, 5), (-10, 3), (-12, 1)):
         status = "cancelled" if days == -12 else "done"
         one = make_one_on_one(org.sm, org.staff, at=now + timedelta(days=days), status=status, pulse=pulse)
@@ -65,7 +66,7 @@ def test_days_since_last_1on1_open_actions_and_pulses(org, no_feedback_module):
 
     never = _row(view, org.colleague)
     assert never.days_since_one_on_one is None and never.pulses == [] and never.open_actions == 0
-    assert never.level(False) == "overdue"  # hired 400 days ago and never met 1:1
+    assert never.level(False) == "overdue"  # hired and in Ascent for 400 days, never met 1:1
 
 
 def test_coaching_debt_sort_puts_the_longest_gap_first(org, feedback_dates):
@@ -73,6 +74,8 @@ def test_coaching_debt_sort_puts_the_longest_gap_first(org, feedback_dates):
     # would count 39 days between the two local dates.
     now = utcnow().replace(hour=12, minute=0)
     recent = make_person(Role.STAFF, store=org.store, manager=org.sm, name="Nina Nuova", hired_days_ago=3)
+    in_ascent_since(400, org.sm, org.staff, org.colleague)
+    in_ascent_since(3, recent, now=now)
     make_one_on_one(org.sm, org.staff, at=now - timedelta(days=5), status="done")
     make_one_on_one(org.sm, org.colleague, at=now - timedelta(days=2), status="done")
     feedback_dates[org.staff.id] = now - timedelta(days=40)
@@ -87,6 +90,29 @@ def test_coaching_debt_sort_puts_the_longest_gap_first(org, feedback_dates):
     assert _row(view, org.colleague).level(True) == "ok"
     assert [row.person.full_name for row in queries.coaching(org.sm, "name", now=now).rows] == sorted(
         [org.staff.full_name, org.colleague.full_name, recent.full_name], key=str.casefold)
+
+
+def test_a_team_imported_yesterday_has_nobody_overdue(client, sign_in, org, feedback_dates):
+    # Hired more than a year ago (the factories' hire date), brought into Ascent yesterday with their manager:
+    # no 1:1 and no feedback yet, and no clock could have run out.
+    in_ascent_since(1, org.sm, org.staff, org.colleague)
+    db.session.commit()
+    view = queries.coaching(org.sm)
+    assert view.feedback_known and view.overdue == 0
+    assert {row.level(True) for row in view.rows} == {"ok"}
+    sign_in(org.sm)
+    page = client.get("/one-on-ones/coaching").text
+    assert "coach-status--overdue" not in page and "coach-status--ok" in page
+
+
+def test_never_counts_from_the_latest_arrival_of_the_person_or_their_manager(org, no_feedback_module):
+    in_ascent_since(400, org.staff, org.colleague)
+    in_ascent_since(5, org.sm)  # a store manager who joined Ascent five days ago takes over the team
+    db.session.commit()
+    assert {row.level(False) for row in queries.coaching(org.sm).rows} == {"ok"}
+    in_ascent_since(40, org.sm)
+    db.session.commit()
+    assert {row.level(False) for row in queries.coaching(org.sm).rows} == {"overdue"}
 
 
 def test_journey_stage_of_each_person(org, journey_defaults):
