@@ -35,8 +35,6 @@ def _unpack(text: str) -> bytes | None:
 
 
 def _page(form, plan=None, confirm=None, status: int = 200):
-    if plan is not None and confirm is None and plan.ok:
-        confirm = ConfirmImportForm(formdata=None)
     return render_template("org/import.html", form=form, plan=plan, confirm=confirm,
                            accepted=accepted_values(current_user)), status
 

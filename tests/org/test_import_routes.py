@@ -233,9 +233,8 @@ def test_a_damaged_preview_is_refused(client, sign_in, org):
 def test_the_deactivate_box_travels_to_the_import(client, sign_in, org):
     sign_in(org.hr)
     content = "employee_number,full_name,role,store\nE1001,Sara Staff,staff,MI01\n"
-    preview = upload(client, content, data=None) if False else client.post(
-        "/people/import", data={"file": (io.BytesIO(content.encode()), "people.csv"), "deactivate_missing": "y"},
-        content_type="multipart/form-data")
+    preview = client.post("/people/import", data={"file": (io.BytesIO(content.encode()), "people.csv"),
+                                                  "deactivate_missing": "y"}, content_type="multipart/form-data")
     page = text(preview)
     assert "Cosimo Collega" in page and "Ada Admin (" not in page and "Hanna Hr (" not in page
     response = client.post("/people/import/confirm", data=confirm_fields(page))

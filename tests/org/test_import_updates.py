@@ -184,8 +184,8 @@ def test_a_loop_through_an_updated_manager_is_refused(org):
 
 
 def test_nome_alone_is_the_full_name_and_a_single_word_is_flagged(org):
-    plan = plan_import(org.hr, "matricola;nome;ruolo;negozio\nN1;Cher;staff;MI01\nN2;Lucia Verdi;staff;MI01\n"
-                       .encode(), max_rows=100)
+    plan = plan_import(org.hr, b"matricola;nome;ruolo;negozio\nN1;Cher;staff;MI01\nN2;Lucia Verdi;staff;MI01\n"
+, max_rows=100)
     assert plan.ok and plan.encoding == "UTF-8"
     assert [line.draft.full_name for line in plan.lines] == ["Cher", "Lucia Verdi"]
     assert "Line 2: “Cher” has no surname." in plan.warnings
@@ -212,12 +212,12 @@ def test_the_stage_column_places_veterans_without_points_or_celebration(org):
     changes = db.session.scalars(sa.select(StageChange).where(StageChange.person_id == franco.id)).all()
     assert len(changes) == 1 and changes[0].seen_at is not None
     # Next month, a lower stage is a change the preview shows, and is set as written.
-    again = plan_import(org.hr, "matricola;nome e cognome;ruolo;negozio;fase\nN1;Franco Veterano;staff;MI01;"
-                                "Onboarding\n".encode(), max_rows=100)
+    again = plan_import(org.hr, b"matricola;nome e cognome;ruolo;negozio;fase\nN1;Franco Veterano;staff;MI01;"
+                                b"Onboarding\n", max_rows=100)
     assert [(c.label, c.old_text, c.new_text) for c in again.lines[0].changes] == [
         ("Journey stage", "Leader", "Onboarding")]
-    run(org.hr, "matricola;nome e cognome;ruolo;negozio;fase\nN1;Franco Veterano;staff;MI01;onboarding\n"
-        .encode())
+    run(org.hr, b"matricola;nome e cognome;ruolo;negozio;fase\nN1;Franco Veterano;staff;MI01;onboarding\n"
+)
     assert db.session.get(PersonStage, franco.id).stage.key == "onboarding"
 
 
