@@ -127,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.nudges.routes import bp as nudges_bp
     from app.okrs.routes import bp as okrs_bp
     from app.oneonones.routes import bp as oneonones_bp
-    from app.org import structure_routes  # noqa: F401  (the district and store views join the org blueprint)
+    from app.org import import_routes, structure_routes  # noqa: F401  (these views join the org blueprint)
     from app.org.routes import bp as org_bp
     from app.points.routes import bp as points_bp
     from app.push.routes import bp as push_bp

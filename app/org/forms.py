@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.params import parse_id
@@ -37,6 +37,16 @@ class ImportForm(FlaskForm):
         FileRequired(_l("Choose a CSV file to import.")),
         FileAllowed(["csv", "txt"], _l("Only .csv files can be imported.")),
     ])
+    deactivate_missing = BooleanField(_l("Deactivate people who are not in this file"))
+
+
+class ConfirmImportForm(FlaskForm):
+    """The previewed file travels back with the plan's fingerprint: the import re-reads and re-checks it,
+    and writes only if the plan is still the one shown."""
+
+    content = HiddenField(validators=[DataRequired()])
+    fingerprint = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    deactivate_missing = HiddenField()
 
 
 class StoreForm(FlaskForm):

@@ -14,8 +14,7 @@ from app.core.links import external_url
 from app.core.navigation import register_tab
 from app.extensions import db
 from app.org import queries, services
-from app.org.forms import ImportForm, PersonForm
-from app.org.importer import import_people
+from app.org.forms import PersonForm
 from app.org.models import ROLE_LABELS, Role
 
 bp = Blueprint("org", __name__)
@@ -171,23 +170,6 @@ def _invite_sheet(people_and_tokens, skipped=()):
         sheets.append({"person": person, "link": link, "qr_svg": qr_svg})
     return render_template("org/invites.html", sheets=sheets, skipped=skipped,
                            valid_days=current_app.config["INVITE_VALID_DAYS"])
-
-
-@bp.route("/people/import", methods=["GET", "POST"])
-@authz.roles_required(*authz.ORG_ADMINS)
-def import_people_page():
-    form = ImportForm()
-    report = None
-    if form.validate_on_submit():
-        report = import_people(current_user, form.file.data.read(),
-                               max_rows=current_app.config["IMPORT_MAX_ROWS"])
-        if report.ok:
-            db.session.commit()
-            flash(_("%(n)d people imported. Print their invites below.", n=len(report.created)), "success")
-        else:
-            db.session.rollback()
-    status = 422 if form.errors or (report and not report.ok) else 200
-    return render_template("org/import.html", form=form, report=report), status
 
 
 @bp.get("/audit")

@@ -51,7 +51,9 @@ def check_draft(actor: Person, draft: PersonDraft, *, existing: Person | None = 
                         _("Employee number %(n)s is already in use as %(existing)s: upper and lower case "
                           "count as the same number.", n=draft.employee_number, existing=holder))
     problems.extend(problems_with_name)
-    if draft.email:
+    if draft.email and existing is not None and draft.email == existing.email:
+        pass  # stored already: checked when it was set (an import re-sending it must not trip on it)
+    elif draft.email:
         try:
             draft.email = validate_email(draft.email.strip(), check_deliverability=False).normalized.lower()
         except EmailNotValidError:

@@ -8,6 +8,7 @@ what differs from the form as a browser would send it unchanged."""
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -39,6 +40,7 @@ class Shown:
     page: Callable | None = None  # (org, values) -> the page that shows the text; None: the redirect target
     upload: Callable | None = None  # (org) -> (file field, bytes, name) for an import form
     viewer: str | None = None  # who looks at the page (an org attribute) when not the author
+    confirm: str | None = None  # a two-step import: the preview (itself checked) is confirmed at this endpoint
 
     def __str__(self) -> str:
         return self.name
@@ -100,7 +102,7 @@ ROWS = [
           also_send=lambda org, values: {"employee_number": "N901", "store_id": str(org.store.id)},
           page=lambda org, values: url_for("org.people")),
     Shown("person-name-imported", "hr", "org.import_people_page", (), upload=_people_csv,
-          page=lambda org, values: url_for("org.people")),
+          page=lambda org, values: url_for("org.people"), confirm="org.confirm_import_people"),
     Shown("store-name", "admin", "org.new_store", ("name", "city"),
           also_send=lambda org, values: {"code": "ESC1", "district_id": str(org.store.district_id)},
           page=lambda org, values: url_for("org.stores")),
@@ -145,6 +147,11 @@ def test_typed_text_is_shown_escaped(client, org, journey_defaults, kpi_library,
     response = client.post(url, data=body, content_type="multipart/form-data" if row.upload else None)
 
     assert response.status_code in (200, 302, 303), f"{row}: {response.status_code}"
+    if row.confirm is not None:
+        _assert_escaped(row, url, _text_of(response))
+        hidden = dict(re.findall(r'name="(content|fingerprint|deactivate_missing)" type="hidden" value="([^"]*)"',
+                                 _text_of(response)))
+        assert client.post(url_for(row.confirm), data=hidden).status_code == 200, f"{row}: not imported"
     if row.page is not None:
         shown_at = row.page(org, values)
     else:
@@ -152,7 +159,10 @@ def test_typed_text_is_shown_escaped(client, org, journey_defaults, kpi_library,
         shown_at = response.headers["Location"]
     if row.viewer is not None:
         sign_in(client, getattr(org, row.viewer))
-    page = _text_of(client.get(shown_at))
+    _assert_escaped(row, shown_at, _text_of(client.get(shown_at)))
+
+
+def _assert_escaped(row: Shown, shown_at: str, page: str) -> None:
     assert ESCAPED_SCRIPT in page, f"{row}: the text is not on {shown_at}"
     assert ESCAPED_IMAGE in page
     assert WORLD in page

@@ -71,13 +71,13 @@ UPLOADS = [
            )),
     Upload("people-import", "hr", lambda _org: url_for("org.import_people_page"), "file", wrong_kinds=(
         (WINDOWS_PROGRAM, "people.exe", "Only .csv files can be imported."),
-        (WINDOWS_PROGRAM, "people.csv", "The file is not UTF-8 text."),
-        (TINY_PNG, "people.csv", "The file is not UTF-8 text."),
+        (WINDOWS_PROGRAM, "people.csv", "The file is not a text CSV file."),
+        (TINY_PNG, "people.csv", "The file is not a text CSV file."),
         (b"Dear HR,\nplease add Anna to the shop.\n", "people.csv", "Missing columns"),
     )),
     Upload("kpi-csv", "store_manager", lambda _org: url_for("kpis.upload"), "file", wrong_kinds=(
-        (WINDOWS_PROGRAM, "sales.exe", "The file is not UTF-8 text."),
-        (TINY_PNG, "sales.csv", "The file is not UTF-8 text."),
+        (WINDOWS_PROGRAM, "sales.exe", "The file is not a text CSV file."),
+        (TINY_PNG, "sales.csv", "The file is not a text CSV file."),
         (b"Dear HR,\nplease add Anna to the shop.\n", "sales.csv", "Missing columns"),
     )),
 ]

@@ -108,13 +108,14 @@ def test_blank_lines_are_skipped(org):
 
 def test_bad_lines_are_reported_by_line_number_and_nothing_is_imported(org):
     before_people, before_audit = people_count(), audit_count()
+    ADMIN = org.admin.employee_number  # noqa: N806
     report = run(org.hr, HEADER + (
         "N1,Anna Uno,,staff,ZZ99,,\n"                  # line 2: unknown store
         "N2,Bruno Due,not-an-email,staff,MI01,,\n"      # line 3: bad e-mail
         "N3,Carla Tre,,staff,MI01,,\n"                  # line 4: fine
         "N3,Carla Copia,,staff,MI01,,\n"                # line 5: same number as line 4
-        "E1001,Sara Doppia,,staff,MI01,,\n"             # line 6: number already in Ascent
-        "N4,Dario Quattro,,staff,MI01,,31/12/2025\n"    # line 7: bad date
+        f"{ADMIN},Sara Doppia,,staff,MI01,,\n"          # line 6: an administrator: not HR's to change
+        "N4,Dario Quattro,,staff,MI01,,31/12/25\n"      # line 7: a two-digit year
         "N5,Elena Cinque,,boss,MI01,,\n"                # line 8: unknown role
         "N6,,,staff,MI01,,\n"                           # line 9: no name
         "\n"                                            # line 10: blank, still counted
@@ -127,8 +128,8 @@ def test_bad_lines_are_reported_by_line_number_and_nothing_is_imported(org):
     assert "Unknown store code ZZ99." in problems[2]
     assert "not-an-email is not a valid e-mail address." in problems[3]
     assert "Employee number N3 also appears on line 4." in problems[5]
-    assert "Employee number E1001 is already in use." in problems[6]
-    assert "Hire date “31/12/2025” must look like 2026-03-31." in problems[7]
+    assert f"Employee number {ADMIN} is someone you can't change from here" in problems[6]
+    assert "Hire date: “31/12/25” needs a four-digit year, like 31/12/2026." in problems[7]
     assert "Unknown role “boss”." in problems[8]
     assert "Name is missing." in problems[9]
     assert "Manager N999 is neither in Ascent nor in this file." in problems[11]
@@ -143,8 +144,11 @@ def test_bad_lines_are_reported_by_line_number_and_nothing_is_imported(org):
     ("N1,Anna Uno,,staff,ZZ99,,", "Unknown store code ZZ99."),
     ("N1,Anna Uno,anna@,staff,MI01,,", "anna@ is not a valid e-mail address."),
     ("N1,Anna Uno,staff@example.test,staff,MI01,,", "is not a valid e-mail address."),
-    ("E1001,Anna Uno,,staff,MI01,,", "Employee number E1001 is already in use."),
-    ("N1,Anna Uno,,staff,MI01,,2026-02-30", "Hire date “2026-02-30” must look like 2026-03-31."),
+    ("N1,Anna Uno,,staff,MI01,,2026-02-30", "Hire date: “2026-02-30” is not a day of the calendar."),
+    ("N1,Anna Uno,,staff,MI01,,30/02/2026", "Hire date: “30/02/2026” is not a day of the calendar."),
+    ("N1,Anna Uno,,staff,MI01,,31.12.26", "Hire date: “31.12.26” needs a four-digit year"),
+    ("N1,Anna Uno,,staff,MI01,,12/31/2026", "Hire date: “12/31/2026” is not a day of the calendar."),
+    ("N1,Anna Uno,,staff,MI01,,next monday", "Hire date: “next monday” is not a date"),
     ("N1,Anna Uno,,cashier,MI01,,", "Unknown role “cashier”."),
     ("N1,,,staff,MI01,,", "Name is missing."),
     (",Anna Uno,,staff,MI01,,", "Employee number is missing."),
@@ -198,8 +202,8 @@ def test_a_district_manager_cannot_import_above_their_reach(org):
     (b"employee_number,full_name,store\nN1,Anna Uno,MI01\n", "Missing columns: role."),
     (b"code,label\nN1,Anna Uno\n", "Missing columns: employee_number, full_name, role."),
     (b"N1,Anna Uno,staff,MI01\n", "Missing columns"),
-    (HEADER.encode() + "N1,Niccolò Bellè,,staff,MI01,,\n".encode("latin-1"), "The file is not UTF-8 text."),
-    (b"\xff\xfee\x00m\x00p\x00", "The file is not UTF-8 text."),
+    (b"\xff\xfee\x00m\x00p\x00", "The file is not a text CSV file."),
+    (HEADER.encode() + b"N1,Anna \x81,,staff,MI01,,\n", "neither UTF-8 nor Windows-1252"),
 ])
 def test_fatal_problems_stop_the_whole_file(org, content, message):
     before = people_count()
