@@ -239,24 +239,22 @@ def mark_celebrations_seen(person: Person, stage_change_ids: list[int],
 
 # Placing ---------------------------------------------------------------------------------------------
 
-def place_at_stage(person: Person, stage: Stage, *, actor: Person) -> StageChange | None:
+def place_at_stage(person: Person, stage: Stage, *, actor: Person) -> bool:
     """Put `person` at `stage`, up or down, whatever its criteria: HR placing a veteran who joins Ascent
-    (the people import) should not start them at the first stage. No points, and nothing to celebrate
-    (seen_at is set): it records where they stand, not something they just achieved. Flushes."""
+    (the people import) should not start them at the first stage. No points, and no StageChange: that
+    table is stage-ups to celebrate and to show the manager, and a placement is neither (the audit log
+    keeps it). Returns whether anything changed. Flushes."""
     if stage.id is None:
         raise ServiceError(_("Save the journey stages before placing people on them."))
     previous = current_stage(person)
     if previous.id == stage.id:
-        return None
+        return False
     stored = db.session.get(PersonStage, person.id)
     if stored is None:
         db.session.add(PersonStage(person_id=person.id, stage_id=stage.id, reached_at=utcnow()))
     else:
         stored.stage_id, stored.reached_at = stage.id, utcnow()
-    change = StageChange(person_id=person.id, store_id=person.store_id, from_stage_id=previous.id,
-                         to_stage_id=stage.id, manager_id=person.manager_id, seen_at=utcnow())
-    db.session.add(change)
     db.session.flush()
     audit.record("journey.placed", actor_id=actor.id, target_type="person", target_id=person.id,
                  stage=stage.key, previous=previous.key)
-    return change
+    return True

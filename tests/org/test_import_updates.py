@@ -209,8 +209,10 @@ def test_the_stage_column_places_veterans_without_points_or_celebration(org):
     assert current_stage(franco).key == "leader" and current_stage(giada).key == "onboarding"
     assert current_stage(org.staff).key == "engagement"
     assert balances(franco.id)[0] == 0
-    changes = db.session.scalars(sa.select(StageChange).where(StageChange.person_id == franco.id)).all()
-    assert len(changes) == 1 and changes[0].seen_at is not None
+    # A placement is not a stage-up: nothing to celebrate, nothing in the manager's "recent stage-ups".
+    assert not db.session.scalars(sa.select(StageChange).where(StageChange.person_id == franco.id)).all()
+    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "journey.placed",
+                                                         AuditEntry.target_id == franco.id)) is not None
     # Next month, a lower stage is a change the preview shows, and is set as written.
     again = plan_import(org.hr, b"matricola;nome e cognome;ruolo;negozio;fase\nN1;Franco Veterano;staff;MI01;"
                                 b"Onboarding\n", max_rows=100)
