@@ -16,8 +16,10 @@ PEOPLE_STATUSES = ("active", "pending", "inactive")
 
 
 def people_query(actor: Person, *, search: str = "", store_id: int | None = None, role: str = "",
-                 status: str = "") -> sa.Select:
-    query = visible_people(actor).options(selectinload(Person.store), selectinload(Person.manager))
+                 status: str = "", managed_only: bool = False) -> sa.Select:
+    """The people list with its filters; `managed_only` narrows it to whom `actor` may change (invite)."""
+    scope = managed_people(actor) if managed_only else visible_people(actor)
+    query = scope.options(selectinload(Person.store), selectinload(Person.manager))
     if search.strip():
         query = query.where(person_matches(search))
     if store_id:
