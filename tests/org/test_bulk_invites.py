@@ -234,3 +234,9 @@ def test_open_sheets_names_the_newest_working_sheet_and_its_printer(org, newcome
     sheets = invites.open_sheets([newcomers[2], niccolo, nina])
     assert [(sheet.person.full_name, sheet.issued_by) for sheet in sheets] == [
         ("Niccolò Nuovo", None), ("Nina Nuova", org.sm)]
+
+
+def test_staff_cannot_print_everyones_invites(client, sign_in, org, newcomers):
+    sign_in(org.staff)
+    assert client.post("/people/invites", data={"everyone": "1"}).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(InviteToken.id))) == 0
