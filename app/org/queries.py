@@ -10,18 +10,18 @@ from app.core.authz import managed_people, visible_people, visible_stores
 from app.core.models import utcnow
 from app.extensions import db
 from app.org.models import MANAGER_ROLES, District, Person, Store
+from app.org.search import person_matches
 
 PEOPLE_STATUSES = ("active", "pending", "inactive")
 
 
 def people_query(actor: Person, *, search: str = "", store_id: int | None = None, role: str = "",
-                 status: str = "") -> sa.Select:
-    query = visible_people(actor).options(selectinload(Person.store), selectinload(Person.manager))
-    if search:
-        like = f"%{search.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Person.full_name).like(like),
-                                   sa.func.lower(Person.email).like(like),
-                                   sa.func.lower(Person.employee_number).like(like)))
+                 status: str = "", managed_only: bool = False) -> sa.Select:
+    """The people list with its filters; `managed_only` narrows it to whom `actor` may change (invite)."""
+    scope = managed_people(actor) if managed_only else visible_people(actor)
+    query = scope.options(selectinload(Person.store), selectinload(Person.manager))
+    if search.strip():
+        query = query.where(person_matches(search))
     if store_id:
         query = query.where(Person.store_id == store_id)
     if role:

@@ -13,7 +13,7 @@ from app.core.htmx import is_fragment_request, render, see_other
 from app.core.links import external_url
 from app.core.navigation import register_tab
 from app.extensions import db
-from app.org import queries, services
+from app.org import invites, queries, services
 from app.org.forms import PersonForm
 from app.org.models import ROLE_LABELS, Role
 
@@ -32,19 +32,33 @@ register_tab("org.people", _l("People"), "people", authz.ORG_ADMINS, order=10)
 @bp.get("/people")
 @authz.roles_required(*authz.PEOPLE_MANAGERS)
 def people():
-    filters = {
-        "search": params.text_arg("q"),
-        "store_id": params.id_arg("store"),
-        "role": params.choice_arg("role", tuple(Role)),
-        "status": params.choice_arg("status", queries.PEOPLE_STATUSES),
-    }
+    filters = _people_filters()
     page = db.paginate(queries.people_query(current_user, **filters), page=params.page_arg(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    results = {"page": page, "filters": filters, "filter_args": _filter_args(filters),
+               "invitable": invites.invitable_ids(current_user, page.items),
+               "waiting": invites.waiting_count(current_user, filters), "max_invites": invites.MAX_AT_ONCE}
     if is_fragment_request():  # a search keystroke: just the results
-        return render_template("org/_people_results.html", page=page, filters=filters)
-    return render_template("org/people.html", page=page, filters=filters,
-                           stores=queries.store_choices(current_user),
+        return render_template("org/_people_results.html", **results)
+    return render_template("org/people.html", **results, stores=queries.store_choices(current_user),
                            reset_requests=resets.open_requests(current_user, limit=10))
+
+
+def _people_filters(source=None) -> dict:
+    """The people list's filters, from its query string or from a form that carries them along."""
+    return {
+        "search": params.text_arg("q", source=source),
+        "store_id": params.id_arg("store", source),
+        "role": params.choice_arg("role", tuple(Role), source=source),
+        "status": params.choice_arg("status", queries.PEOPLE_STATUSES, source=source),
+    }
+
+
+def _filter_args(filters: dict) -> dict:
+    """The filters as the list's query string, without the empty ones."""
+    named = {"q": filters["search"], "store": filters["store_id"], "role": filters["role"],
+             "status": filters["status"]}
+    return {name: value for name, value in named.items() if value}
 
 
 def _fill_choices(form: PersonForm) -> None:
@@ -141,25 +155,38 @@ def set_active(person_id: int):
 @bp.post("/people/invites")
 @authz.roles_required(*authz.PEOPLE_MANAGERS)
 def print_invites():
-    """Fresh one-time links for the chosen people, laid out to print for the back office. Whoever can't
-    have one (deactivated, or with a password of their own) is skipped and named on the sheet."""
-    ids = params.ids_arg("person_id", request.form)
-    if not ids:
-        flash(_("Choose at least one person to print an invite for."), "error")
-        return see_other("org.people")
-    people = [authz.managed_person_or_404(current_user, person_id) for person_id in dict.fromkeys(ids)]
-    problems = {person.id: auth_services.invite_problem(person, current_user) for person in people}
-    skipped = [(person, problems[person.id]) for person in people if problems[person.id]]
-    invitable = [person for person in people if not problems[person.id]]
-    if not invitable:
-        for _person, problem in skipped:
+    """Fresh one-time links for the chosen people (ticked boxes, or `everyone` waiting under the list's
+    filters), laid out to print for the back office. Whoever can't have one (deactivated, or with a
+    password of their own) is skipped and named on the sheet. When some already hold a working sheet, a
+    new one cancels it: that is said first, and nothing is printed until `confirm`."""
+    filters = _people_filters(request.form)
+    if request.form.get("everyone") == "1":
+        try:
+            chosen = invites.everyone_waiting(current_user, filters)
+        except ServiceError as error:
+            flash(error.message, "error")
+            return see_other("org.people", **_filter_args(filters))
+    else:
+        ids = params.ids_arg("person_id", request.form, limit=invites.MAX_AT_ONCE)
+        if not ids:
+            flash(_("Choose at least one person to print an invite for."), "error")
+            return see_other("org.people", **_filter_args(filters))
+        chosen = [authz.managed_person_or_404(current_user, person_id) for person_id in ids]
+    batch = invites.sort_out(current_user, chosen)
+    if not batch.invitable:
+        for _person, problem in batch.skipped:
             flash(problem, "error")
-        return see_other("org.people")
-    sheets = [(person, auth_services.issue_invite(person, issued_by=current_user,
-                                                  valid_days=current_app.config["INVITE_VALID_DAYS"]))
-              for person in invitable]
+        return see_other("org.people", **_filter_args(filters))
+    reprinted = invites.open_sheets(batch.invitable)
+    if reprinted and request.form.get("confirm") != "1":
+        return render_template("org/invites_confirm.html", chosen=chosen, batch=batch, reprinted=reprinted,
+                               fresh=[person for person in batch.invitable
+                                      if person.id not in {sheet.person.id for sheet in reprinted}],
+                               filter_args=_filter_args(filters))
+    sheets = invites.print_sheets(current_user, batch.invitable,
+                                  valid_days=current_app.config["INVITE_VALID_DAYS"])
     db.session.commit()
-    return _invite_sheet(sheets, skipped=skipped)
+    return _invite_sheet(sheets, skipped=batch.skipped)
 
 
 def _invite_sheet(people_and_tokens, skipped=()):

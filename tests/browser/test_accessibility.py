@@ -16,7 +16,8 @@ MAIN_SCREENS = {
     "staff": [("home-staff", "/home"), ("me", "/me"), ("me-password", "/me/password")],
     "sm": [("home-sm", "/home"), ("people-sm", "/people")],
     "dm": [("home-dm", "/home"), ("stores-dm", "/stores")],
-    "hr": [("home-hr", "/home"), ("people", "/people"), ("people-new", "/people/new"),
+    "hr": [("home-hr", "/home"), ("people", "/people"), ("people-pending", "/people?status=pending"),
+           ("people-new", "/people/new"),
            ("people-import", "/people/import")],
     "admin": [("home-admin", "/home"), ("stores", "/stores"), ("audit", "/audit")],
 }

@@ -270,6 +270,13 @@ def test_tv_mode(browser, demo_site, demo_phone: Screen, screenshot_dir, axe_sou
 def test_invites(browser, demo_site, demo_phone: Screen, screenshot_dir, axe_source):
     """HR prints an invite (a POST answers with the sheet to print); the new hire opens its link."""
     demo_phone.login("hr")
+    # The list's "Select all on this page" ticks every box on the page and says how many are chosen.
+    demo_phone.goto("/people?status=pending")
+    demo_phone.page.locator("[data-select-all]").check()
+    boxes = demo_phone.page.locator("input[type=checkbox][name=person_id]")
+    assert boxes.count() > 1 and boxes.evaluate_all("all => all.every(box => box.checked)")
+    demo_phone.page.wait_for_function(
+        "n => document.querySelector('[data-selected-count]').textContent.startsWith(String(n))", arg=boxes.count())
     # Invites are only for people who have never set a password: the demo chain has some.
     person = resolve(demo_phone, Page("person", "/people?status=pending", r"/people/\d+"))
     demo_phone.goto(person)
@@ -280,6 +287,15 @@ def test_invites(browser, demo_site, demo_phone: Screen, screenshot_dir, axe_sou
     if violations := blocking_violations(demo_phone, axe_source):
         found["invite sheet"] = violations
     link = demo_phone.page.locator(".invite__link").first.inner_text().strip()
+    # Printing again first says which sheet it cancels; "Cancel" leaves the sheet just printed working.
+    demo_phone.goto(person)
+    demo_phone.page.locator("form[action$='/people/invites'] button[type=submit]").click()
+    demo_phone.page.locator("input[name=confirm]").wait_for(state="attached")  # asked, nothing printed
+    assert demo_phone.page.locator(".invite__link").count() == 0
+    demo_phone.screenshot("a11y-invite-reprint")
+    if violations := blocking_violations(demo_phone, axe_source):
+        found["reprint confirmation"] = violations
+    demo_phone.page.get_by_role("link", name=re.compile("^(Cancel|Annulla)$")).click()
 
     context, new_hire = open_screen(browser, demo_site, "phone", screenshot_dir)
     try:
