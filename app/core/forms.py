@@ -15,7 +15,7 @@ from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from app.core.i18n import format_input, reader_locale
-from app.core.numbers import INPUT_DECIMALS, NumberError, parse_number
+from app.core.numbers import INPUT_DECIMALS, NumberError, parse_number, parse_whole_number
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -55,13 +55,11 @@ class LocalizedNumberField(Field):
         if not text.strip():
             # Optional() and InputRequired() clear this and decide what a blank means.
             raise ValueError(_("Enter a number."))
+        read = parse_whole_number if self.whole_numbers else parse_number
         try:
-            number = parse_number(text, reader_locale())
+            self.data = self._coerce(read(text, reader_locale()))
         except NumberError as error:
             raise ValueError(error.message) from None
-        if self.whole_numbers and number != number.to_integral_value():
-            raise ValueError(_("Enter a whole number."))
-        self.data = self._coerce(number)
 
     def pre_validate(self, form):
         # Typed but not a number: that message alone (NumberRange would add "between …" about nothing).

@@ -96,6 +96,14 @@ def parse_number(text, locale) -> Decimal:
     return -value if negative and value else value
 
 
+def parse_whole_number(text, locale) -> int:
+    """`parse_number`, for a count: "1.500" is 1500 in Italian; "2,5" is refused (NumberError)."""
+    value = parse_number(text, locale)
+    if value != value.to_integral_value():
+        raise NumberError(_("Enter a whole number."))
+    return int(value)
+
+
 def _how_to_write(shown: str, body: str, locale: Locale, decimal: str, group: str) -> str:
     """The refusal: when the text is a number with the marks the other way round ("60.5" in Italian), say
     how this locale writes it; otherwise say what the marks are, with an example."""

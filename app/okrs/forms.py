@@ -93,11 +93,8 @@ def rows_from_form(formdata) -> list[dict]:
     return rows
 
 
-def _number(text, row_number: int, label: str, locale: str) -> float | None:
-    """A key result's number as typed in `locale` ("1.250,5" in Italian), or as a stored template row
-    holds it (a JSON number); None when empty."""
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text)
+def _number(text: str, row_number: int, label: str, locale: str) -> float | None:
+    """A key result's number as typed in `locale` ("1.250,5" in Italian); None when empty."""
     text = (text or "").strip()
     if not text:
         return None
@@ -120,7 +117,7 @@ def parse_number(text: str | None, locale: str) -> float | None:
 
 
 def drafts_from_rows(rows: list[dict], *, locale: str) -> list[KeyResultDraft]:
-    """Key result rows as typed in `locale` (or stored in a template) → drafts; ServiceError on a bad number."""
+    """Key result rows as typed in `locale` → drafts; ServiceError on a bad number."""
     drafts = []
     for number, row in enumerate(rows, start=1):
         kpi_id = row.get("kpi_id") or ""

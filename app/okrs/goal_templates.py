@@ -122,7 +122,7 @@ def apply_template(actor: Person, template: GoalTemplate, target_ids: list[int],
             period_start=period_start, period_end=period_end, parent_id=parent_id,
             store_id=target_id if template.level == Level.STORE else None,
             person_id=target_id if template.level == Level.PERSON else None,
-            key_results=drafts_from_rows(template.key_results, locale=actor.locale))
+            key_results=drafts_from_rows(template.key_results))
         try:
             created.append(services.create_objective(actor, draft, template_id=template.id))
         except ServiceError as error:
