@@ -79,7 +79,8 @@ def test_grid_cell_saves_by_itself(client, sign_in, org, lib):
     response = client.post(url, data={name: "80000"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert body.lstrip().startswith("<td") and "Saved" in body and 'value="80,000"' in body  # grouped, as an English reader reads it
+    # Shown grouped, as an English reader reads it.
+    assert body.lstrip().startswith("<td") and "Saved" in body and 'value="80,000"' in body
     assert _targets() == {(lib["sales"].id, org.store.id): 80000}
     response = client.post(url, data={name: "-1"}, headers={"HX-Request": "true"})
     assert response.status_code == 422 and "negative" in response.get_data(as_text=True)
