@@ -143,3 +143,9 @@ def test_the_kpi_library_form_reads_and_shows_italian_numbers(client, sign_in, o
     assert response.status_code == 422 and "99,5" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(KpiDefinition, nps.id).max_value == 1000.5
+
+
+@pytest.mark.parametrize(("locale", "sample"), [("it", "sales;18.250,5"), ("en", "sales;18,250.5")])
+def test_the_upload_page_shows_a_sample_in_the_readers_locale(client, sign_in, org, lib, locale, sample):
+    sign_in(_speaking(org.sm, locale))
+    assert sample in client.get("/kpis/upload").get_data(as_text=True)
