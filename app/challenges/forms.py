@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.challenges.models import AUDIENCE_LABELS, FORMAT_LABELS, KIND_LABELS, METRIC_LABELS
-from app.core.forms import choices
+from app.core.forms import LocalizedIntegerField, LocalizedNumberField, choices
 
 
 def _optional_int(value):
@@ -29,10 +29,10 @@ class ChallengeForm(FlaskForm):
     metric = RadioField(_l("What counts?"), choices=choices(METRIC_LABELS.items()), default="points")
     kpi_id = SelectField(_l("KPI"), coerce=_optional_int, validate_choice=False)
     format = RadioField(_l("How is it won?"), choices=choices(FORMAT_LABELS.items()), default="ranking")
-    target = DecimalField(_l("Target (races)"), places=None,
-                          validators=[Optional(), NumberRange(min=0, message=_l("A target can't be negative."))])
-    winners_count = IntegerField(_l("Number of winners"), validators=[Optional()])
-    reward_points = IntegerField(_l("Points for each winner"), default=0, validators=[Optional()])
+    target = LocalizedNumberField(_l("Target (races)"), validators=[
+        Optional(), NumberRange(min=0, message=_l("A target can't be negative."))])
+    winners_count = LocalizedIntegerField(_l("Number of winners"), validators=[Optional()])
+    reward_points = LocalizedIntegerField(_l("Points for each winner"), default=0, validators=[Optional()])
     reward_badge_id = SelectField(_l("Badge for each winner (optional)"), coerce=_optional_int,
                                   validate_choice=False)
     starts_on = DateField(_l("First day"), validators=[Optional()])

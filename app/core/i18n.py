@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.config import SUPPORTED_LOCALES
+from app.core.numbers import INPUT_DECIMALS, input_pattern, without_negative_zero
 
 # Each entry is a short string; `typed` keeps 1 and 1.0 apart (Babel may show them differently).
 FORMATTED_NUMBERS_KEPT = 8192
@@ -24,6 +25,12 @@ def select_locale() -> str:
     if chosen in SUPPORTED_LOCALES:
         return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
+
+
+def reader_locale() -> str:
+    """The locale this page speaks ("it", "en"): the one the reader's numbers are typed and shown in. Routes
+    pass it to services that read typed numbers (app.core.numbers.parse_number)."""
+    return str(get_locale() or "en")
 
 
 @functools.lru_cache(maxsize=FORMATTED_NUMBERS_KEPT, typed=True)
@@ -50,3 +57,12 @@ def format_currency(value, currency: str, format: str | None = None,  # flask_ba
                     currency_digits: bool = True) -> str:
     """flask_babel.format_currency (standard format type), remembered."""
     return _currency(value, currency, format, currency_digits, get_locale())
+
+
+def format_input(value, decimals: int = INPUT_DECIMALS) -> str:
+    """A value as an <input> shows it in the reader's locale ("180.000", "1.234,5" in Italian), so that
+    app.core.numbers.parse_number reads it back; "" for None. Remembered, like the formats above: a
+    targets grid is hundreds of inputs."""
+    if value is None:
+        return ""
+    return without_negative_zero(_decimal(value, input_pattern(decimals), get_locale()))

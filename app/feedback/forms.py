@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from app.core.forms import choices
+from app.core.forms import LocalizedIntegerField, choices
 from app.feedback.models import AUDIENCE_LABELS, MAX_MESSAGE, MAX_QUESTION, MAX_UPWARD
 
 
@@ -19,8 +19,7 @@ class KudosForm(FlaskForm):
     value_id = SelectField(_l("Company value"), coerce=int, validate_choice=False, default=0)
     visibility = RadioField(_l("Who sees it"), default="public", choices=choices([
         ("public", _l("The whole store, in the feed")), ("private", _l("Only them (and their manager)"))]))
-    points = IntegerField(_l("Points from your budget"), validators=[Optional()], default=0,
-                          render_kw={"min": 0, "inputmode": "numeric"})
+    points = LocalizedIntegerField(_l("Points from your budget"), validators=[Optional()], default=0)
 
 
 class FeedbackForm(FlaskForm):

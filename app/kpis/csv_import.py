@@ -39,9 +39,11 @@ class CsvReport:
 
 
 def import_measurements(actor: Person, raw: bytes, *, allowed_store_ids: set[int] | None,
-                        max_rows: int = 20000, recent_only: bool = False) -> CsvReport:
+                        locale: str, max_rows: int = 20000, recent_only: bool = False) -> CsvReport:
     """The caller commits when the report is ok (and rolls back otherwise). `recent_only`: lines older
-    than the entry window are refused (see measurements.entry_window_days)."""
+    than the entry window are refused (see measurements.entry_window_days). Values are read in the
+    uploader's `locale`, as Excel writes them for them: "1.234,50" in Italian (app.core.numbers: a plain
+    "1234.5" is refused there with the way to write it, rather than guessed)."""
     report = CsvReport()
     try:
         table = read_table(raw, COLUMN_ALIASES, REQUIRED, max_rows=max_rows,
@@ -57,7 +59,7 @@ def import_measurements(actor: Person, raw: bytes, *, allowed_store_ids: set[int
             item.pop("person")
     try:
         result = save_measurements(items, source="csv", entered_by=actor, allowed_store_ids=allowed_store_ids,
-                                   text_values=True, recent_only=recent_only)
+                                   text_locale=locale, recent_only=recent_only)
     except MeasurementErrors as errors:
         by_line: dict[int, list[str]] = {}
         for problem in errors.problems:

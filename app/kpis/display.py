@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.i18n import format_currency, format_decimal  # remembered: dashboards repeat their numbers
+from app.core.i18n import format_currency, format_decimal, format_input  # remembered: dashboards repeat their numbers
 from app.kpis.models import KpiDefinition, Unit
 
 CURRENCY = "EUR"
@@ -38,11 +38,9 @@ def number(kpi: KpiDefinition, value: float | None, *, compact: bool = False) ->
 
 
 def input_value(value: float | None) -> str:
-    """A value as an <input> shows it: plain digits, a dot, no grouping, no trailing zeros."""
-    if value is None:
-        return ""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """A value as an <input> shows it, in the reader's locale so it reads back: "180.000", "1.234,5" in
+    Italian; no trailing zeros."""
+    return format_input(value)
 
 
 def sparkline_points(values: list[float | None], width: int = 100, height: int = 28) -> str:

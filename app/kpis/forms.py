@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import choices
+from app.core.forms import LocalizedIntegerField, LocalizedNumberField, choices
 from app.kpis.display import UNIT_LABELS
 
 
@@ -24,12 +24,12 @@ class KpiForm(FlaskForm):
         ("ratio", _l("Ratio of two base KPIs (computed, never entered)"))]))
     numerator_id = SelectField(_l("Ratio: numerator"), coerce=_optional_int, validate_choice=False)
     denominator_id = SelectField(_l("Ratio: denominator"), coerce=_optional_int, validate_choice=False)
-    scale = FloatField(_l("Ratio: multiply by"), default=1.0, validators=[Optional()])
-    decimals = IntegerField(_l("Decimals shown"), default=0,
-                            validators=[Optional(), NumberRange(0, 4, _l("Between 0 and 4."))])
-    position = IntegerField(_l("Order on dashboards"), default=200, validators=[Optional()])
-    min_value = FloatField(_l("Lowest valid value"), validators=[Optional()])
-    max_value = FloatField(_l("Highest valid value"), validators=[Optional()])
+    scale = LocalizedNumberField(_l("Ratio: multiply by"), default=1.0, validators=[Optional()])
+    decimals = LocalizedIntegerField(_l("Decimals shown"), default=0,
+                                     validators=[Optional(), NumberRange(0, 4, _l("Between 0 and 4."))])
+    position = LocalizedIntegerField(_l("Order on dashboards"), default=200, validators=[Optional()])
+    min_value = LocalizedNumberField(_l("Lowest valid value"), validators=[Optional()])
+    max_value = LocalizedNumberField(_l("Highest valid value"), validators=[Optional()])
 
 
 class UploadForm(FlaskForm):

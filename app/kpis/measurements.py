@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core import numbers
 from app.core.aftercommit import after_commit
 from app.core.models import utcnow
 from app.core.signals import kpi_measurements_saved
@@ -85,8 +86,9 @@ def earliest_open_day(store: Store) -> date:
     return store_today(store) - timedelta(days=entry_window_days())
 
 
-def parse_number(raw, *, text_allowed: bool) -> float:
-    """A JSON number, or (for forms and CSV) text such as "1.250,5" or "1250.5". Raises ValueError."""
+def parse_value(raw, *, text_locale: str | None) -> float:
+    """A JSON number, or (for forms and CSV: `text_locale` set) text written in that locale, "1.250,5" in
+    Italian, "1,250.5" in English (app.core.numbers says what is refused). Raises ValueError."""
     if isinstance(raw, bool):
         raise ValueError(_("Must be a number, not true or false."))
     if isinstance(raw, int | float):
@@ -94,17 +96,8 @@ def parse_number(raw, *, text_allowed: bool) -> float:
             value = float(raw)
         except OverflowError:
             raise ValueError(_("That number is too large.")) from None
-    elif isinstance(raw, str) and text_allowed:
-        text = raw.strip().replace(" ", "")
-        if "," in text and "." in text:
-            text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
-                else text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(_("“%(v)s” is not a number.", v=raw.strip()[:20])) from None
+    elif isinstance(raw, str) and text_locale is not None:
+        value = float(numbers.parse_number(raw, text_locale))  # a NumberError is a ValueError
     else:
         raise ValueError(_("Must be a number."))
     if not math.isfinite(value) or abs(value) > MAX_VALUE:
@@ -142,10 +135,11 @@ class _Lookups:
             sa.select(Person).where(Person.employee_number.in_(numbers)))} if numbers else {}
 
 
-def validate(items: list, *, text_values: bool = False, allowed_store_ids: set[int] | None = None,
+def validate(items: list, *, text_locale: str | None = None, allowed_store_ids: set[int] | None = None,
              recent_only: bool = False) -> tuple[list[Measurement], list[Problem]]:
     """Check every item ({"store", "kpi", "date", "value", "person"?}); returns the clean measurements and
-    the problems. `allowed_store_ids` None: every store may be written. `recent_only`: days before the
+    the problems. `text_locale`: the locale of values sent as text (forms, CSV); None takes JSON numbers
+    only. `allowed_store_ids` None: every store may be written. `recent_only`: days before the
     entry window are refused (managers; HR, admins and the API may load history)."""
     problems: list[Problem] = []
     clean: list[Measurement] = []
@@ -155,7 +149,7 @@ def validate(items: list, *, text_values: bool = False, allowed_store_ids: set[i
         return [], [Problem(-1, "measurements", _("At most %(n)d measurements at once.", n=MAX_ITEMS))]
     lookups = _Lookups(items)
     for index, item in enumerate(items):
-        found = _check_item(index, item, lookups, text_values, allowed_store_ids, recent_only)
+        found = _check_item(index, item, lookups, text_locale, allowed_store_ids, recent_only)
         if isinstance(found, Measurement):
             clean.append(found)
         else:
@@ -163,7 +157,7 @@ def validate(items: list, *, text_values: bool = False, allowed_store_ids: set[i
     return clean, problems
 
 
-def _check_item(index: int, item, lookups: _Lookups, text_values: bool, allowed: set[int] | None,
+def _check_item(index: int, item, lookups: _Lookups, text_locale: str | None, allowed: set[int] | None,
                 recent_only: bool):
     if not isinstance(item, dict):
         return [Problem(index, "item", _("Each measurement is an object with store, kpi, date and value."))]
@@ -204,7 +198,7 @@ def _check_item(index: int, item, lookups: _Lookups, text_values: bool, allowed:
         problem("value", _("A value is needed."))
     else:
         try:
-            value = parse_number(item["value"], text_allowed=text_values)
+            value = parse_value(item["value"], text_locale=text_locale)
         except ValueError as error:
             problem("value", str(error))
     raw_person = item.get("person")
@@ -246,7 +240,7 @@ def _insert(values: list[dict], *, per_person: bool):
 
 
 def save_measurements(items: list, *, source: str, entered_by: Person | None = None,
-                      allowed_store_ids: set[int] | None = None, text_values: bool = False,
+                      allowed_store_ids: set[int] | None = None, text_locale: str | None = None,
                       recent_only: bool = False) -> SaveResult:
     """Validate and upsert every item, or nothing (MeasurementErrors). Flushes; the caller commits.
 
@@ -254,7 +248,7 @@ def save_measurements(items: list, *, source: str, entered_by: Person | None = N
     queues the job that checks whether the store reached its targets."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source}")
-    clean, problems = validate(items, text_values=text_values, allowed_store_ids=allowed_store_ids,
+    clean, problems = validate(items, text_locale=text_locale, allowed_store_ids=allowed_store_ids,
                                recent_only=recent_only)
     if problems:
         raise MeasurementErrors(problems)

@@ -13,6 +13,7 @@ from app.core import authz, params, timezones
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
+from app.core.i18n import reader_locale
 from app.core.navigation import register_tab
 from app.extensions import db
 from app.kpis import csv_import, display, library, queries, targets
@@ -103,7 +104,8 @@ def entry():
         else:
             try:
                 result = save_measurements(items, source="form", entered_by=current_user,
-                                           allowed_store_ids={store.id}, text_values=True, recent_only=True)
+                                           allowed_store_ids={store.id}, text_locale=reader_locale(),
+                                           recent_only=True)
             except MeasurementErrors as failed:
                 db.session.rollback()
                 for problem in failed.problems:
@@ -131,7 +133,8 @@ def upload():
             # Only HR and admins load history: a manager back-filling old days could collect payouts.
             report = csv_import.import_measurements(current_user, upload_file.read(),
                                                     allowed_store_ids=authz.store_ids_in_scope(current_user),
-                                                    recent_only=current_user.role not in authz.ORG_ADMINS)
+                                                    recent_only=current_user.role not in authz.ORG_ADMINS,
+                                                    locale=reader_locale())
             if report.ok:
                 db.session.commit()
                 flash(_("Imported %(n)d measurements.", n=report.saved), "success")
@@ -182,7 +185,7 @@ def targets_page():
             if name in request.form:
                 raw[(kpi, store.id)] = request.form[name]
     try:
-        changed = targets.set_cells(current_user, kind, start, raw)
+        changed = targets.set_cells(current_user, kind, start, raw, locale=reader_locale())
     except targets.TargetErrors as error:
         db.session.rollback()
         context.update(problems=error.problems, typed={(k.id, s): v for (k, s), v in raw.items()},
@@ -205,7 +208,7 @@ def target_cell(kpi_id: int, store_id: int):
     text = request.form.get(f"t-{kpi.id}-{store.id}", request.form.get("value", ""))
     error = saved = None
     try:
-        saved = bool(targets.set_cells(current_user, kind, start, {(kpi, store.id): text}))
+        saved = bool(targets.set_cells(current_user, kind, start, {(kpi, store.id): text}, locale=reader_locale()))
     except targets.TargetErrors as refused:
         db.session.rollback()
         error = refused.problems[(kpi.id, store.id)]
@@ -236,7 +239,8 @@ def copy_targets():
     if district_id is not None:
         store_ids = [store.id for store in queries.target_grid(current_user, kind, start, district_id).stores]
     try:
-        changed = targets.copy_previous(current_user, kind, start, request.form.get("uplift", ""), store_ids)
+        changed = targets.copy_previous(current_user, kind, start, request.form.get("uplift", ""), store_ids,
+                                        locale=reader_locale())
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import audit, authz
+from app.core import audit, authz, numbers
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.kpis import ranges
@@ -42,20 +42,13 @@ def next_period(kind: str, start: date) -> date:
     return period_bounds(kind, start)[1] + timedelta(days=1)
 
 
-def parse_value(kpi: KpiDefinition, raw) -> float | None:
-    """A target typed by a person ("1.250,5" or "1250.5"); None for an empty cell. Raises ServiceError."""
-    text = str(raw if raw is not None else "").strip().replace(" ", "").replace("%", "").replace("€", "")
+def parse_value(kpi: KpiDefinition, raw, locale: str) -> float | None:
+    """A target typed by a person in their locale ("180.000" or "1.250,5" in Italian); None for an empty
+    cell. Raises ServiceError (app.core.numbers.NumberError says how to write a number it refuses)."""
+    text = str(raw if raw is not None else "").strip()
     if not text:
         return None
-    if "," in text and "." in text:  # 1.250,5 (Italian) or 1,250.5 (English): the last mark is decimal
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
-            else text.replace(",", "")
-    else:
-        text = text.replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        raise ServiceError(_("“%(v)s” is not a number.", v=str(raw).strip()[:20])) from None
+    value = float(numbers.parse_number(text, locale))
     if not math.isfinite(value) or abs(value) > 1e12:
         raise ServiceError(_("That number is too large."))
     if value < 0 and kpi.unit != Unit.SCORE:
@@ -112,12 +105,13 @@ def apply(actor: Person, kind: str, start: date, changes: list[Change]) -> int:
     return changed
 
 
-def set_cells(actor: Person, kind: str, start: date, raw: dict[tuple[KpiDefinition, int], str]) -> int:
-    """Parse every typed cell first; one bad cell and nothing is saved (TargetErrors)."""
+def set_cells(actor: Person, kind: str, start: date, raw: dict[tuple[KpiDefinition, int], str], *,
+              locale: str) -> int:
+    """Parse every typed cell (written in `locale`) first; one bad cell and nothing is saved (TargetErrors)."""
     problems, changes = {}, []
     for (kpi, store_id), text in raw.items():
         try:
-            changes.append(Change(kpi, store_id, parse_value(kpi, text)))
+            changes.append(Change(kpi, store_id, parse_value(kpi, text, locale)))
         except ServiceError as error:
             problems[(kpi.id, store_id)] = error.message
     if problems:
@@ -135,12 +129,14 @@ def uplifted(kpi: KpiDefinition, value: float, percent: float) -> float:
     return round(result, decimals)
 
 
-def copy_previous(actor: Person, kind: str, start: date, percent, store_ids: list[int] | None = None) -> int:
+def copy_previous(actor: Person, kind: str, start: date, percent, store_ids: list[int] | None = None, *,
+                  locale: str) -> int:
     """Every target of the period before `start`, for every store in scope (or `store_ids`), into this
-    period with the uplift; replaces what this period already had for those KPIs. Returns how many."""
+    period with the uplift (typed in `locale`: "2,5" in Italian); replaces what this period already had for
+    those KPIs. Returns how many."""
     try:
-        percent = float(str(percent).strip().replace(",", ".").replace("%", ""))
-    except ValueError:
+        percent = float(numbers.parse_number(str(percent), locale))
+    except numbers.NumberError:
         raise ServiceError(_("Enter the uplift as a number, e.g. 5 for +5 %."), field="uplift") from None
     if not math.isfinite(percent) or not -MAX_UPLIFT < percent <= MAX_UPLIFT:
         raise ServiceError(_("Choose an uplift between -99 and 100 %."), field="uplift")

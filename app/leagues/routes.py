@@ -7,10 +7,11 @@ from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz, params
+from app.core import authz, numbers, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
+from app.core.i18n import reader_locale
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.leagues import headcounts, periods, queries, services, standings
@@ -131,10 +132,11 @@ def set_headcount():
     month = _month_arg(request.form.get("month"))
     store_id = params.id_arg("store_id", request.form)
     raw = (request.form.get("headcount") or "").strip()
-    headcount = params.parse_int(raw)
     if store_id is None or not authz.can_manage_store(current_user, store_id):
         return _headcount_page(month, 422, _("Choose one of your stores."))
-    if raw and headcount is None:
+    try:
+        headcount = numbers.parse_whole_number(raw, reader_locale()) if raw else None
+    except numbers.NumberError:
         return _headcount_page(month, 422, _("Enter the headcount as a whole number."), store_id)
     try:
         headcounts.set_headcount(current_user, store_id, month, headcount)

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -12,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import choices
+from app.core.forms import LocalizedIntegerField, choices
 from app.missions.authoring import MAX_POINTS
 from app.missions.models import AUDIENCE_LABELS, EVIDENCE_LABELS, RECURRENCE_LABELS
 
@@ -35,9 +34,9 @@ class MissionForm(FlaskForm):
                                choices=choices(EVIDENCE_LABELS.items()), default="tick")
     requires_approval = BooleanField(_l("A manager checks the answer or photo before points are paid"))
     quiz = TextAreaField(_l("Quiz questions"), validators=[Optional(), Length(max=10000)])
-    pass_mark = IntegerField(_l("Pass mark (% of answers right)"), default=80,
-                             validators=[Optional(), NumberRange(1, 100, _l("Between 1 and 100."))])
-    points = IntegerField(_l("Points"), default=20, validators=[
+    pass_mark = LocalizedIntegerField(_l("Pass mark (% of answers right)"), default=80,
+                                      validators=[Optional(), NumberRange(1, 100, _l("Between 1 and 100."))])
+    points = LocalizedIntegerField(_l("Points"), default=20, validators=[
         DataRequired(_l("Say how many points it pays.")),
         NumberRange(1, MAX_POINTS, _l("Between 1 and %(max)d points."))])
     badge_id = SelectField(_l("Badge on completion (optional)"), coerce=_optional_int, validate_choice=False)
@@ -45,8 +44,8 @@ class MissionForm(FlaskForm):
     audience = RadioField(_l("Who gets it?"), choices=choices(AUDIENCE_LABELS.items()),
                           default="store")
     audience_role = SelectField(_l("Role"), validate_choice=False)
-    new_hire_days = IntegerField(_l("Hired within the last … days"), default=30,
-                                 validators=[Optional(), NumberRange(1, 365, _l("Between 1 and 365."))])
+    new_hire_days = LocalizedIntegerField(_l("Hired within the last … days"), default=30,
+                                          validators=[Optional(), NumberRange(1, 365, _l("Between 1 and 365."))])
     person_ids = SelectMultipleField(_l("People"), coerce=int, validate_choice=False)
     start_date = DateField(_l("Starts"), validators=[Optional()])
     due_date = DateField(_l("Due (last day for repeating missions)"), validators=[Optional()])
@@ -61,6 +60,6 @@ class JourneyForm(FlaskForm):
 
 class JourneyStepForm(FlaskForm):
     mission_id = SelectField(_l("Onboarding mission"), coerce=_optional_int, validate_choice=False)
-    due_after_days = IntegerField(_l("Due … days after the start"), default=7,
-                                  validators=[InputRequired(_l("Say when it is due.")),
+    due_after_days = LocalizedIntegerField(_l("Due … days after the start"), default=7,
+                                           validators=[InputRequired(_l("Say when it is due.")),
                                               NumberRange(0, 365, _l("Between 0 and 365."))])

@@ -12,7 +12,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core import params
+from app.core import numbers, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, LEVEL_LABELS, KeyResultKind
@@ -93,46 +93,38 @@ def rows_from_form(formdata) -> list[dict]:
     return rows
 
 
-def _number(text: str, row_number: int, label: str) -> float | None:
-    text = (text or "").strip().replace(" ", "")
+def _number(text: str, row_number: int, label: str, locale: str) -> float | None:
+    """A key result's number as typed in `locale` ("1.250,5" in Italian); None when empty."""
+    text = (text or "").strip()
     if not text:
         return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # Italian decimals
     try:
-        value = float(text)
-    except ValueError:
-        raise ServiceError(_("Key result %(n)d: “%(text)s” is not a number (%(field)s).", n=row_number,
-                             text=text, field=label)) from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ServiceError(_("Key result %(n)d: “%(text)s” is not a number (%(field)s).", n=row_number,
-                             text=text, field=label))
-    return value
+        return float(numbers.parse_number(text, locale))
+    except numbers.NumberError as error:
+        raise ServiceError(_("Key result %(n)d, %(field)s: %(problem)s", n=row_number, field=label,
+                             problem=error.message)) from None
 
 
-def parse_number(text: str | None) -> float | None:
-    """A check-in value: None when empty; ServiceError when it isn't a number."""
-    text = (text or "").strip().replace(" ", "")
+def parse_number(text: str | None, locale: str) -> float | None:
+    """A check-in value typed in `locale`: None when empty; ServiceError when it isn't a number."""
+    text = (text or "").strip()
     if not text:
         return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
     try:
-        value = float(text)
-    except ValueError:
-        raise ServiceError(_("“%(text)s” is not a number.", text=text), field="value") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ServiceError(_("“%(text)s” is not a number.", text=text), field="value")
-    return value
+        return float(numbers.parse_number(text, locale))
+    except numbers.NumberError as error:
+        raise ServiceError(error.message, field="value") from None
 
 
-def drafts_from_rows(rows: list[dict]) -> list[KeyResultDraft]:
+def drafts_from_rows(rows: list[dict], *, locale: str) -> list[KeyResultDraft]:
+    """Key result rows as typed in `locale` → drafts; ServiceError on a bad number."""
     drafts = []
     for number, row in enumerate(rows, start=1):
         kpi_id = row.get("kpi_id") or ""
         drafts.append(KeyResultDraft(
             title=row["title"], kind=row["kind"] or KeyResultKind.NUMBER,
-            start=_number(row["start"], number, _("start")), target=_number(row["target"], number, _("target")),
-            weight=_number(row["weight"], number, _("weight")),
+            start=_number(row["start"], number, _("start"), locale),
+            target=_number(row["target"], number, _("target"), locale),
+            weight=_number(row["weight"], number, _("weight"), locale),
             kpi_id=params.parse_id(kpi_id), id=params.parse_id(row.get("id", ""))))
     return drafts

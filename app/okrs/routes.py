@@ -11,6 +11,7 @@ from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
+from app.core.i18n import reader_locale
 from app.core.navigation import register_tab
 from app.core.timezones import local_today
 from app.extensions import db
@@ -91,7 +92,8 @@ def check_in(key_result_id: int):
     else:
         try:
             services.check_in(current_user, key_result, confidence=form.confidence.data,
-                              value=forms.parse_number(form.value.data), comment=form.comment.data or "")
+                              value=forms.parse_number(form.value.data, reader_locale()),
+                              comment=form.comment.data or "")
         except ServiceError as refused:
             db.session.rollback()
             error = refused.message
@@ -151,7 +153,7 @@ def _save(form, level, objective_):
     rows = forms.rows_from_form(request.form)
     if form.validate_on_submit():
         try:
-            drafts = forms.drafts_from_rows(rows)
+            drafts = forms.drafts_from_rows(rows, locale=reader_locale())
             draft = _draft(form, level, drafts)
             if objective_ is None:
                 objective_ = services.create_objective(current_user, draft)
@@ -264,7 +266,7 @@ def new_template():
             try:
                 goal_templates.create_template(current_user, name=form.name.data, level=form.level.data,
                                                title=form.title.data, description=form.description.data or "",
-                                               key_results=forms.drafts_from_rows(rows))
+                                               key_results=forms.drafts_from_rows(rows, locale=reader_locale()))
             except ServiceError as error:
                 db.session.rollback()
                 target = getattr(form, error.field, None) if error.field else None

@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.core.forms import choices
+from app.core.forms import LocalizedIntegerField, choices
 
 
 class AwardForm(FlaskForm):
     person_id = SelectField(_l("Who"), coerce=int, validate_choice=False)
-    points = IntegerField(_l("Points"), validators=[
+    points = LocalizedIntegerField(_l("Points"), validators=[
         DataRequired(_l("Enter how many points.")), NumberRange(min=1, message=_l("At least 1 point."))])
     reason = TextAreaField(_l("Why"), validators=[
         DataRequired(_l("Say what they did: it's what they'll read.")), Length(max=280)])
@@ -34,7 +34,7 @@ class ReverseForm(FlaskForm):
 class AwardLimitsForm(FlaskForm):
     """The ranges are checked by app.points.limits.save, so every caller meets the same messages."""
 
-    mission_max = IntegerField(_l("Most points one mission may pay"),
-                               validators=[InputRequired(_l("Enter a number of points."))])
-    prize_max = IntegerField(_l("Most points one challenge prize may pay each winner"),
-                             validators=[InputRequired(_l("Enter a number of points."))])
+    mission_max = LocalizedIntegerField(_l("Most points one mission may pay"),
+                                        validators=[InputRequired(_l("Enter a number of points."))])
+    prize_max = LocalizedIntegerField(_l("Most points one challenge prize may pay each winner"),
+                                      validators=[InputRequired(_l("Enter a number of points."))])

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import choices
+from app.core.forms import LocalizedIntegerField, choices
 from app.rewards.pictures import ILLUSTRATIONS
 
 
@@ -17,9 +17,9 @@ class CheckboxListField(SelectMultipleField):
 class RewardForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Give the reward a name.")), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
-    cost = IntegerField(_l("Cost in points"), validators=[InputRequired(_l("Enter the cost in points."))])
-    stock = IntegerField(_l("Stock"), validators=[Optional()])
-    per_person_limit = IntegerField(_l("Limit per person"), validators=[Optional()])
+    cost = LocalizedIntegerField(_l("Cost in points"), validators=[InputRequired(_l("Enter the cost in points."))])
+    stock = LocalizedIntegerField(_l("Stock"), validators=[Optional()])
+    per_person_limit = LocalizedIntegerField(_l("Limit per person"), validators=[Optional()])
     availability = RadioField(_l("Offered in"), default="all",
                               choices=choices([("all", _l("All stores")),
                                                ("some", _l("Only the stores chosen below"))]))

@@ -85,13 +85,13 @@ def test_scope_problems_are_told_apart(org, lib):
 
 
 def test_entry_form_prefills_and_replaces(client, sign_in, org, lib):
-    sign_in(org.sm)
+    sign_in(org.sm)  # an English reader: "," groups thousands
     page = client.get("/kpis/entry").get_data(as_text=True)
     assert 'name="footfall"' in page and 'name="conversion_rate"' not in page  # ratios are computed
-    response = client.post("/kpis/entry", data={"footfall": "420", "transactions": "51", "sales": "3.120,50"})
+    response = client.post("/kpis/entry", data={"footfall": "420", "transactions": "51", "sales": "3,120.50"})
     assert response.status_code == 303
     page = client.get("/kpis/entry").get_data(as_text=True)
-    assert 'value="420"' in page and 'value="3120.5"' in page
+    assert 'value="420"' in page and 'value="3,120.5"' in page  # reads back
     client.post("/kpis/entry", data={"footfall": "430"})
     today = store_today(org.store)
     assert aggregate(lib["footfall"], [org.store.id], today, today) == 430
@@ -109,6 +109,8 @@ CSV_GOOD = """store;date;kpi;value;employee_number
 
 
 def test_csv_upload_good_file(client, sign_in, org, lib):
+    org.sm.locale = "it"  # an Italian Excel file ("1200,50") from an Italian reader
+    db.session.commit()
     sign_in(org.sm)
     day = (store_today(org.store) - timedelta(days=1)).isoformat()
     body = CSV_GOOD.format(store=org.store.code, day=day, staff=org.staff.employee_number).encode()

@@ -27,7 +27,7 @@ def test_copy_with_uplift_raises_higher_and_lowers_lower_is_better(org, lib):
     target(lib["conversion_rate"], org.sibling_store, NOV, 12.0)
     target(lib["sales"], org.other_store, NOV, 50000)  # another district: not the DM's
     db.session.commit()
-    assert targets.copy_previous(org.dm, "month", DEC, "10") == 3
+    assert targets.copy_previous(org.dm, "month", DEC, "10", locale="it") == 3
     db.session.commit()
     copied = _targets()
     assert copied[(lib["sales"].id, org.store.id)] == 110000
@@ -40,18 +40,18 @@ def test_copy_with_uplift_raises_higher_and_lowers_lower_is_better(org, lib):
 
 def test_copy_refuses_a_nonsense_uplift_and_an_empty_period(org, lib):
     with pytest.raises(ServiceError):
-        targets.copy_previous(org.dm, "month", DEC, "lots")
+        targets.copy_previous(org.dm, "month", DEC, "lots", locale="it")
     with pytest.raises(ServiceError):
-        targets.copy_previous(org.dm, "month", DEC, "500")
+        targets.copy_previous(org.dm, "month", DEC, "500", locale="it")
     with pytest.raises(ServiceError):
-        targets.copy_previous(org.dm, "month", DEC, "5")  # nothing in November
+        targets.copy_previous(org.dm, "month", DEC, "5", locale="it")  # nothing in November
 
 
 def test_a_bad_cell_saves_nothing(org, lib):
     cells = {(lib["sales"], org.store.id): "120000", (lib["footfall"], org.store.id): "-5",
              (lib["conversion_rate"], org.store.id): "abc"}
     with pytest.raises(targets.TargetErrors) as refused:
-        targets.set_cells(org.dm, "month", DEC, cells)
+        targets.set_cells(org.dm, "month", DEC, cells, locale="it")
     db.session.rollback()
     assert set(refused.value.problems) == {(lib["footfall"].id, org.store.id),
                                            (lib["conversion_rate"].id, org.store.id)}
@@ -59,17 +59,17 @@ def test_a_bad_cell_saves_nothing(org, lib):
 
 
 def test_italian_decimals_and_clearing_a_cell(org, lib):
-    targets.set_cells(org.dm, "month", DEC, {(lib["sales"], org.store.id): "1.250,5"})
+    targets.set_cells(org.dm, "month", DEC, {(lib["sales"], org.store.id): "1.250,5"}, locale="it")
     db.session.commit()
     assert _targets() == {(lib["sales"].id, org.store.id): 1250.5}
-    targets.set_cells(org.dm, "month", DEC, {(lib["sales"], org.store.id): ""})
+    targets.set_cells(org.dm, "month", DEC, {(lib["sales"], org.store.id): ""}, locale="it")
     db.session.commit()
     assert _targets() == {}
 
 
 def test_a_manager_only_sets_targets_for_their_stores(org, lib):
     with pytest.raises(ServiceError):
-        targets.set_cells(org.dm, "month", DEC, {(lib["sales"], org.other_store.id): "10"})
+        targets.set_cells(org.dm, "month", DEC, {(lib["sales"], org.other_store.id): "10"}, locale="it")
 
 
 def test_grid_cell_saves_by_itself(client, sign_in, org, lib):
@@ -79,7 +79,8 @@ def test_grid_cell_saves_by_itself(client, sign_in, org, lib):
     response = client.post(url, data={name: "80000"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert body.lstrip().startswith("<td") and "Saved" in body and 'value="80000"' in body
+    # Shown grouped, as an English reader reads it.
+    assert body.lstrip().startswith("<td") and "Saved" in body and 'value="80,000"' in body
     assert _targets() == {(lib["sales"].id, org.store.id): 80000}
     response = client.post(url, data={name: "-1"}, headers={"HX-Request": "true"})
     assert response.status_code == 422 and "negative" in response.get_data(as_text=True)

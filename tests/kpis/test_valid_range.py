@@ -76,13 +76,13 @@ def test_kpi_valid_range_api_refuses_satisfaction_12_and_0(client, org, lib):
 def test_kpi_valid_range_target_cells_refuse_out_of_range(org, lib):
     raw = {(lib["customer_satisfaction"], org.store.id): "6", (lib["sales"], org.store.id): "90000"}
     with pytest.raises(targets.TargetErrors) as refused:
-        targets.set_cells(org.dm, "month", DEC, raw)
+        targets.set_cells(org.dm, "month", DEC, raw, locale="it")
     assert "valid range" in refused.value.problems[(lib["customer_satisfaction"].id, org.store.id)]
     assert _targets() == {}
     # A sum KPI's month target is a total: only the lowest value holds it (the highest bounds a day).
     lib["footfall"].max_value = 2000
     db.session.commit()
-    assert targets.set_cells(org.dm, "month", DEC, {(lib["footfall"], org.store.id): "30000"}) == 1
+    assert targets.set_cells(org.dm, "month", DEC, {(lib["footfall"], org.store.id): "30000"}, locale="it") == 1
 
 
 def test_kpi_valid_range_copy_with_uplift_is_refused_outside_the_range(org, lib):
@@ -90,12 +90,12 @@ def test_kpi_valid_range_copy_with_uplift_is_refused_outside_the_range(org, lib)
     target(lib["sales"], org.store, NOV, 100000)
     db.session.commit()
     with pytest.raises(ServiceError) as refused:
-        targets.copy_previous(org.dm, "month", DEC, "10")  # 4.86 → 5.35 on a 1–5 scale
+        targets.copy_previous(org.dm, "month", DEC, "10", locale="it")  # 4.86 → 5.35 on a 1–5 scale
     assert "Customer satisfaction" in refused.value.message
     db.session.rollback()
     assert set(_targets()) == {(lib["customer_satisfaction"].id, org.store.id, NOV),
                                (lib["sales"].id, org.store.id, NOV)}
-    assert targets.copy_previous(org.dm, "month", DEC, "2") == 2  # 4.96: within the range
+    assert targets.copy_previous(org.dm, "month", DEC, "2", locale="it") == 2  # 4.96: within the range
     assert _targets()[(lib["customer_satisfaction"].id, org.store.id, DEC)] == pytest.approx(4.96)
 
 
@@ -114,7 +114,7 @@ def test_kpi_valid_range_is_edited_in_the_library(client, sign_in, org, lib):
     form = {"name": kpi.name, "description": kpi.description, "decimals": "1", "position": "100",
             "unit": "score", "direction": "higher", "aggregation": "average"}
     page = client.get(f"/kpis/library/{kpi.id}/edit").get_data(as_text=True)
-    assert 'name="min_value"' in page and 'value="1.0"' in page
+    assert 'name="min_value"' in page and 'value="1"' in page
     response = client.post(f"/kpis/library/{kpi.id}/edit", data={**form, "min_value": "5", "max_value": "1"})
     assert response.status_code == 422 and "must be below the highest" in response.get_data(as_text=True)
     db.session.expire_all()

@@ -87,7 +87,7 @@ def test_check_in_over_htmx_updates_the_objective(client, org, goals, sign_in):
     sign_in(org.staff)
 
     response = client.post(f"/goals/key-results/{kr.id}/check-in", headers={"HX-Request": "true"},
-                           data={"confidence": "at_risk", "value": "12,5", "comment": "Busy week"})
+                           data={"confidence": "at_risk", "value": "12.5", "comment": "Busy week"})  # in English
 
     body = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -38,7 +38,7 @@ def test_hr_creates_a_reward(client, auth, org, role):
     ({"name": ""}, "Give the reward a name."),
     ({"cost": "0"}, "above zero"),
     ({"cost": "-5"}, "above zero"),
-    ({"cost": "ten"}, "integer"),
+    ({"cost": "ten"}, "is not a number"),
     ({"cost": "1000000"}, "at most"),
     ({"stock": "-1"}, "Stock must be between 0"),
     ({"per_person_limit": "0"}, "limit per person"),
