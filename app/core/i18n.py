@@ -50,3 +50,15 @@ def format_currency(value, currency: str, format: str | None = None,  # flask_ba
                     currency_digits: bool = True) -> str:
     """flask_babel.format_currency (standard format type), remembered."""
     return _currency(value, currency, format, currency_digits, get_locale())
+
+
+def localize_stored(row, attribute: str, english: str, translation) -> bool:
+    """Rewrite a built-in row's stored text (seeded in English) into the current locale, while it still reads
+    exactly as its English default: a text HR edited is theirs and stays as written. True if it changed."""
+    if translation is None or getattr(row, attribute) != english:
+        return False
+    text = str(translation)
+    if text == english:
+        return False
+    setattr(row, attribute, text)
+    return True
