@@ -1,10 +1,13 @@
 """The built-in badge set (images under static/badges/). The migration seeds a frozen copy; demo data
-and tests seed from here. Built-in names and descriptions are translated while HR leaves them as is."""
+and tests seed from here. Built-in names and descriptions are translated while HR leaves them as is: on
+screen in the reader's language, and stored in the company's once `localize_builtins` has run
+(app/org/company.py)."""
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.badges.models import BadgeDefinition
+from app.core.i18n import localize_stored
 from app.extensions import db
 
 # key, name, description, tier, criterion, threshold, event type, granters, monthly limit, expiry days, points
@@ -99,8 +102,9 @@ def translated(text: str) -> str:
     return str(found) if found is not None else text
 
 
-def seed_builtin_badges() -> int:
-    """Add the built-in badges that are missing (by key). Returns how many were added."""
+def seed_builtin_badges(language: str | None = None) -> int:
+    """Add the built-in badges that are missing (by key), in `language` when given (English otherwise).
+    Returns how many were added."""
     existing = set(db.session.scalars(sa.select(BadgeDefinition.key)))
     added = []
     for position, row in enumerate(BUILTIN_BADGES, start=1):
@@ -113,4 +117,20 @@ def seed_builtin_badges() -> int:
             expires_after_days=expiry, points=points, position=position, active=True))
     db.session.add_all(added)
     db.session.flush()
+    if language:
+        from app.org.company import localize_builtins
+
+        localize_builtins(language)
     return len(added)
+
+
+def localize_builtins() -> int:
+    """The built-in badges' unchanged English names and descriptions, in the current locale. How many texts."""
+    english = {row[0]: row for row in BUILTIN_BADGES}
+    changed = 0
+    for badge in db.session.scalars(sa.select(BadgeDefinition).where(BadgeDefinition.key.in_(english))):
+        _key, name, description = english[badge.key][:3]
+        changed += localize_stored(badge, "name", name, TRANSLATED.get(name))
+        changed += localize_stored(badge, "description", description, TRANSLATED.get(description))
+    db.session.flush()
+    return changed

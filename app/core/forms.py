@@ -8,11 +8,11 @@ walks every form and fails on any other numeric field."""
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from wtforms import Field
+from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.i18n import format_input, reader_locale
 from app.core.numbers import INPUT_DECIMALS, NumberError, parse_number, parse_whole_number
@@ -75,3 +75,10 @@ class LocalizedIntegerField(LocalizedNumberField):
 
     def _coerce(self, value):
         return int(value)
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes (a multi-select needs Ctrl-click, which phones don't have)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

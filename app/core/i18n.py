@@ -66,3 +66,15 @@ def format_input(value, decimals: int = INPUT_DECIMALS) -> str:
     if value is None:
         return ""
     return without_negative_zero(_decimal(value, input_pattern(decimals), get_locale()))
+
+
+def localize_stored(row, attribute: str, english: str, translation) -> bool:
+    """Rewrite a built-in row's stored text (seeded in English) into the current locale, while it still reads
+    exactly as its English default: a text HR edited is theirs and stays as written. True if it changed."""
+    if translation is None or getattr(row, attribute) != english:
+        return False
+    text = str(translation)
+    if text == english:
+        return False
+    setattr(row, attribute, text)
+    return True

@@ -1,11 +1,15 @@
-"""Company values and competencies that kudos are tagged with. The migration seeds the built-ins;
-`ensure_defaults` puts back what is missing (tests empty the tables; the demo calls it too)."""
+"""Company values and competencies that kudos are tagged with. The migration seeds the built-ins (in
+English); `ensure_defaults` puts back what is missing (tests empty the tables; the demo calls it too);
+`localize_builtins` rewrites the names and descriptions HR hasn't changed into the company's language
+(app/org/company.py)."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.core import audit
 from app.core.errors import ServiceError
+from app.core.i18n import localize_stored
 from app.extensions import db
 from app.feedback.models import DEFAULT_VALUES, CompanyValue
 from app.org.models import Person
@@ -13,8 +17,18 @@ from app.org.models import Person
 MAX_NAME = 60
 MAX_DESCRIPTION = 200
 
+# The built-ins' descriptions in the current language (their names: DEFAULT_VALUES).
+TRANSLATED_DESCRIPTIONS = {
+    "Every customer leaves happier than they came.": _l("Every customer leaves happier than they came."),
+    "We win as a store, not alone.": _l("We win as a store, not alone."),
+    "See it, own it, fix it.": _l("See it, own it, fix it."),
+    "Curious, and better every week.": _l("Curious, and better every week."),
+    "Honest with customers and with each other.": _l("Honest with customers and with each other."),
+}
 
-def ensure_defaults() -> None:
+
+def ensure_defaults(language: str | None = None) -> None:
+    """Add the missing built-ins; in `language` when given (English, as the migration seeds, otherwise)."""
     existing = set(db.session.scalars(sa.select(CompanyValue.key).where(CompanyValue.key.is_not(None))))
     names = set(db.session.scalars(sa.select(CompanyValue.name)))
     for position, (key, name, _label, description) in enumerate(DEFAULT_VALUES, start=1):
@@ -22,6 +36,26 @@ def ensure_defaults() -> None:
             continue
         db.session.add(CompanyValue(key=key, name=name, description=description, position=position * 10))
     db.session.flush()
+    if language:
+        from app.org.company import localize_builtins
+
+        localize_builtins(language)
+
+
+def localize_builtins() -> int:
+    """The built-in values' unchanged English names and descriptions, in the current locale. A name another
+    value already has (names are unique) stays English. How many texts changed."""
+    english = {key: (name, label, description) for key, name, label, description in DEFAULT_VALUES}
+    taken = {name.lower() for name in db.session.scalars(sa.select(CompanyValue.name))}
+    changed = 0
+    for value in db.session.scalars(sa.select(CompanyValue).where(CompanyValue.key.in_(english))):
+        name, label, description = english[value.key]
+        if str(label).lower() not in taken and localize_stored(value, "name", name, label):
+            taken.add(value.name.lower())
+            changed += 1
+        changed += localize_stored(value, "description", description, TRANSLATED_DESCRIPTIONS.get(description))
+    db.session.flush()
+    return changed
 
 
 def active_values() -> list[CompanyValue]:

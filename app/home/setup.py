@@ -61,7 +61,9 @@ def setup_checklist() -> list[SetupItem]:
     company_named = bool(current_app.config.get("COMPANY_NAME"))
     return [
         SetupItem("company", _l("Company name and language"),
-                  _l("Set COMPANY_NAME and COMPANY_LANGUAGE in the server's settings (see the README)."),
+                  _l("Set COMPANY_NAME and COMPANY_LANGUAGE in the server's settings (see the README). "
+                     "After changing the language, run “flask org localize-defaults” so the built-in KPIs, "
+                     "badges, values and stages read in it."),
                   company_named),
         SetupItem("districts", _l("Districts"), _l("Every store belongs to a district."), districts > 0,
                   "org.districts" if districts else "org.new_district"),

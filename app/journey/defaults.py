@@ -1,10 +1,12 @@
-"""The four default stages. The migration seeds its own frozen copy; this one serves demo data and
-tests, and stands in (unsaved) when a database has no stages at all."""
+"""The four default stages. The migration seeds its own frozen copy (in English); this one serves demo data
+and tests, and stands in (unsaved) when a database has no stages at all. `localize_builtins` rewrites the
+names and descriptions HR hasn't changed into the company's language (app/org/company.py)."""
 
 import sqlalchemy as sa
 
+from app.core.i18n import localize_stored
 from app.extensions import db
-from app.journey.models import Stage
+from app.journey.models import DEFAULT_STAGE_DESCRIPTIONS, DEFAULT_STAGE_NAMES, Stage
 
 # key, name, description, position, min points, badges, endorsement, level points
 DEFAULT_STAGES = [
@@ -33,10 +35,27 @@ def unsaved_defaults() -> list[Stage]:
     return [_build(-index, row) for index, row in enumerate(DEFAULT_STAGES, start=1)]
 
 
-def seed_default_stages() -> int:
-    """Add the default stages that are missing (by key). Returns how many were added."""
+def seed_default_stages(language: str | None = None) -> int:
+    """Add the default stages that are missing (by key), in `language` when given (English otherwise).
+    Returns how many were added."""
     existing = set(db.session.scalars(sa.select(Stage.key)))
     added = [_build(None, row) for row in DEFAULT_STAGES if row[0] not in existing]
     db.session.add_all(added)
     db.session.flush()
+    if language:
+        from app.org.company import localize_builtins
+
+        localize_builtins(language)
     return len(added)
+
+
+def localize_builtins() -> int:
+    """The default stages' unchanged English names and descriptions, in the current locale. How many texts."""
+    english = {row[0]: row for row in DEFAULT_STAGES}
+    changed = 0
+    for stage in db.session.scalars(sa.select(Stage).where(Stage.key.in_(english))):
+        _key, name, description = english[stage.key][:3]
+        changed += localize_stored(stage, "name", name, DEFAULT_STAGE_NAMES[stage.key][1])
+        changed += localize_stored(stage, "description", description, DEFAULT_STAGE_DESCRIPTIONS.get(description))
+    db.session.flush()
+    return changed

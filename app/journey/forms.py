@@ -3,7 +3,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.core.forms import LocalizedIntegerField
+from app.core.forms import CheckboxListField, LocalizedIntegerField
+from app.core.params import parse_id
+
+
+def _mission_id(value) -> int | None:
+    """A stored id (an int) as is; a posted one (text) parsed, None when it isn't an id."""
+    return value if isinstance(value, int) else parse_id(value)
 
 
 class EndorseForm(FlaskForm):
@@ -17,8 +23,10 @@ class StageForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=280)])
     min_lifetime_points = LocalizedIntegerField(_l("Lifetime points needed"), validators=[
         InputRequired(_l("Enter a number of points (0 for none).")), NumberRange(min=0)])
-    required_badge_keys = StringField(_l("Badges needed"), validators=[Length(max=400)])
-    required_mission_ids = StringField(_l("Missions needed"), validators=[Length(max=400)])
+    # Picked from lists of active badges and missions; the service refuses anything else (a stale page, a
+    # crafted post), so the choices aren't checked here. A value that isn't an id becomes None, refused too.
+    required_badge_keys = CheckboxListField(_l("Badges needed"), validate_choice=False)
+    required_mission_ids = CheckboxListField(_l("Missions needed"), coerce=_mission_id, validate_choice=False)
     requires_endorsement = BooleanField(_l("A manager's endorsement is needed"))
     level_points = LocalizedIntegerField(_l("Points per level"), validators=[
         InputRequired(_l("Enter the points per level.")), NumberRange(min=1)])

@@ -145,3 +145,33 @@ def has_unseen_celebration(person_id: int) -> bool:
                                                 StageChange.seen_at.is_(None))
     badges = sa.select(BadgeGrant.id).where(BadgeGrant.person_id == person_id, BadgeGrant.seen_at.is_(None))
     return bool(db.session.scalar(sa.select(sa.or_(sa.exists(stage_ups), sa.exists(badges)))))
+
+
+# What a stage can require (HR's stage settings) ----------------------------------------------------
+
+def badge_requirement_choices(all_stages: list[Stage]) -> list[tuple[str, str]]:
+    """(key, name in the reader's language) of every active badge, and of any withdrawn one a stage still
+    requires (so saving the stage doesn't drop it behind HR's back)."""
+    from app.badges.models import BadgeDefinition
+
+    kept = {key for stage in all_stages for key in stage.required_badge_keys}
+    badges = db.session.scalars(sa.select(BadgeDefinition).where(
+        sa.or_(BadgeDefinition.active.is_(True), BadgeDefinition.key.in_(kept)))
+        .order_by(BadgeDefinition.position, BadgeDefinition.id))
+    return [(badge.key, badge.display_name if badge.active else _("%(name)s (withdrawn)", name=badge.display_name))
+            for badge in badges]
+
+
+def mission_requirement_choices(all_stages: list[Stage]) -> list[tuple[int, str]]:
+    """(id, title) of every active mission, and of any withdrawn one a stage still requires; a store's own
+    mission names its store (two stores may both have "Window display")."""
+    from app.missions.models import Mission
+
+    kept = {int(m) for stage in all_stages for m in stage.required_mission_ids}
+    missions = db.session.scalars(sa.select(Mission).options(joinedload(Mission.store)).where(
+        sa.or_(Mission.active.is_(True), Mission.id.in_(kept))).order_by(Mission.title, Mission.id))
+    choices = []
+    for mission in missions:
+        label = f"{mission.title} · {mission.store.name}" if mission.store is not None else mission.title
+        choices.append((mission.id, label if mission.active else _("%(name)s (withdrawn)", name=label)))
+    return choices

@@ -3,9 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 import app.journey.listeners  # noqa: F401  (connects the stage-up rules)
-from app.badges.queries import active_badge_keys, badge_names
+from app.badges.queries import badge_names
 from app.core import authz
 from app.core.errors import ServiceError
+from app.core.forms import choices
 from app.core.htmx import is_fragment_request, see_other
 from app.extensions import db
 from app.journey import queries, services, settings
@@ -79,25 +80,31 @@ def endorse(person_id: int):
 @authz.roles_required(*authz.ORG_ADMINS)
 def stage_settings():
     all_stages = services.stages()
-    forms = {stage.id: StageForm(prefix=f"s{stage.id}", obj=stage, formdata=None) for stage in all_stages}
-    for stage in all_stages:
-        forms[stage.id].required_badge_keys.data = ", ".join(stage.required_badge_keys)
-        forms[stage.id].required_mission_ids.data = ", ".join(str(m) for m in stage.required_mission_ids)
+    badge_choices = queries.badge_requirement_choices(all_stages)
+    mission_choices = queries.mission_requirement_choices(all_stages)
+
+    def stage_form(stage, **formdata) -> StageForm:
+        form = StageForm(prefix=f"s{stage.id}", obj=stage, **formdata)
+        form.required_badge_keys.choices = choices(badge_choices)
+        form.required_mission_ids.choices = choices(mission_choices)
+        return form
+
+    forms = {stage.id: stage_form(stage, formdata=None) for stage in all_stages}
     status = 200
     if request.method == "POST":
         stage_id = request.form.get("stage_id", "")
         stage = next((s for s in all_stages if str(s.id) == stage_id), None)
         if stage is None:
             return _settings_page(all_stages, forms, error=_("Choose a stage to change.")), 422
-        form = StageForm(prefix=f"s{stage.id}")
+        form = stage_form(stage)
         forms[stage.id] = form
         if form.validate_on_submit():
             try:
                 settings.update_stage(
                     current_user, stage, name=form.name.data, description=form.description.data or "",
                     min_lifetime_points=form.min_lifetime_points.data,
-                    required_badge_keys=settings.parse_badge_keys(form.required_badge_keys.data),
-                    required_mission_ids=settings.parse_mission_ids(form.required_mission_ids.data),
+                    required_badge_keys=form.required_badge_keys.data or [],
+                    required_mission_ids=form.required_mission_ids.data or [],
                     requires_endorsement=form.requires_endorsement.data, level_points=form.level_points.data)
             except ServiceError as error:
                 db.session.rollback()
@@ -111,5 +118,4 @@ def stage_settings():
 
 
 def _settings_page(all_stages, forms, error=None):
-    return render_template("journey/stages.html", stages=all_stages, forms=forms,
-                           badge_keys=active_badge_keys(), error=error)
+    return render_template("journey/stages.html", stages=all_stages, forms=forms, error=error)

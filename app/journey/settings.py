@@ -1,11 +1,9 @@
 """HR edits the stage criteria. Bad input raises ServiceError and changes nothing."""
 
-import re
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import audit, params
+from app.core import audit
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.journey.models import Stage
@@ -15,24 +13,12 @@ MAX_POINTS = 10_000_000
 MAX_LEVEL_POINTS = 100_000
 
 
-def parse_badge_keys(text: str) -> list[str]:
-    return [key for key in re.split(r"[\s,;]+", (text or "").strip().lower()) if key]
-
-
-def parse_mission_ids(text: str) -> list[int]:
-    parts = [part for part in re.split(r"[\s,;]+", (text or "").strip()) if part]
-    ids = [params.parse_id(part) for part in parts]
-    if None in ids:
-        raise ServiceError(_("Mission numbers are whole numbers separated by commas, like 12, 15."),
-                           field="required_mission_ids")
-    return list(dict.fromkeys(ids))
-
-
 def update_stage(actor: Person, stage: Stage, *, name: str, description: str, min_lifetime_points: int,
-                 required_badge_keys: list[str], required_mission_ids: list[int],
+                 required_badge_keys: list[str], required_mission_ids: list[int | None],
                  requires_endorsement: bool, level_points: int) -> Stage:
-    """Validate everything first, then write: a refused change leaves the stage as it was."""
-    from app.badges.models import BadgeDefinition
+    """Validate everything first, then write: a refused change leaves the stage as it was. Badges and
+    missions are picked from lists of active ones (a requirement already set may stay after it's withdrawn);
+    anything else (a stale page, a crafted post, a value that isn't an id: None) is refused."""
 
     name = " ".join((name or "").split())
     description = " ".join((description or "").split())
@@ -66,25 +52,41 @@ def update_stage(actor: Person, stage: Stage, *, name: str, description: str, mi
                              stage=name, after=after.display_name, n=after.min_lifetime_points),
                            field="min_lifetime_points")
     keys = list(dict.fromkeys(required_badge_keys))
-    if keys:
-        known = set(db.session.scalars(sa.select(BadgeDefinition.key).where(
-            BadgeDefinition.key.in_(keys), BadgeDefinition.active.is_(True))))
-        unknown = [key for key in keys if key not in known]
-        if unknown:
-            raise ServiceError(_("No active badge with the key %(keys)s.", keys=", ".join(unknown)),
-                               field="required_badge_keys")
+    if not set(keys) <= set(stage.required_badge_keys) | _active_badge_keys(keys):
+        raise ServiceError(_("Choose the badges from the list: one you picked isn't an active badge."),
+                           field="required_badge_keys")
+    mission_ids = list(dict.fromkeys(required_mission_ids))
+    kept = {int(m) for m in stage.required_mission_ids}
+    if None in mission_ids or not set(mission_ids) <= kept | _active_mission_ids(mission_ids):
+        raise ServiceError(_("Choose the missions from the list: one you picked isn't an active mission."),
+                           field="required_mission_ids")
     before_values = _values(stage)
     stage.name = name
     stage.description = description
     stage.min_lifetime_points = min_lifetime_points
     stage.required_badge_keys = keys
-    stage.required_mission_ids = list(dict.fromkeys(required_mission_ids))
+    stage.required_mission_ids = mission_ids
     stage.requires_endorsement = requires_endorsement
     stage.level_points = level_points
     db.session.flush()
     audit.record("journey.stage_updated", actor_id=actor.id, target_type="stage", target_id=stage.id,
                  before=before_values, after=_values(stage))
     return stage
+
+
+def _active_badge_keys(keys: list[str]) -> set[str]:
+    from app.badges.models import BadgeDefinition
+
+    return set(db.session.scalars(sa.select(BadgeDefinition.key).where(
+        BadgeDefinition.key.in_(keys), BadgeDefinition.active.is_(True)))) if keys else set()
+
+
+def _active_mission_ids(ids: list[int | None]) -> set[int]:
+    from app.missions.models import Mission
+
+    ids = [mission_id for mission_id in ids if mission_id is not None]
+    return set(db.session.scalars(sa.select(Mission.id).where(
+        Mission.id.in_(ids), Mission.active.is_(True)))) if ids else set()
 
 
 def _values(stage: Stage) -> dict:

@@ -1,8 +1,11 @@
-"""The retail KPI library every company starts with. The migration seeds it; `ensure_defaults` puts back
-what is missing (tests empty the tables; the demo calls it too)."""
+"""The retail KPI library every company starts with. The migration seeds it (in English); `ensure_defaults`
+puts back what is missing (tests empty the tables; the demo calls it too); `localize_builtins` rewrites the
+names and descriptions HR hasn't changed into the company's language (app/org/company.py)."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from app.core.i18n import localize_stored
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 
@@ -30,6 +33,35 @@ BUILT_IN = (
 )
 
 
+# Each English name and description above in the current language (make extract-messages finds them here).
+TRANSLATED = {
+    "Sales": _l("Sales"),
+    "Net sales, taxes excluded.": _l("Net sales, taxes excluded."),
+    "Transactions": _l("Transactions"),
+    "Receipts issued.": _l("Receipts issued."),
+    "Footfall": _l("Footfall"),
+    "Visitors counted at the door.": _l("Visitors counted at the door."),
+    "Units sold": _l("Units sold"),
+    "Items sold.": _l("Items sold."),
+    "Returns": _l("Returns"),
+    "Items brought back.": _l("Items brought back."),
+    "Conversion rate": _l("Conversion rate"),
+    "Transactions ÷ footfall.": _l("Transactions ÷ footfall."),
+    "Average transaction value": _l("Average transaction value"),
+    "Sales ÷ transactions.": _l("Sales ÷ transactions."),
+    "Units per transaction": _l("Units per transaction"),
+    "Units sold ÷ transactions.": _l("Units sold ÷ transactions."),
+    "Returns rate": _l("Returns rate"),
+    "Returns ÷ units sold.": _l("Returns ÷ units sold."),
+    "Customer satisfaction": _l("Customer satisfaction"),
+    "Average survey score, 1 to 5.": _l("Average survey score, 1 to 5."),
+    "Average customer response time": _l("Average customer response time"),
+    "Seconds until a customer is greeted or answered.": _l("Seconds until a customer is greeted or answered."),
+    "Loyalty member churn": _l("Loyalty member churn"),
+    "Share of loyalty members lost in the period.": _l("Share of loyalty members lost in the period."),
+}
+
+
 # code: (lowest, highest) valid value; None leaves that end open. Migration 0020 seeds the same.
 RANGES = {
     "sales": (0.0, None), "transactions": (0.0, None), "footfall": (0.0, None), "units_sold": (0.0, None),
@@ -49,7 +81,8 @@ def rows() -> list[dict]:
                            description) in enumerate(BUILT_IN, start=1)]
 
 
-def ensure_defaults() -> None:
+def ensure_defaults(language: str | None = None) -> None:
+    """Add the missing built-ins; in `language` when given (English, as the migration seeds, otherwise)."""
     existing = set(db.session.scalars(sa.select(KpiDefinition.code)))
     by_code = {kpi.code: kpi for kpi in db.session.scalars(sa.select(KpiDefinition))}
     for row in rows():
@@ -63,3 +96,21 @@ def ensure_defaults() -> None:
         db.session.add(kpi)
         by_code[kpi.code] = kpi
     db.session.flush()
+    if language:
+        from app.org.company import localize_builtins
+
+        localize_builtins(language)
+
+
+def localize_builtins() -> int:
+    """The built-in KPIs' unchanged English names and descriptions, in the current locale. How many texts."""
+    english = {row["code"]: row for row in rows()}
+    changed = 0
+    for kpi in db.session.scalars(sa.select(KpiDefinition).where(KpiDefinition.built_in.is_(True))):
+        default = english.get(kpi.code)
+        if default is None:
+            continue
+        for attribute in ("name", "description"):
+            changed += localize_stored(kpi, attribute, default[attribute], TRANSLATED.get(default[attribute]))
+    db.session.flush()
+    return changed

@@ -6,13 +6,16 @@ tours and muddle the progress). So switching a journey on while another is on mu
 goes off: HR confirms it after reading its name and size, never by accident (a new hire once got 1
 mission instead of 7 because the 7-mission journey went off silently)."""
 
+from datetime import UTC, date, datetime, time, timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import audit
+from app.core import audit, authz, timezones
 from app.core.errors import ServiceError
 from app.extensions import db
-from app.missions.models import Audience, JourneyStep, Mission, OnboardingJourney
+from app.missions.assignments import ONBOARDING_ROLES, assign_journey
+from app.missions.models import Audience, JourneyStep, Mission, MissionAssignment, OnboardingJourney
 from app.org.models import ORG_WIDE_ROLES, Person
 
 MAX_STEPS = 30
@@ -119,3 +122,52 @@ def set_active(actor: Person, journey: OnboardingJourney, active: bool, *,
     db.session.flush()
     audit.record("journey.activated" if active else "journey.deactivated", actor_id=actor.id,
                  target_type="journey", target_id=journey.id)
+
+
+# People hired before the journey went on ----------------------------------------------------------
+# Switching a journey on reaches new hires from then on; people imported (or hired) shortly before would
+# otherwise never get it. HR chooses how far back, and sees how many people that is before confirming.
+
+RECENT_HIRE_DAYS = 30
+MAX_RECENT_HIRE_DAYS = 365
+
+
+def check_recent_days(days: int | None) -> int:
+    if days is None or not 0 <= days <= MAX_RECENT_HIRE_DAYS:
+        raise ServiceError(_("Say how many days back to look (0 to %(n)d).", n=MAX_RECENT_HIRE_DAYS),
+                           field="recent_days")
+    return days
+
+
+def recent_hires(actor: Person, journey: OnboardingJourney, days: int, today: date) -> sa.Select:
+    """Active staff and store managers in `actor`'s scope who started within `days` days of `today` (the
+    company's today) and haven't got this journey yet. The start is the hire date; without one, the day
+    their record was created (in the company's time zone: created_at is UTC)."""
+    since = today - timedelta(days=days)
+    zone = timezones.zone_named(None)
+    created_since = datetime.combine(since, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    has_it = sa.exists().where(MissionAssignment.journey_id == journey.id,
+                               MissionAssignment.person_id == Person.id)
+    return authz.managed_people(actor).where(
+        Person.active.is_(True), Person.role.in_(ONBOARDING_ROLES), ~has_it,
+        sa.or_(sa.and_(Person.hire_date.is_not(None), Person.hire_date >= since, Person.hire_date <= today),
+               sa.and_(Person.hire_date.is_(None), Person.created_at >= created_since)))
+
+
+def count_recent_hires(actor: Person, journey: OnboardingJourney, days: int, today: date) -> int:
+    query = recent_hires(actor, journey, days, today).with_only_columns(sa.func.count(Person.id))
+    return db.session.scalar(query.order_by(None)) or 0
+
+
+def give_to_recent_hires(actor: Person, journey: OnboardingJourney, days: int, today: date) -> int:
+    """Give the (active) journey to the people hired within `days` days, each mission due counted from their
+    start as for a new hire. How many people got it."""
+    _require_hr(actor)
+    days = check_recent_days(days)
+    if not journey.active:
+        raise ServiceError(_("Switch the journey on before giving it to anyone."))
+    people = list(db.session.scalars(recent_hires(actor, journey, days, today).order_by(Person.id)))
+    reached = sum(1 for person in people if assign_journey(journey, person, today))
+    audit.record("journey.given_to_recent_hires", actor_id=actor.id, target_type="journey",
+                 target_id=journey.id, days=days, people=reached)
+    return reached

@@ -4,9 +4,10 @@ journeys."""
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
-from app.core import authz
+from app.core import authz, params, timezones
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
@@ -217,9 +218,13 @@ def journey(journey_id: int):
             flash(_("Mission added to the journey."), "success")
             return see_other("missions.journey", journey_id=journey.id)
     status = 422 if form.errors else 200
+    recent_days = journeys.RECENT_HIRE_DAYS
+    recent_count = None if journey.active else journeys.count_recent_hires(current_user, journey, recent_days,
+                                                                            _company_today())
     return render_template("missions/journey.html", journey=journey, form=form,
                            progress=manage_queries.journey_progress(journey),
-                           replacing=None if journey.active else journeys.active_other(journey)), status
+                           replacing=None if journey.active else journeys.active_other(journey),
+                           recent_days=recent_days, recent_count=recent_count), status
 
 
 @bp.post("/journeys/<int:journey_id>/steps/<int:step_id>")
@@ -242,13 +247,25 @@ def journey_step(journey_id: int, step_id: int):
     return see_other("missions.journey", journey_id=journey.id)
 
 
+def _company_today():
+    """Who counts as recently hired doesn't depend on which store HR sits in: the company's day."""
+    return timezones.today_in(timezones.zone_named(None))
+
+
 @bp.post("/journeys/<int:journey_id>/active")
 @authz.roles_required(*authz.ORG_ADMINS)
 def set_journey_active(journey_id: int):
     journey = _journey_or_404(journey_id)
     active = request.form.get("active") == "1"
+    # Ticked "also give it to people hired in the last N days": N is checked before anything changes.
+    recent = active and request.form.get("recent") == "1"
+    reached = 0
     try:
+        days = journeys.check_recent_days(params.int_arg("recent_days", clamp=False, source=request.form)) \
+            if recent else 0
         journeys.set_active(current_user, journey, active, replacing_id=request.form.get("replacing", type=int))
+        if recent:
+            reached = journeys.give_to_recent_hires(current_user, journey, days, _company_today())
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -256,4 +273,22 @@ def set_journey_active(journey_id: int):
         db.session.commit()
         flash(_("Journey switched on: new hires get it from now on.") if active else
               _("Journey switched off: new hires won't get it."), "success")
+        if recent:
+            flash(ngettext("%(num)d person hired recently got it too.", "%(num)d people hired recently got it too.",
+                           reached), "success")
     return see_other("missions.journey", journey_id=journey.id)
+
+
+@bp.get("/journeys/<int:journey_id>/recent-hires")
+@authz.roles_required(*authz.ORG_ADMINS)
+def journey_recent_hires(journey_id: int):
+    """How many people "also give it to people hired recently" reaches: the journey page asks as N changes."""
+    journey = _journey_or_404(journey_id)
+    days = params.int_arg("recent_days", clamp=False)
+    try:
+        days = journeys.check_recent_days(days)
+    except ServiceError as error:
+        count, problem = None, error.message
+    else:
+        count, problem = journeys.count_recent_hires(current_user, journey, days, _company_today()), None
+    return render_template("missions/_recent_hires.html", count=count, days=days, problem=problem)

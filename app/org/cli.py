@@ -11,6 +11,7 @@ from app.auth.services import issue_invite
 from app.config import SUPPORTED_LOCALES
 from app.core.links import base_url, external_url, public_url_setting
 from app.extensions import db
+from app.org.company import localize_builtins
 from app.org.importer import import_people
 from app.org.models import Person, Role
 from app.org.names import clean_name, name_problems
@@ -67,8 +68,27 @@ def create_admin(email: str, name: str, employee_number: str, language: str | No
     db.session.add(person)
     db.session.flush()
     token = issue_invite(person, issued_by=None, valid_days=current_app.config["INVITE_VALID_DAYS"])
+    # The built-in KPIs, badges, values and stages the migration seeded in English, in the company's language
+    # (not the administrator's: --language is theirs alone).
+    localized = localize_builtins(company_language())
     db.session.commit()
+    if any(localized.values()):
+        click.echo(f"Built-in KPIs, badges, values and stages written in {company_language()!r}.")
     click.echo(f"Administrator created. One-time link to set the password:\n{_invite_url(token)}")
+
+
+@org_cli.command("localize-defaults")
+@click.option("--language", type=click.Choice(SUPPORTED_LOCALES), default=None,
+              help="Default: the company's, COMPANY_LANGUAGE.")
+@with_appcontext
+def localize_defaults(language: str | None):
+    """Write the built-in KPIs, badges, values and stages HR hasn't edited in the company's language."""
+    language = language or company_language()
+    changed = localize_builtins(language)
+    db.session.commit()
+    click.echo(f"{sum(changed.values())} built-in texts written in {language!r} "
+               f"(KPIs {changed['kpis']}, badges {changed['badges']}, values {changed['values']}, "
+               f"stages {changed['stages']}); texts HR edited were left as they are.")
 
 
 @org_cli.command("invite")

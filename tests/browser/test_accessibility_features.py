@@ -151,6 +151,7 @@ NOT_SCREENS = {
     "missions.today": "a fragment of the home page",
     "okrs.key_result_row": "a fragment of the objective form",
     "reviews.preview_participants": "a fragment of the new-cycle form",
+    "missions.journey_recent_hires": "a fragment of the onboarding journey page (the recent hires count)",
     "screens.tv_board": "a fragment of the TV page, refreshed every minute",
     "screens.tv": "checked at TV size by test_tv_mode",
     "screens.confirm_revoke": "checked by test_tv_mode after the screen is created",

@@ -93,6 +93,7 @@ EXPECTATIONS: dict[str, Access] = {
     "missions.journey": Access(ORG_ADMINS),
     "missions.journey_step": Access(ORG_ADMINS),
     "missions.set_journey_active": Access(ORG_ADMINS),
+    "missions.journey_recent_hires": Access(ORG_ADMINS),
     "rewards.store": Access(EVERYONE),
     "rewards.reward": Access(EVERYONE, scope=OFFERED),
     "rewards.redeem": Access(EVERYONE, scope=OFFERED),

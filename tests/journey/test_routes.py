@@ -157,50 +157,117 @@ def test_staff_cannot_endorse(client, org, sign_in):
 # Stage settings (HR) -----------------------------------------------------------------------------------
 
 def _stage_form(stage_obj: Stage, **changes) -> dict:
+    """The stage's form as the page posts it: badges and missions are ticked boxes (one value each)."""
     prefix = f"s{stage_obj.id}-"
     data = {"stage_id": stage_obj.id, "name": stage_obj.name, "description": stage_obj.description,
             "min_lifetime_points": stage_obj.min_lifetime_points,
-            "required_badge_keys": ", ".join(stage_obj.required_badge_keys),
-            "required_mission_ids": "", "level_points": stage_obj.level_points}
+            "required_badge_keys": list(stage_obj.required_badge_keys),
+            "required_mission_ids": [str(m) for m in stage_obj.required_mission_ids],
+            "level_points": stage_obj.level_points}
     if stage_obj.requires_endorsement:
         data["requires_endorsement"] = "y"
     data.update(changes)
     return {(k if k == "stage_id" else prefix + k): v for k, v in data.items()}
 
 
+def _mission(title: str, *, active: bool = True):
+    from tests.missions.factories import make_mission
+
+    return make_mission(title=title, audience="journey", active=active)
+
+
+def test_the_settings_list_badges_and_missions_by_name(client, org, sign_in):
+    values, goals = _mission("Our values"), _mission("Your store's goals")
+    _mission("An old promotion", active=False)
+    db.session.commit()
+    leader = stage("leader")
+    body = sign_in(org.hr).get("/journey/stages").get_data(as_text=True)
+    prefix = f"s{leader.id}-"
+    # Ticked boxes by name, never a box for typing keys or numbers.
+    assert re.search(rf'<input checked id="{prefix}required_badge_keys-\d+" name="{prefix}required_badge_keys" '
+                     r'type="checkbox" value="mentor">\s*<span>Mentor</span>', body)
+    assert f'name="{prefix}required_mission_ids" type="checkbox" value="{values.id}"> <span>Our values</span>' in body
+    assert f'value="{goals.id}"> <span>Your store&#39;s goals</span>' in body
+    assert "An old promotion" not in body
+    assert "separated by commas" not in body
+
+
+def test_the_badges_read_in_the_reader_s_language(client, org, sign_in):
+    org.hr.locale = "it"
+    db.session.commit()
+    body = sign_in(org.hr).get("/journey/stages").get_data(as_text=True)
+    from flask_babel import force_locale, gettext
+
+    with force_locale("it"):
+        crowd = gettext("Crowd favourite")
+    assert f"<span>{crowd}</span>" in body.replace("&#39;", "'")
+
+
 def test_hr_edits_stage_criteria(client, org, sign_in):
+    values, goals = _mission("Our values"), _mission("Your store's goals")
+    db.session.commit()
+    values_id, goals_id = values.id, goals.id
     leader = stage("leader")
     sign_in(org.hr)
     assert client.get("/journey/stages").status_code == 200
     response = client.post("/journey/stages", data=_stage_form(
-        leader, min_lifetime_points="1200", required_badge_keys="mentor, customer_hero",
-        required_mission_ids="4, 9"))
+        leader, min_lifetime_points="1200", required_badge_keys=["mentor", "customer_hero"],
+        required_mission_ids=[str(goals_id), str(values_id)]))
     assert response.status_code == 303
     db.session.expire_all()
     leader = stage("leader")
     assert leader.min_lifetime_points == 1200
     assert leader.required_badge_keys == ["mentor", "customer_hero"]
-    assert leader.required_mission_ids == [4, 9]
+    assert leader.required_mission_ids == [goals_id, values_id]
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.target_type == "stage")) \
         == "journey.stage_updated"
+    # Nothing ticked: no badge or mission needed any more.
+    response = client.post("/journey/stages", data=_stage_form(
+        stage("leader"), required_badge_keys=[], required_mission_ids=[]))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (stage("leader").required_badge_keys, stage("leader").required_mission_ids) == ([], [])
+
+
+def test_a_requirement_withdrawn_since_stays_until_hr_unticks_it(client, org, sign_in):
+    promo = _mission("Autumn promotion")
+    leader = stage("leader")
+    leader.required_mission_ids = [promo.id]
+    promo.active = False
+    db.session.commit()
+    promo_id = promo.id
+    sign_in(org.hr)
+    body = client.get("/journey/stages").get_data(as_text=True)
+    assert "Autumn promotion (withdrawn)" in body
+    assert client.post("/journey/stages", data=_stage_form(stage("leader"), name="Leaders")).status_code == 303
+    db.session.expire_all()
+    assert stage("leader").required_mission_ids == [promo_id]
 
 
 def _unchanged(before: dict) -> bool:
     db.session.expire_all()
     leader = stage("leader")
-    return (leader.min_lifetime_points, leader.required_badge_keys, leader.name) == before
+    return (leader.min_lifetime_points, leader.required_badge_keys, leader.required_mission_ids,
+            leader.name) == before
 
 
 def test_bad_stage_criteria_change_nothing(client, org, sign_in):
+    withdrawn = _mission("An old promotion", active=False)
+    db.session.commit()
     leader = stage("leader")
-    before = (leader.min_lifetime_points, list(leader.required_badge_keys), leader.name)
+    before = (leader.min_lifetime_points, list(leader.required_badge_keys), list(leader.required_mission_ids),
+              leader.name)
     sign_in(org.hr)
+    badges_from_list = "Choose the badges from the list: one you picked isn&#39;t an active badge."
+    missions_from_list = "Choose the missions from the list: one you picked isn&#39;t an active mission."
     cases = [
-        ({"required_badge_keys": "mentor, unicorn"}, "unicorn"),
+        ({"required_badge_keys": ["mentor", "unicorn"]}, badges_from_list),
+        ({"required_mission_ids": ["999999"]}, missions_from_list),
+        ({"required_mission_ids": [str(withdrawn.id)]}, missions_from_list),
+        ({"required_mission_ids": ["four"]}, missions_from_list),
         ({"min_lifetime_points": "100"}, "fewer points than Engagement"),
         ({"min_lifetime_points": "9000"}, "more points than Ambassador"),
         ({"min_lifetime_points": "-5"}, ""),
-        ({"required_mission_ids": "four"}, "whole numbers"),
         ({"name": ""}, "Give the stage a name"),
         ({"level_points": "0"}, ""),
     ]

@@ -184,3 +184,44 @@ def test_levels_inside_a_stage(org):
     assert [(n.kind, n.done) for n in journey.needs] == [("points", False), ("badge", False),
                                                          ("endorsement", False)]
     assert journey.missing[0].text == "1080 more points"
+
+
+# HR's stage settings (app/journey/settings.py) ---------------------------------------------------------
+
+def _update(stage_obj, actor, **changes):
+    from app.journey import settings
+
+    values = dict(name=stage_obj.name, description=stage_obj.description,
+                  min_lifetime_points=stage_obj.min_lifetime_points,
+                  required_badge_keys=list(stage_obj.required_badge_keys),
+                  required_mission_ids=list(stage_obj.required_mission_ids),
+                  requires_endorsement=stage_obj.requires_endorsement, level_points=stage_obj.level_points)
+    values.update(changes)
+    return settings.update_stage(actor, stage_obj, **values)
+
+
+def test_a_stage_requires_active_missions_only(org):
+    from tests.missions.factories import make_mission
+
+    live = make_mission(title="Our values", audience="journey")
+    gone = make_mission(title="Old promotion", audience="journey", active=False)
+    leader = stage("leader")
+    for bad in ([gone.id], [live.id, None], [10**6]):
+        with pytest.raises(ServiceError) as error:
+            _update(leader, org.hr, required_mission_ids=bad)
+        assert error.value.field == "required_mission_ids"
+        assert leader.required_mission_ids == []
+    _update(leader, org.hr, required_mission_ids=[live.id, live.id])
+    assert leader.required_mission_ids == [live.id]
+
+
+def test_a_withdrawn_badge_already_required_may_stay_but_not_be_added(org):
+    leader = stage("leader")
+    badge("mentor").active = False
+    _update(leader, org.hr, name="Leaders")  # still requires the withdrawn Mentor badge: kept
+    assert leader.required_badge_keys == ["mentor"]
+    badge("customer_hero").active = False
+    with pytest.raises(ServiceError) as error:
+        _update(leader, org.hr, required_badge_keys=["mentor", "customer_hero"])
+    assert error.value.field == "required_badge_keys"
+    assert leader.required_badge_keys == ["mentor"]
