@@ -102,8 +102,3 @@ def badge_wall(person: Person) -> list[WallItem]:
     order = {"earned": 0, "progress": 1, "locked": 2}
     return sorted(items, key=lambda item: (order[item.status],
                                            -item.percent if item.status == "progress" else 0))
-
-
-def active_badge_keys() -> list[str]:
-    return list(db.session.scalars(sa.select(BadgeDefinition.key).where(BadgeDefinition.active.is_(True))
-                                   .order_by(BadgeDefinition.position, BadgeDefinition.id)))

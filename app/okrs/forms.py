@@ -8,13 +8,12 @@ import secrets
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core import numbers, params
 from app.core.errors import ServiceError
-from app.core.forms import choices
+from app.core.forms import CheckboxListField, choices
 from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, LEVEL_LABELS, KeyResultKind
 from app.okrs.services import KeyResultDraft
 
@@ -39,11 +38,6 @@ class CheckInForm(FlaskForm):
                             validators=[InputRequired(_l("Say how confident you are."))])
     value = StringField(_l("New value"), validators=[Optional(), Length(max=30)])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=500)])
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TemplateForm(FlaskForm):
