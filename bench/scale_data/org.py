@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from app.demo.org import FIRST_NAMES, LAST_NAMES
 from app.org.models import Role
+from app.org.names import search_name_for
 
 TIMEZONE = "Europe/Rome"
 CITIES = ["Milano", "Roma", "Torino", "Napoli", "Bologna", "Firenze", "Verona", "Padova", "Genova", "Bari"]
@@ -56,8 +57,10 @@ def build(writer, rng: random.Random, *, stores: int, districts: int, people: in
     def person(role: str, email: str, number: str, *, store=None, district=None, manager=None,
                name=None) -> int:
         person_id = next(next_id)
+        full_name = name or next(names)
         writer.add("people", {
-            "id": person_id, "employee_number": number, "email": email, "full_name": name or next(names),
+            "id": person_id, "employee_number": number, "email": email, "full_name": full_name,
+            "search_name": search_name_for(full_name),
             "role": role, "store_id": store, "district_id": district, "manager_id": manager,
             # Hired before the year of history starts: their whole year counts.
             "hire_date": today - timedelta(days=rng.randint(400, 2400)), "locale": "en",

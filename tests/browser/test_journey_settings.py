@@ -28,7 +28,8 @@ def _seed() -> int:
         return journey_id
 
 
-def test_switching_on_a_journey_with_recent_hires_and_the_stage_lists(browser, live_server, screenshot_dir):
+def test_switching_on_a_journey_with_recent_hires_and_the_stage_lists(browser, live_server, screenshot_dir,
+                                                                    in_english):
     journey_id = _seed()
     for size in ("phone", "tablet"):
         context, screen = open_screen(browser, live_server, size, screenshot_dir)
