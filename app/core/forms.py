@@ -30,6 +30,7 @@ class LocalizedNumberField(Field):
     widget = TextInput()
     whole_numbers = False
     input_mode = "decimal"
+    largest = 1e15  # well inside a float's exact integers; KPI values stop at 1e12 anyway
 
     def __init__(self, label=None, validators=None, *, decimals: int = INPUT_DECIMALS, **kwargs):
         render_kw = {"inputmode": self.input_mode, "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
@@ -57,9 +58,13 @@ class LocalizedNumberField(Field):
             raise ValueError(_("Enter a number."))
         read = parse_whole_number if self.whole_numbers else parse_number
         try:
-            self.data = self._coerce(read(text, reader_locale()))
+            value = self._coerce(read(text, reader_locale()))
         except NumberError as error:
             raise ValueError(error.message) from None
+        if abs(value) > self.largest:
+            # Beyond what the database's columns hold: a 500 at flush otherwise, whatever the field's own range.
+            raise ValueError(_("Enter a number no larger than %(n)s.", n=format_input(self.largest, 0)))
+        self.data = value
 
     def pre_validate(self, form):
         # Typed but not a number: that message alone (NumberRange would add "between …" about nothing).
@@ -72,6 +77,7 @@ class LocalizedIntegerField(LocalizedNumberField):
 
     whole_numbers = True
     input_mode = "numeric"
+    largest = 2_147_483_647  # a 32-bit INTEGER column, PostgreSQL's
 
     def _coerce(self, value):
         return int(value)

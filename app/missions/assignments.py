@@ -85,12 +85,19 @@ def _insert(rows: list[dict]) -> list[int]:
 
 
 def _nudge_new_assignments(created) -> None:
-    """A nudge per new one-off assignment; daily and weekly roll-overs would only be noise."""
+    """A nudge per new one-off assignment; daily and weekly roll-overs would only be noise. Nobody who has
+    never signed in is nudged: no device of theirs can take a push, their home lists the missions when they
+    arrive, and an import of a whole chain would otherwise write a dozen notifications per person while
+    holding the write lock."""
+    if not created:
+        return
     missions = {mission.id: mission for mission in db.session.scalars(
-        sa.select(Mission).where(Mission.id.in_({row.mission_id for row in created})))} if created else {}
+        sa.select(Mission).where(Mission.id.in_({row.mission_id for row in created})))}
+    reachable = set(db.session.scalars(sa.select(Person.id).where(
+        Person.id.in_({row.person_id for row in created}), Person.password_hash.is_not(None))))
     for assignment_id, person_id, mission_id in created:
         mission = missions[mission_id]
-        if mission.recurrence != Recurrence.NONE:
+        if mission.recurrence != Recurrence.NONE or person_id not in reachable:
             continue
         nudges.send(person_id, "mission_assigned",
                     nudges.path_for("missions.assignment", assignment_id=assignment_id),

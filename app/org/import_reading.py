@@ -54,6 +54,11 @@ ROLE_ALIASES = {
 }
 
 
+def role_key(text: str) -> str:
+    """A role cell as role_names() spells its keys: lower case, single spaces (Excel's no-break ones too)."""
+    return " ".join(text.split()).lower()
+
+
 def role_names() -> dict[str, str]:
     """Every accepted way of writing a role, lower-cased → the role: its key, its label in English and in
     Italian (from the translations, so a renamed label is accepted the day it ships), the aliases."""
@@ -158,7 +163,7 @@ def read_line(table: CsvTable, line: int, row: list[str], lookups: Lookups) -> L
     reading.present = {name for name in ("email", "store", "district", "manager", "hire_date", "locale", "stage")
                        if cell(name)}
     role_text = cell("role")
-    reading.role = lookups.roles.get(role_text.lower())
+    reading.role = lookups.roles.get(role_key(role_text))
     if reading.role is None:
         reading.problems.append(_("Unknown role “%(role)s”.", role=role_text))
     if code := cell("store").upper():

@@ -15,7 +15,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -34,8 +33,9 @@ from app.org.import_reading import (
     columns_read,
     ignored_columns,
     read_line,
+    role_key,
 )
-from app.org.models import ROLE_LABELS, Person, Role
+from app.org.models import MANAGER_ROLES, ROLE_LABELS, Person, Role
 from app.org.services import PersonDraft, check_draft, set_active
 
 PREVIEW_ROWS = 10
@@ -142,6 +142,9 @@ def plan_import(actor: Person, raw: bytes, *, max_rows: int, deactivate_missing:
     managed_ids = set(db.session.scalars(managed_people(actor).with_only_columns(Person.id)))
     first_line: dict[str, int] = {}  # lower-cased employee number → its first line
     file_numbers = {table.cell(row, "employee_number").lower() for _number, row in table.lines}
+    # Each number's role as the file sets it: a manager promoted on another line may have reports here.
+    file_roles = {table.cell(row, "employee_number").lower(): lookups.roles.get(role_key(table.cell(row, "role")))
+                  for _number, row in table.lines}
     file_emails: dict[str, int] = {}
     for number, row in table.lines:
         reading = read_line(table, number, row, lookups)
@@ -151,7 +154,7 @@ def plan_import(actor: Person, raw: bytes, *, max_rows: int, deactivate_missing:
             problems.append(_("Employee number %(n)s also appears on line %(l)d.", n=reading.employee_number,
                               l=first_line[key]))
         first_line.setdefault(key, number)
-        planned = _plan_line(actor, reading, lookups, file_numbers)
+        planned = _plan_line(actor, reading, lookups, file_numbers, file_roles)
         if planned.existing is not None and planned.existing.id not in managed_ids:
             # Yourself, or someone outside your scope: a line that changes nothing is fine (a company-wide
             # file lists everyone); one that would change them is refused, as the person form would be.
@@ -170,18 +173,22 @@ def plan_import(actor: Person, raw: bytes, *, max_rows: int, deactivate_missing:
             plan.problems.append(LineProblem(number, problems))
         plan.lines.append(planned)
     plan.problems.extend(_manager_loops(plan.lines, lookups))
-    plan.problems.sort(key=lambda problem: problem.line)
+    plan.problems.extend(_managers_without_a_team_role(plan.lines, lookups))
+    plan.problems = _one_row_per_line(plan.problems)
     if deactivate_missing:
-        plan.to_deactivate = list(db.session.scalars(
-            managed_people(actor).where(Person.active.is_(True), sa.func.lower(Person.employee_number)
-                                        .not_in(list(first_line) or [""])).order_by(Person.full_name)))
+        # Compared in Python, as the file's numbers were read: the database's lower() may fold differently.
+        plan.to_deactivate = [person for person in db.session.scalars(
+            managed_people(actor).where(Person.active.is_(True)).order_by(Person.full_name))
+            if person.employee_number.lower() not in first_line]
     plan.warnings = _warnings(plan)
     return plan
 
 
-def _plan_line(actor: Person, reading: LineReading, lookups: Lookups, file_numbers: set[str]) -> PlannedLine:
+def _plan_line(actor: Person, reading: LineReading, lookups: Lookups, file_numbers: set[str],
+               file_roles: dict[str, str | None]) -> PlannedLine:
     existing = lookups.people.get(reading.employee_number.lower()) if reading.employee_number else None
     draft = _draft(reading, existing, lookups)
+    draft.manager_role = file_roles.get(reading.manager_number.lower())
     manager_key = reading.manager_number.lower()
     if manager_key and manager_key == reading.employee_number.lower():
         draft.problems.append(_("Nobody can be their own manager."))
@@ -278,6 +285,30 @@ def _manager_loops(lines: list[PlannedLine], lookups: Lookups) -> list[LineProbl
             problems.append(LineProblem(line.reading.line, [_(
                 "Managers go round in a circle: %(chain)s. Somebody in the chain needs a manager from outside "
                 "it.", chain=names)]))
+    return problems
+
+
+def _one_row_per_line(problems: list[LineProblem]) -> list[LineProblem]:
+    """The report's rows in file order, a line's messages from every check together."""
+    merged: dict[int, LineProblem] = {}
+    for problem in sorted(problems, key=lambda problem: problem.line):
+        merged.setdefault(problem.line, LineProblem(problem.line, [])).messages.extend(problem.messages)
+    return list(merged.values())
+
+
+def _managers_without_a_team_role(lines: list[PlannedLine], lookups: Lookups) -> list[LineProblem]:
+    """Lines naming as manager someone new in this file who is not a manager (a store associate would
+    otherwise read their "report"'s reviews). Managers already in Ascent are checked by check_draft."""
+    role_of = {line.reading.employee_number.lower(): line.draft.role for line in lines}
+    problems = []
+    for line in lines:
+        manager = line.reading.manager_number
+        if manager.lower() == line.reading.employee_number.lower() or manager.lower() in lookups.people:
+            continue  # a self-manager is reported on its own
+        if manager and manager.lower() in role_of and role_of[manager.lower()] not in MANAGER_ROLES:
+            problems.append(LineProblem(line.reading.line, [_(
+                "Manager %(n)s is not a manager: only store managers, district managers, HR and administrators "
+                "have people reporting to them.", n=manager)]))
     return problems
 
 

@@ -1,6 +1,7 @@
 """Creating and changing people, stores and districts. Every check lives here so the form, the CSV
 import and the CLI refuse the same things with the same words."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,8 +16,14 @@ from app.core.authz import assignable_roles, can_manage_store, visible_people
 from app.core.errors import ServiceError
 from app.core.signals import person_created
 from app.extensions import db
-from app.org.models import District, Person, Role, Store
+from app.org.models import MANAGER_ROLES, District, Person, Role, Store
 from app.org.names import clean_name, name_problems
+
+# ASCII only: numbers match whatever their case, and SQLite's lower() folds ASCII letters alone ("É100" and
+# "é100" would be two people to the database and one to Python). Look-alike digits (full-width, superscript)
+# are refused too.
+EMPLOYEE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
+EARLIEST_HIRE_DATE = date(1900, 1, 1)
 
 
 @dataclass
@@ -30,6 +37,9 @@ class PersonDraft:
     store_id: int | None = None
     district_id: int | None = None
     manager_id: int | None = None
+    # The manager's role once this change lands, when the caller knows better than the database (an import
+    # that promotes the manager on another line); None: as stored.
+    manager_role: str | None = None
     hire_date: date | None = None
     locale: str = "it"
     problems: list[str] = field(default_factory=list)
@@ -43,7 +53,7 @@ def check_draft(actor: Person, draft: PersonDraft, *, existing: Person | None = 
     draft.full_name = clean_name(draft.full_name)
     if not draft.employee_number:
         problems.append(_("Employee number is missing."))
-    elif len(draft.employee_number) > 32 or not draft.employee_number.replace("-", "").isalnum():
+    elif not EMPLOYEE_NUMBER.fullmatch(draft.employee_number):
         problems.append(_("Employee number must be letters, digits or dashes, at most 32."))
     elif (holder := employee_number_holder(draft.employee_number, existing)) is not None:
         problems.append(_("Employee number %(n)s is already in use.", n=draft.employee_number)
@@ -68,6 +78,8 @@ def check_draft(actor: Person, draft: PersonDraft, *, existing: Person | None = 
         problems.append(_("Language must be one of: %(codes)s.", codes=", ".join(SUPPORTED_LOCALES)))
     if draft.hire_date and draft.hire_date > date.today() + timedelta(days=366):
         problems.append(_("Hire date is more than a year away."))
+    elif draft.hire_date and draft.hire_date < EARLIEST_HIRE_DATE:
+        problems.append(_("Hire date is before 1900: check the year."))
     return problems
 
 
@@ -110,6 +122,9 @@ def _role_problems(actor: Person, draft: PersonDraft, existing: Person | None) -
             problems.append(_("Choose a manager from the people you can see."))
         elif existing is not None and manager.id == existing.id:
             problems.append(_("Nobody can be their own manager."))
+        elif (draft.manager_role or manager.role) not in MANAGER_ROLES:
+            problems.append(_("%(name)s can't be a manager: only store managers, district managers, HR and "
+                              "administrators have people reporting to them.", name=manager.full_name))
     return problems
 
 

@@ -111,3 +111,17 @@ def test_number_range_still_applies_and_a_refusal_comes_alone(app):
         form = Probe(formdata=MultiDict({"pass_mark": "8.0"}))
         assert not form.validate() and len(form.pass_mark.errors) == 1  # how to write it, not "between…"
         assert 'value="8.0"' in str(form.pass_mark())  # what was typed comes back to be fixed
+
+
+def test_numbers_beyond_what_the_database_holds_are_refused(app):
+    """A 40-digit "Order on dashboards" once reached the database as an OverflowError (a 500)."""
+    class Probe(Form):
+        position = LocalizedIntegerField("Order")
+        scale = LocalizedNumberField("Scale")
+
+    with app.test_request_context(), force_locale("en"):
+        form = Probe(formdata=MultiDict({"position": "9" * 39, "scale": "1" + "0" * 20}))
+        assert not form.validate()
+        assert form.position.errors == ["Enter a number no larger than 2,147,483,647."]
+        assert form.scale.errors and form.position.data is None and form.scale.data is None
+        assert Probe(formdata=MultiDict({"position": "2,147,483,647", "scale": "-12.5"})).validate()

@@ -222,6 +222,23 @@ def test_new_one_off_assignments_nudge_and_roll_overs_do_not(org):
             for note in notes] == [("mission_assigned", True)]
 
 
+def test_nobody_who_has_never_signed_in_is_nudged_about_a_new_mission(org):
+    """No device of theirs can take a push and their home lists the missions; an import of a chain would
+    otherwise write a dozen notifications per person while holding the write lock."""
+    from app.nudges.models import Notification
+    from tests.factories import make_person
+
+    newcomer = make_person(store=org.store, password=None)
+    one_off = make_mission(store=org.store, audience=Audience.STORE, title="Window display photo")
+    assignments.sync_mission(one_off, TODAY)
+    assigned = set(db.session.scalars(sa.select(MissionAssignment.person_id)
+                                      .where(MissionAssignment.mission_id == one_off.id)))
+    assert {newcomer.id, org.staff.id} <= assigned
+    nudged = set(db.session.scalars(sa.select(Notification.person_id)
+                                    .where(Notification.nudge_type == "mission_assigned")))
+    assert org.staff.id in nudged and newcomer.id not in nudged
+
+
 def test_the_hourly_roll_over_job_assigns_recurring_missions_once(org):
     from app.missions.schedule import roll_recurring_missions
 

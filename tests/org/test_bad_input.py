@@ -75,7 +75,7 @@ def test_create_admin_refuses_an_employee_number_in_another_case(runner, org):
 
 
 def test_the_import_matches_a_manager_number_whatever_its_case(org):
-    report = run(org.hr, HEADER + f"N1,Anna Uno,,staff,MI01,{org.sm.employee_number.lower()},\n"
+    report = run(org.hr, HEADER + f"N1,Anna Uno,,store_manager,MI01,{org.sm.employee_number.lower()},\n"
                                   "N2,Bruno Due,,staff,MI01,n1,\n")
     assert report.ok, report.problems
     anna, bruno = (db.session.scalar(sa.select(Person).where(Person.employee_number == number))
@@ -95,12 +95,12 @@ def test_the_import_refuses_self_managers(org):
 
 def test_the_import_refuses_manager_cycles(org):
     before = people_count()
-    report = run(org.hr, HEADER + "N1,Anna Uno,,staff,MI01,N2,\n"
-                                  "N2,Bruno Due,,staff,MI01,N3,\n"
+    report = run(org.hr, HEADER + "N1,Anna Uno,,store_manager,MI01,N2,\n"
+                                  "N2,Bruno Due,,store_manager,MI01,N3,\n"
                                   "N3,Carla Tre,,store_manager,MI01,N1,\n"
                                   "N4,Dario Quattro,,staff,MI01,N1,\n"   # reports into the circle: fine itself
-                                  "N5,Elena Cinque,,staff,MI01,N6,\n"
-                                  "N6,Fabio Sei,,staff,MI01,N5,\n")
+                                  "N5,Elena Cinque,,store_manager,MI01,N6,\n"
+                                  "N6,Fabio Sei,,store_manager,MI01,N5,\n")
     problems = problems_by_line(report)
     assert sorted(problems) == [2, 3, 4, 6, 7]
     assert "Managers go round in a circle: N1 → N2 → N3 → N1." in problems[2]

@@ -204,7 +204,8 @@ def test_first_day_people_imported_updated_next_month_and_invited(app, client, r
 
     # Everyone not signed in yet, in one print run: 19 active people without a password (Ada has one).
     pending = text(client.get("/people?status=pending"))
-    assert "Print invites for everyone not signed in yet (19)" in pending
+    # (Ada reads Italian: the company's language.)
+    assert "Stampa gli inviti per tutti quelli che non hanno ancora fatto l'accesso (19)" in pending
     sheets = client.post("/people/invites", data={"everyone": "1", "status": "pending"})
     assert sheets.status_code == 200
     printed = text(sheets)
