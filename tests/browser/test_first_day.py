@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.org.models import District, Role, Store
-from tests.browser.conftest import migrated_app, open_screen, serving
+from app.org.models import District, Person, Role, Store
+from tests.browser.conftest import LIVE_APP, migrated_app, open_screen, serving
 from tests.factories import make_person
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1, "is_mobile": False,
@@ -97,4 +97,37 @@ def test_a_district_and_a_store_created_on_a_tablet(browser, empty_chain, screen
         district = db.session.scalar(sa.select(District).where(District.code == "NORD"))
         assert store is not None and district is not None
         assert (store.district_id, store.city, store.timezone) == (district.id, "Milano", "Europe/Rome")
+        db.session.remove()
+
+
+def test_hr_imports_an_italian_export_through_the_preview_on_a_phone(browser, live_server, screenshot_dir,
+                                                                     tmp_path):
+    """The preview, then Import, on HR's phone (the demo chain's HR reads Italian)."""
+    export = tmp_path / "dipendenti.csv"
+    export.write_bytes(("Matricola;Cognome;Nome;Ruolo;Negozio;Data assunzione\r\n"
+                        "BR001;Bianchi;Niccolò;Addetto/a alle vendite;MI01;02/11/2026\r\n"
+                        "BR002;D'Angelo;Martina;Addetto/a alle vendite;MI01;03/05/2021\r\n"
+                        "BR003;Ricci;Francesca;Store manager;MB01;30/06/2022\r\n").encode("cp1252"))
+    context, phone = open_screen(browser, live_server, "phone", screenshot_dir)
+    try:
+        phone.login("hr")
+        phone.goto("/people/import")
+        phone.page.locator("input[type=file]").set_input_files(str(export))
+        phone.page.locator("form[enctype] button[type=submit]").click()
+        phone.page.wait_for_load_state("load")
+        phone.settle()
+        main = phone.page.locator("main").inner_text()
+        assert "Windows-1252" in main and "Niccolò Bianchi" in main
+        phone.screenshot("import-preview")
+        phone.page.locator("form[action$='/people/import/confirm'] button[type=submit]").click()
+        phone.page.wait_for_load_state("load")
+        phone.settle()
+        assert phone.page.locator("#done-title").is_visible()
+        phone.screenshot("import-done")
+        phone.assert_no_console_problems()
+    finally:
+        context.close()
+    with LIVE_APP["app"].app_context():
+        imported = db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.employee_number.like("BR%")))
+        assert imported == 3
         db.session.remove()
