@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
 from tests.browser.conftest import LIVE_APP, migrated_app, open_screen, serving
+from tests.browser.test_accessibility_features import blocking_violations
 from tests.factories import make_person
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1, "is_mobile": False,
@@ -101,7 +102,7 @@ def test_a_district_and_a_store_created_on_a_tablet(browser, empty_chain, screen
 
 
 def test_hr_imports_an_italian_export_through_the_preview_on_a_phone(browser, live_server, screenshot_dir,
-                                                                     tmp_path):
+                                                                     tmp_path, axe_source):
     """The preview, then Import, on HR's phone (the demo chain's HR reads Italian)."""
     export = tmp_path / "dipendenti.csv"
     export.write_bytes(("Matricola;Cognome;Nome;Ruolo;Negozio;Data assunzione\r\n"
@@ -119,6 +120,7 @@ def test_hr_imports_an_italian_export_through_the_preview_on_a_phone(browser, li
         main = phone.page.locator("main").inner_text()
         assert "Windows-1252" in main and "Niccolò Bianchi" in main
         phone.screenshot("import-preview")
+        assert blocking_violations(phone, axe_source) == []  # a POST's answer: not in the screen lists
         phone.page.locator("form[action$='/people/import/confirm'] button[type=submit]").click()
         phone.page.wait_for_load_state("load")
         phone.settle()
