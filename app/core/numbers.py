@@ -61,9 +61,14 @@ def _read(body: str, decimal: str, group: str) -> Decimal | None:
     return Decimal(f"{whole}.{fraction}" if fraction else whole)
 
 
-def _strip_decorations(text: str) -> tuple[bool, str]:
-    """(negative, the digits and marks): the sign, "€" and "%" as the app's displays show them."""
+def _strip_decorations(text: str, symbols: str) -> tuple[bool, str]:
+    """(negative, the digits and marks): the sign, and "€" or "%" as the app's displays show them; a symbol
+    not in `symbols` is refused (a "5 %" typed as a sales target is not €5)."""
     text = text.strip(_SPACES + "\t")
+    for symbol in "€%":
+        if symbol in text and symbol not in symbols:
+            raise NumberError(_("“%(text)s”: this value is not in “%(symbol)s”; type the number alone.",
+                                text=text[:20], symbol=symbol))
     if text.endswith("%"):
         text = text[:-1].rstrip(_SPACES)
     elif text.endswith("€"):
@@ -77,17 +82,18 @@ def _strip_decorations(text: str) -> tuple[bool, str]:
     return negative, text
 
 
-def parse_number(text, locale) -> Decimal:
+def parse_number(text, locale, *, symbols: str = "€%") -> Decimal:
     """The number `text` writes in `locale` ("it", "en" or a babel Locale); NumberError otherwise.
 
-    See the module's docstring for the rule. Empty text is an error too: callers decide what blank means."""
+    See the module's docstring for the rule. Empty text is an error too: callers decide what blank means.
+    `symbols`: which of "€" and "%" the value may carry (a KPI's unit allows its own only)."""
     locale = Locale.parse(str(locale or "en"))
     decimal, group = _symbols(locale)
     raw = str(text if text is not None else "")
     shown = raw.strip()[:20]
     if len(raw) > MAX_LENGTH:
         raise NumberError(_("“%(text)s…” is too long to be a number.", text=shown))
-    negative, body = _strip_decorations(raw)
+    negative, body = _strip_decorations(raw, symbols)
     if not body:
         raise NumberError(_("Enter a number."))
     value = _read(body, decimal, group)

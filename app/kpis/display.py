@@ -37,6 +37,12 @@ def number(kpi: KpiDefinition, value: float | None, *, compact: bool = False) ->
     return text
 
 
+def unit_symbol(kpi: KpiDefinition | None) -> str:
+    """The symbol a value of this KPI may be typed with ("€", "%"), as `number` shows it; "" for the rest."""
+    unit = getattr(kpi, "unit", None)
+    return "€" if unit == Unit.CURRENCY else "%" if unit == Unit.PERCENT else ""
+
+
 def input_value(value: float | None) -> str:
     """A value as an <input> shows it, in the reader's locale so it reads back: "180.000", "1.234,5" in
     Italian; no trailing zeros."""

@@ -22,6 +22,7 @@ from app.core.signals import kpi_measurements_saved
 from app.core.timezones import today_in, zone_named
 from app.extensions import db
 from app.kpis import ranges
+from app.kpis.display import unit_symbol
 from app.kpis.models import KpiDefinition, KpiMeasurement, Unit
 from app.org.models import Person, Store
 
@@ -86,7 +87,7 @@ def earliest_open_day(store: Store) -> date:
     return store_today(store) - timedelta(days=entry_window_days())
 
 
-def parse_value(raw, *, text_locale: str | None) -> float:
+def parse_value(raw, *, text_locale: str | None, symbols: str = "") -> float:
     """A JSON number, or (for forms and CSV: `text_locale` set) text written in that locale, "1.250,5" in
     Italian, "1,250.5" in English (app.core.numbers says what is refused). Raises ValueError."""
     if isinstance(raw, bool):
@@ -97,7 +98,7 @@ def parse_value(raw, *, text_locale: str | None) -> float:
         except OverflowError:
             raise ValueError(_("That number is too large.")) from None
     elif isinstance(raw, str) and text_locale is not None:
-        value = float(numbers.parse_number(raw, text_locale))  # a NumberError is a ValueError
+        value = float(numbers.parse_number(raw, text_locale, symbols=symbols))  # a NumberError is a ValueError
     else:
         raise ValueError(_("Must be a number."))
     if not math.isfinite(value) or abs(value) > MAX_VALUE:
@@ -198,7 +199,7 @@ def _check_item(index: int, item, lookups: _Lookups, text_locale: str | None, al
         problem("value", _("A value is needed."))
     else:
         try:
-            value = parse_value(item["value"], text_locale=text_locale)
+            value = parse_value(item["value"], text_locale=text_locale, symbols=unit_symbol(kpi))
         except ValueError as error:
             problem("value", str(error))
     raw_person = item.get("person")

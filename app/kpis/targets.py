@@ -15,6 +15,7 @@ from app.core.errors import ServiceError
 from app.extensions import db
 from app.kpis import ranges
 from app.kpis.aggregation import period_bounds
+from app.kpis.display import unit_symbol
 from app.kpis.models import Aggregation, KpiDefinition, KpiTarget, PeriodKind, Unit
 from app.org.models import Person, Store
 
@@ -48,7 +49,7 @@ def parse_value(kpi: KpiDefinition, raw, locale: str) -> float | None:
     text = str(raw if raw is not None else "").strip()
     if not text:
         return None
-    value = float(numbers.parse_number(text, locale))
+    value = float(numbers.parse_number(text, locale, symbols=unit_symbol(kpi)))
     if not math.isfinite(value) or abs(value) > 1e12:
         raise ServiceError(_("That number is too large."))
     if value < 0 and kpi.unit != Unit.SCORE:

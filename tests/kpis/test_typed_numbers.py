@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.kpis import display
 from app.kpis.aggregation import aggregate
 from app.kpis.measurements import store_today
 from app.kpis.models import KpiDefinition, KpiMeasurement, KpiTarget
@@ -149,3 +150,19 @@ def test_the_kpi_library_form_reads_and_shows_italian_numbers(client, sign_in, o
 def test_the_upload_page_shows_a_sample_in_the_readers_locale(client, sign_in, org, lib, locale, sample):
     sign_in(_speaking(org.sm, locale))
     assert sample in client.get("/kpis/upload").get_data(as_text=True)
+
+
+def test_a_unit_symbol_is_read_only_on_a_kpi_of_that_unit(app, kpi_library):
+    """"5 %" typed as a sales target was once stored as €5, and "€ 1.840" as 1840 transactions."""
+    from app.core.numbers import NumberError
+    from app.kpis import measurements, targets
+    from app.kpis.models import KpiDefinition
+
+    by_code = {kpi.code: kpi for kpi in db.session.scalars(sa.select(KpiDefinition))}
+    sales, transactions = by_code["sales"], by_code["transactions"]
+    assert targets.parse_value(sales, "€ 180.000", "it") == 180000
+    with pytest.raises(NumberError, match="“%”"):
+        targets.parse_value(sales, "5 %", "it")
+    with pytest.raises(ValueError, match="“€”"):
+        measurements.parse_value("€ 1.840", text_locale="it", symbols=display.unit_symbol(transactions))
+    assert measurements.parse_value("1.840", text_locale="it", symbols=display.unit_symbol(transactions)) == 1840
