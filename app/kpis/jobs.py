@@ -35,11 +35,12 @@ def check_store_targets(store_id: int, day: str) -> int:
 
 @periodic_job(crontab(minute="20", hour="*"))
 def close_kpi_periods() -> int:
-    """Hourly (stores sit in several time zones): on the first day of a month, pay the month just ended,
-    and re-check yesterday's daily targets (measurements may have arrived by CSV overnight)."""
-    today = timezones.today_in(timezones.zone_named(None))
+    """Hourly (stores sit in several time zones): on the first day of a month in a store's own zone, pay
+    its month just ended, and re-check its yesterday's daily targets (measurements may have arrived by CSV
+    overnight)."""
     paid = 0
-    for store_id in db.session.scalars(sa.select(Store.id)):
+    for store_id, zone_name in db.session.execute(sa.select(Store.id, Store.timezone)):
+        today = timezones.today_in(timezones.zone_named(zone_name))
         yesterday = today - timedelta(days=1)
         paid += rewards.check_day(store_id, yesterday)
         if today.day == 1:

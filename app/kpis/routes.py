@@ -37,7 +37,7 @@ register_tab("kpis.district_dashboard", _l("Stores"), "store", (Role.DISTRICT_MA
 
 
 def _company_today() -> date:
-    return timezones.today_in(timezones.zone_named(None))
+    return timezones.today_in(timezones.default_zone())
 
 
 # -- Dashboards --------------------------------------------------------------------------------------
