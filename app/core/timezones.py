@@ -12,7 +12,7 @@ from flask import current_app, has_request_context
 from flask_login import current_user
 
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.org.models import Person
+from app.org.models import Person, Store
 
 
 def default_zone_name() -> str:
@@ -44,6 +44,11 @@ def zone_for(person: Person) -> ZoneInfo:
 
 def today_in(zone: ZoneInfo) -> date:
     return datetime.now(zone).date()
+
+
+def store_today(store: Store) -> date:
+    """The date on the store's wall clock now (the default zone's when its zone is empty or unknown)."""
+    return today_in(zone_named(store.timezone))
 
 
 def local_today(person: Person, at: datetime | None = None) -> date:

@@ -25,9 +25,7 @@ def check_store_targets(store_id: int, day: str) -> int:
     paid = rewards.check_day(store_id, on)
     store = db.session.get(Store, store_id)
     if store is not None and rewards.is_last_day(on):
-        from app.kpis.measurements import store_today
-
-        if store_today(store) > on:
+        if timezones.store_today(store) > on:
             paid += rewards.check_month(store_id, period_bounds(PeriodKind.MONTH, on)[0])
     db.session.commit()
     return paid
@@ -39,11 +37,11 @@ def close_kpi_periods() -> int:
     its month just ended, and re-check its yesterday's daily targets (measurements may have arrived by CSV
     overnight)."""
     paid = 0
-    for store_id, zone_name in db.session.execute(sa.select(Store.id, Store.timezone)):
-        today = timezones.today_in(timezones.zone_named(zone_name))
+    for store in db.session.scalars(sa.select(Store)):
+        today = timezones.store_today(store)
         yesterday = today - timedelta(days=1)
-        paid += rewards.check_day(store_id, yesterday)
+        paid += rewards.check_day(store.id, yesterday)
         if today.day == 1:
-            paid += rewards.check_month(store_id, period_bounds(PeriodKind.MONTH, yesterday)[0])
+            paid += rewards.check_month(store.id, period_bounds(PeriodKind.MONTH, yesterday)[0])
     db.session.commit()
     return paid
