@@ -3,13 +3,13 @@
 from datetime import date, datetime, timedelta
 
 from app.core.models import utcnow
-from app.core.timezones import local_today
+from app.core.timezones import local_time, zone_for
 from app.org.models import Person
 
 
 def local_date(person: Person, moment: datetime | None) -> date:
     """The store-local day of a naive-UTC timestamp."""
-    return local_today(person, moment or utcnow())
+    return local_time(moment or utcnow(), zone_for(person)).date()
 
 
 def week_start(day: date) -> date:
