@@ -5,6 +5,8 @@ import secrets
 from pathlib import Path
 
 SUPPORTED_LOCALES = ("en", "it")
+# The company's zone unless DEFAULT_STORE_TIMEZONE says otherwise; read it through app.core.timezones.
+FALLBACK_STORE_TIMEZONE = "Europe/Rome"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -94,7 +96,7 @@ def settings_from_environment(instance_path: str) -> dict:
         "ASCENT_HTTPS": https,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "DEFAULT_STORE_TIMEZONE": os.environ.get("DEFAULT_STORE_TIMEZONE", "Europe/Rome"),
+        "DEFAULT_STORE_TIMEZONE": os.environ.get("DEFAULT_STORE_TIMEZONE", FALLBACK_STORE_TIMEZONE),
         # The address people open Ascent at (https://ascent.example.com): every invite link, QR code and
         # TV link is built on it, from the CLI and behind a proxy alike (app/core/links.py).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").strip() or None,

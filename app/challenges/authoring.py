@@ -4,7 +4,7 @@ cancelling. What happens after publishing follows the dates: app.challenges.life
 Plain arguments; flushes, the caller commits."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from app.challenges.models import Audience, Challenge, Format, Kind, Metric, Sta
 from app.core import audit, authz
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.timezones import default_zone_name, today_in, zone_named
+from app.core.timezones import default_zone_name, today_in, utc_of, zone_named
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
@@ -62,8 +62,8 @@ class ChallengeDraft:
 def utc_bounds(starts_on: date, ends_on: date, timezone: str) -> tuple[datetime, datetime]:
     """00:00 on the first day and 23:59:59 on the last, in the stores' zone, as naive UTC."""
     zone = zone_named(timezone)
-    start = datetime.combine(starts_on, time(0, 0), zone).astimezone(UTC).replace(tzinfo=None)
-    end = datetime.combine(ends_on, time(23, 59, 59), zone).astimezone(UTC).replace(tzinfo=None)
+    start = utc_of(starts_on, time(0, 0), zone)
+    end = utc_of(ends_on, time(23, 59, 59), zone)
     return start, end
 
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.badges.models import BadgeDefinition
+from app.config import FALLBACK_STORE_TIMEZONE
 from app.core.models import Base, utcnow
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Person, Store
@@ -88,7 +89,7 @@ class Challenge(Base):
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Rome")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=FALLBACK_STORE_TIMEZONE)
     starts_at: Mapped[datetime]  # naive UTC: 00:00 of starts_on in `timezone`
     ends_at: Mapped[datetime]    # naive UTC: 23:59:59 of ends_on in `timezone`
     status: Mapped[str] = mapped_column(sa.String(12), default=Status.DRAFT)

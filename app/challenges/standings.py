@@ -16,14 +16,14 @@ Races rank those who crossed the target by when they crossed it; rankings by sco
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.challenges.models import Challenge, Format, Metric, challenge_stores
 from app.core.models import utcnow
+from app.core.timezones import local_date, zone_named
 from app.extensions import db
 from app.kpis import aggregation
 from app.missions.models import AssignmentStatus, MissionAssignment
@@ -70,11 +70,7 @@ def _display_name(full_name: str) -> str:
 
 def local_day(challenge: Challenge, moment: datetime) -> date:
     """The day a naive-UTC moment falls on in the challenge's stores."""
-    try:
-        zone = ZoneInfo(challenge.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.replace(tzinfo=UTC).astimezone(zone).date()
+    return local_date(moment, zone_named(challenge.timezone))
 
 
 def window_start(challenge: Challenge) -> datetime:

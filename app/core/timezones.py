@@ -1,22 +1,22 @@
 """Store time zones. Times are stored as naive UTC (app.core.models.utcnow); "today", a week and a
 month follow the store's wall clock, and every time a person reads is in their store's zone. People
 without a store (district managers, HR) and stores with an unknown zone use DEFAULT_STORE_TIMEZONE
-(Europe/Rome)."""
+(app.config.FALLBACK_STORE_TIMEZONE unless set). Features read zones and "today" here, never build a
+ZoneInfo themselves."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytz
 from flask import current_app, has_request_context
 from flask_login import current_user
 
-from app.org.models import Person
-
-FALLBACK_TIMEZONE = "Europe/Rome"
+from app.config import FALLBACK_STORE_TIMEZONE
+from app.org.models import Person, Store
 
 
 def default_zone_name() -> str:
-    return current_app.config.get("DEFAULT_STORE_TIMEZONE") or FALLBACK_TIMEZONE
+    return current_app.config.get("DEFAULT_STORE_TIMEZONE") or FALLBACK_STORE_TIMEZONE
 
 
 def zone_named(name: str | None) -> ZoneInfo:
@@ -32,6 +32,12 @@ def zone_named(name: str | None) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+def default_zone() -> ZoneInfo:
+    """The company's default zone (DEFAULT_STORE_TIMEZONE): people without a store, jobs, and anything on
+    one calendar for the whole company (league seasons)."""
+    return zone_named(None)
+
+
 def zone_for(person: Person) -> ZoneInfo:
     return zone_named(person.store.timezone if person.store is not None else None)
 
@@ -40,8 +46,16 @@ def today_in(zone: ZoneInfo) -> date:
     return datetime.now(zone).date()
 
 
-def local_today(person: Person) -> date:
-    return today_in(zone_for(person))
+def store_today(store: Store) -> date:
+    """The date on the store's wall clock now (the default zone's when its zone is empty or unknown)."""
+    return today_in(zone_named(store.timezone))
+
+
+def local_today(person: Person, at: datetime | None = None) -> date:
+    """The date in the person's store now (or at `at`, naive UTC or aware)."""
+    if at is None:
+        return today_in(zone_for(person))
+    return local_time(at, zone_for(person)).date()
 
 
 def viewer_zone() -> ZoneInfo:
@@ -68,3 +82,18 @@ def local_time(moment: datetime, zone: ZoneInfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone)
+
+
+def local_date(moment: datetime, zone: ZoneInfo) -> date:
+    """The day in `zone` a stored naive-UTC timestamp falls on."""
+    return local_time(moment, zone).date()
+
+
+def to_utc(moment: datetime) -> datetime:
+    """Naive UTC (how times are stored) of an aware datetime."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_of(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """Naive UTC of a wall-clock date and time in `zone` (an ambiguous autumn hour takes the first)."""
+    return to_utc(datetime.combine(day, clock, tzinfo=zone))

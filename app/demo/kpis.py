@@ -3,12 +3,12 @@ and smaller stores, noise, and targets for this month and the last (some stores 
 
 import random
 from calendar import monthrange
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from app.core.models import utcnow
+from app.core.timezones import store_today
 from app.extensions import db
 from app.kpis.aggregation import period_bounds
 from app.kpis.defaults import ensure_defaults
@@ -57,7 +57,7 @@ def load_kpis() -> None:
     rows, targets = [], []
     for store in stores:
         profile = store_profile(rng)
-        today = datetime.now(ZoneInfo(store.timezone or "Europe/Rome")).date()
+        today = store_today(store)
         totals: dict[tuple[date, str], float] = {}
         for back in range(DAYS, -1, -1):
             day = today - timedelta(days=back)

@@ -12,10 +12,9 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.core.models import utcnow
-from app.core.timezones import zone_for
+from app.core.timezones import local_time, utc_of, zone_for
 from app.extensions import db
 from app.oneonones.models import ActionItem, AgendaItem, OneOnOne, OneOnOneStatus, PrivateNote
-from app.oneonones.timing import from_local, local
 from app.org.models import Person, Role
 
 AGENDA = ["Weekend rota", "The new loyalty app", "How the window display went", "Training on the new till",
@@ -30,8 +29,8 @@ NOTES = ["Good month: conversion up on her shifts. Agreed to try the accessory p
 
 def _at(days_from_today: int, hour: int, minute: int, person: Person) -> datetime:
     zone = zone_for(person)
-    today = local(utcnow(), zone).date()
-    return from_local(today + timedelta(days=days_from_today), time(hour, minute), zone)
+    today = local_time(utcnow(), zone).date()
+    return utc_of(today + timedelta(days=days_from_today), time(hour, minute), zone)
 
 
 def _meeting(manager: Person, person: Person, when: datetime, *, status: str, pulse: int | None = None,

@@ -8,14 +8,15 @@ Visibility, in one place:
   manages the author); HR and admins. Anonymous hides the author from all of them but HR and admins."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.core.authz import managed_people, visible_people
+from app.core.models import utcnow
+from app.core.timezones import local_time, utc_of, zone_for
 from app.extensions import db
 from app.feedback.models import (
     Audience,
@@ -106,10 +107,9 @@ class Budget:
 
 def month_start_utc(person: Person, now: datetime | None = None) -> datetime:
     """The first moment of the current month in the person's store time zone, as naive UTC."""
-    zone = ZoneInfo(person.store.timezone) if person.store is not None else UTC
-    local = (now.replace(tzinfo=UTC) if now else datetime.now(UTC)).astimezone(zone)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return start.astimezone(UTC).replace(tzinfo=None)
+    zone = zone_for(person)
+    local = local_time(now or utcnow(), zone)
+    return utc_of(local.date().replace(day=1), time.min, zone)
 
 
 def budget(giver: Person) -> Budget:

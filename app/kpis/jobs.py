@@ -25,9 +25,7 @@ def check_store_targets(store_id: int, day: str) -> int:
     paid = rewards.check_day(store_id, on)
     store = db.session.get(Store, store_id)
     if store is not None and rewards.is_last_day(on):
-        from app.kpis.measurements import store_today
-
-        if store_today(store) > on:
+        if timezones.store_today(store) > on:
             paid += rewards.check_month(store_id, period_bounds(PeriodKind.MONTH, on)[0])
     db.session.commit()
     return paid
@@ -35,14 +33,15 @@ def check_store_targets(store_id: int, day: str) -> int:
 
 @periodic_job(crontab(minute="20", hour="*"))
 def close_kpi_periods() -> int:
-    """Hourly (stores sit in several time zones): on the first day of a month, pay the month just ended,
-    and re-check yesterday's daily targets (measurements may have arrived by CSV overnight)."""
-    today = timezones.today_in(timezones.zone_named(None))
+    """Hourly (stores sit in several time zones): on the first day of a month in a store's own zone, pay
+    its month just ended, and re-check its yesterday's daily targets (measurements may have arrived by CSV
+    overnight)."""
     paid = 0
-    for store_id in db.session.scalars(sa.select(Store.id)):
+    for store in db.session.scalars(sa.select(Store)):
+        today = timezones.store_today(store)
         yesterday = today - timedelta(days=1)
-        paid += rewards.check_day(store_id, yesterday)
+        paid += rewards.check_day(store.id, yesterday)
         if today.day == 1:
-            paid += rewards.check_month(store_id, period_bounds(PeriodKind.MONTH, yesterday)[0])
+            paid += rewards.check_month(store.id, period_bounds(PeriodKind.MONTH, yesterday)[0])
     db.session.commit()
     return paid

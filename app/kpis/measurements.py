@@ -19,7 +19,7 @@ from app.core import numbers
 from app.core.aftercommit import after_commit
 from app.core.models import utcnow
 from app.core.signals import kpi_measurements_saved
-from app.core.timezones import today_in, zone_named
+from app.core.timezones import store_today
 from app.extensions import db
 from app.kpis import ranges
 from app.kpis.display import unit_symbol
@@ -71,10 +71,6 @@ class SaveResult:
     @property
     def count(self) -> int:
         return len(self.saved)
-
-
-def store_today(store: Store) -> date:
-    return today_in(zone_named(store.timezone))
 
 
 def entry_window_days() -> int:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.core import authz
+from app.core.timezones import store_today
 from app.extensions import db
 from app.kpis import display
 from app.kpis.aggregation import daily_store_values, go_live_days, period_bounds, store_values_many
@@ -88,8 +89,6 @@ def _month_targets(store_ids, month_start: date) -> dict[tuple[int, int], float]
 def today_tiles(store_id: int) -> list[Tile]:
     """Today's value of every active KPI in the store against its daily target (the TV screen's tiles).
     Three queries, whatever the number of KPIs."""
-    from app.kpis.measurements import store_today
-
     store = db.session.get(Store, store_id)
     if store is None:
         return []

@@ -13,7 +13,7 @@ No built-in badge counts KPI hits (app/badges/catalog.py has none with such an e
 event is recorded here; see KPI_BADGE_EVENT below to switch it on once such a badge exists."""
 
 from calendar import monthrange
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.timezones import zone_named
+from app.core.timezones import utc_of, zone_named
 from app.extensions import db
 from app.kpis.aggregation import aggregate, period_bounds
 from app.kpis.display import ON_TRACK
@@ -90,8 +90,7 @@ def _targeted_kpis(store: Store, month_start: date, last_day: date) -> list[tupl
     if last_day < earliest_open_day(store):
         return []  # history: loaded late by HR or the API, it never pays
     # The period's end as a stored (naive UTC) time: the store's midnight after its last day.
-    ended = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone_named(store.timezone))
-    ended = ended.astimezone(UTC).replace(tzinfo=None)
+    ended = utc_of(last_day + timedelta(days=1), time(), zone_named(store.timezone))
     rows = db.session.execute(sa.select(KpiDefinition, KpiTarget.value).join(
         KpiTarget, KpiTarget.kpi_id == KpiDefinition.id).where(
         KpiTarget.store_id == store.id, KpiTarget.period_kind == PeriodKind.MONTH,

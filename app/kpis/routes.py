@@ -20,7 +20,7 @@ from app.kpis import csv_import, display, library, queries, targets
 from app.kpis.aggregation import period_bounds
 from app.kpis.display import input_value
 from app.kpis.forms import KpiForm, UploadForm
-from app.kpis.measurements import MeasurementErrors, base_kpis, save_measurements, store_today, values_for
+from app.kpis.measurements import MeasurementErrors, base_kpis, save_measurements, values_for
 from app.kpis.models import KpiDefinition, KpiTarget, PeriodKind
 from app.org.models import District, Role, Store
 from app.points.sources import register_source
@@ -37,7 +37,7 @@ register_tab("kpis.district_dashboard", _l("Stores"), "store", (Role.DISTRICT_MA
 
 
 def _company_today() -> date:
-    return timezones.today_in(timezones.zone_named(None))
+    return timezones.today_in(timezones.default_zone())
 
 
 # -- Dashboards --------------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def store_view(store_id: int):
 
 
 def _store_page(store: Store):
-    today = store_today(store)
+    today = timezones.store_today(store)
     return render("kpis/store.html", "kpis/_tiles.html", store=store, today=today,
                   tiles=queries.store_dashboard(store, today), own=store.id == current_user.store_id,
                   fragment_url=url_for("kpis.store_view", store_id=store.id))
@@ -91,7 +91,7 @@ def entry():
     store = current_user.store
     if store is None:
         abort(404)
-    today = store_today(store)
+    today = timezones.store_today(store)
     kpis = base_kpis()
     errors: dict[str, str] = {}
     submitted: dict[str, str] = {}

@@ -12,6 +12,7 @@ from app import nudges
 from app.core.aftercommit import after_commit
 from app.core.realtime import COMPANY_ROOM, district_room, notify, person_room, store_room
 from app.core.signals import points_awarded, points_reversed
+from app.core.timezones import local_date, zone_for
 from app.extensions import db
 from app.leaderboards import live, periods, scores
 from app.org.models import Person, Role
@@ -61,7 +62,7 @@ def _announce(person: Person) -> None:
 def _tell_overtaken(passed: scores.Overtaken, scorer: Person, entry, new_points: int) -> None:
     other = db.session.get(Person, passed.person_id)
     gap = new_points - passed.points + 1  # as many points reached later still rank below
-    day = periods.local_day(entry.created_at, periods.zone_of(other))
+    day = local_date(entry.created_at, zone_for(other))
     nudges.send(other.id, OVERTAKEN, nudges.path_for("leaderboards.board"),
                 dedupe_key=f"{OVERTAKEN}:{other.id}:{day.isoformat()}", name=scorer.display_name, gap=gap)
     with force_locale(other.locale):

@@ -1,33 +1,15 @@
 """Board periods as the store sees them: weeks start on Monday at 00:00 local time, months on the 1st."""
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from flask import current_app
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from app.core.models import utcnow
+from app.core.timezones import local_date
 
 WEEK, MONTH, ALL_TIME = "week", "month", "all"
 PERIODS = (WEEK, MONTH, ALL_TIME)
 # The one bucket of the all-time board: a fixed date, so every period is keyed the same way.
 ALL_TIME_START = date(2000, 1, 1)
-
-
-def zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or current_app.config["DEFAULT_STORE_TIMEZONE"])
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def zone_of(person) -> ZoneInfo:
-    """The person's store's zone; people without a store (district managers, HR) use the default."""
-    return zone(person.store.timezone if person.store is not None else None)
-
-
-def local_day(moment: datetime, tz: ZoneInfo) -> date:
-    """The local day of a naive-UTC timestamp."""
-    return moment.replace(tzinfo=UTC).astimezone(tz).date()
 
 
 def period_start(period: str, day: date) -> date:
@@ -40,12 +22,12 @@ def period_start(period: str, day: date) -> date:
 
 def starts(moment: datetime, tz: ZoneInfo) -> dict[str, date]:
     """The bucket of every period that a moment falls in."""
-    day = local_day(moment, tz)
+    day = local_date(moment, tz)
     return {period: period_start(period, day) for period in PERIODS}
 
 
 def current_start(period: str, tz: ZoneInfo) -> date:
-    return period_start(period, local_day(utcnow(), tz))
+    return period_start(period, local_date(utcnow(), tz))
 
 
 def period_end(period: str, start: date) -> date | None:

@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.core.timezones import zone_for, zone_named
 from app.extensions import db
 from app.leaderboards import periods
 from app.leaderboards.access import COMPANY, DISTRICT, STORE, Scope, resolve
@@ -251,7 +252,7 @@ def board(viewer: Person, scope: str, period: str, scope_id: int | None = None) 
     resolved = resolve(viewer, scope, scope_id)
     if resolved is None:
         return None
-    spec = _spec(resolved.kind, resolved.id, period, periods.zone_of(viewer), viewer.id)
+    spec = _spec(resolved.kind, resolved.id, period, zone_for(viewer), viewer.id)
     top = [_row(found, viewer.id) for found in _top(spec, TOP)]
     mine = _viewer_row(spec)
     neighbourhood: list[BoardRow] = []
@@ -286,7 +287,7 @@ def store_top(store_id: int, period: str = periods.WEEK, limit: int = TOP) -> li
     timezone = db.session.scalar(sa.select(Store.timezone).where(Store.id == store_id))
     if timezone is None:
         return []
-    spec = _spec(STORE, store_id, period, periods.zone(timezone))
+    spec = _spec(STORE, store_id, period, zone_named(timezone))
     return [_row(found, None) for found in _top(spec, limit)]
 
 
@@ -294,7 +295,7 @@ def standing(person: Person, period: str = periods.WEEK) -> Standing | None:
     """Where `person` stands on their store's board ("2 points behind Giulia"); None without a store."""
     if person.store_id is None:
         return None
-    spec = _spec(STORE, person.store_id, period, periods.zone_of(person), person.id)
+    spec = _spec(STORE, person.store_id, period, zone_for(person), person.id)
     mine = _viewer_row(spec)
     row = _row(mine, person.id) if mine else None
     ahead = _next_up(spec, row.points if row else 0) if row is None or row.rank > 1 else None

@@ -9,6 +9,7 @@ import sqlalchemy.orm
 
 from app.core.database import dialect_insert, prepared
 from app.core.models import utcnow
+from app.core.timezones import zone_for, zone_named
 from app.extensions import db
 from app.leaderboards import periods
 from app.leaderboards.models import BoardPrivacy, BoardScore
@@ -38,7 +39,7 @@ def move(person: Person, delta: int, *, bucket_time: datetime, changed_at: datet
     store_id, district_id = board_home(person)
     rows = [{"person_id": person.id, "period": period, "period_start": start, "store_id": store_id,
              "district_id": district_id, "points": delta, "reached_at": changed_at}
-            for period, start in periods.starts(bucket_time, periods.zone_of(person)).items()]
+            for period, start in periods.starts(bucket_time, zone_for(person)).items()]
     returned = db.session.execute(_score_upsert(), rows)
     return {period: points for period, points in returned}
 
@@ -63,7 +64,7 @@ def _build_score_upsert() -> sa.Insert:
 
 def week_score(person: Person, at: datetime) -> tuple[int, datetime | None]:
     """(points, reached_at) on the person's store week board for the week of `at`."""
-    start = periods.starts(at, periods.zone_of(person))[periods.WEEK]
+    start = periods.starts(at, zone_for(person))[periods.WEEK]
     row = db.session.execute(_WEEK_SCORE, {"person_id": person.id, "start": start}).first()
     return (row[0], row[1]) if row else (0, None)
 
@@ -83,7 +84,7 @@ def overtaken_by(person: Person, at: datetime, before: tuple[int, datetime | Non
     old_points, old_reached = before
     if new_points <= old_points:
         return []
-    start = periods.starts(at, periods.zone_of(person))[periods.WEEK]
+    start = periods.starts(at, zone_for(person))[periods.WEEK]
     # Above before: more points, or as many reached earlier. Below now: fewer points than the new score.
     was_above = BoardScore.points > old_points
     if old_points > 0 and old_reached is not None:
@@ -123,7 +124,7 @@ def rebuild_scores() -> int:
         .execution_options(yield_per=REBUILD_BATCH))
     for person_id, amount, kind, created_at, original_created_at in db.session.execute(entries):
         store_id, district_id, timezone = homes.get(person_id, (None, None, None))
-        tz = zones.get(timezone) or zones.setdefault(timezone, periods.zone(timezone))
+        tz = zones.get(timezone) or zones.setdefault(timezone, zone_named(timezone))
         bucket_time = original_created_at if kind == EntryKind.REVERSAL else created_at
         for period, start in periods.starts(bucket_time, tz).items():
             total = totals.setdefault((person_id, period, start), [0, created_at])

@@ -1,19 +1,13 @@
 """Months as the leagues see them: a season is a calendar month in the company's default time zone."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from app.core import params
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DEFAULT_STORE_TIMEZONE"])
+from app.core.timezones import default_zone, today_in, utc_of
 
 
 def today() -> date:
-    return datetime.now(zone()).date()
+    return today_in(default_zone())
 
 
 def month_start(day: date) -> date:
@@ -35,8 +29,7 @@ def month_end(first: date) -> date:
 def utc_bounds(first: date) -> tuple[datetime, datetime]:
     """The month as naive-UTC instants [start, end), for ledger timestamps."""
     def at_midnight(day: date) -> datetime:
-        local = datetime.combine(day, time.min, tzinfo=zone())
-        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+        return utc_of(day, time.min, default_zone())
     return at_midnight(first), at_midnight(next_month(first))
 
 

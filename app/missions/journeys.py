@@ -6,7 +6,7 @@ tours and muddle the progress). So switching a journey on while another is on mu
 goes off: HR confirms it after reading its name and size, never by accident (a new hire once got 1
 mission instead of 7 because the 7-mission journey went off silently)."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -144,8 +144,7 @@ def recent_hires(actor: Person, journey: OnboardingJourney, days: int, today: da
     company's today) and haven't got this journey yet. The start is the hire date; without one, the day
     their record was created (in the company's time zone: created_at is UTC)."""
     since = today - timedelta(days=days)
-    zone = timezones.zone_named(None)
-    created_since = datetime.combine(since, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    created_since = timezones.utc_of(since, time.min, timezones.default_zone())
     has_it = sa.exists().where(MissionAssignment.journey_id == journey.id,
                                MissionAssignment.person_id == Person.id)
     return authz.managed_people(actor).where(

@@ -249,7 +249,7 @@ def journey_step(journey_id: int, step_id: int):
 
 def _company_today():
     """Who counts as recently hired doesn't depend on which store HR sits in: the company's day."""
-    return timezones.today_in(timezones.zone_named(None))
+    return timezones.today_in(timezones.default_zone())
 
 
 @bp.post("/journeys/<int:journey_id>/active")

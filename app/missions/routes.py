@@ -1,11 +1,9 @@
 """Missions on the phone: the list, the mission page with its checklist and evidence, and the
 authorized photo route. Managers' screens live in manage_routes and signoff_routes."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
-from flask import Blueprint, Response, abort, current_app, flash, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,7 +13,7 @@ from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
 from app.core.signals import person_created
-from app.core.timezones import local_today
+from app.core.timezones import default_zone, local_today, today_in
 from app.extensions import db
 from app.missions import assignments, completion, evidence, labels, manage_queries, queries
 from app.missions.models import AssignmentStatus, EvidenceType
@@ -190,7 +188,7 @@ def photo(submission_id: int):
 @bp.cli.command("roll")
 def roll_command():
     """Give today's occurrence of recurring missions to their audiences (run daily, after midnight)."""
-    today = datetime.now(ZoneInfo(current_app.config["DEFAULT_STORE_TIMEZONE"])).date()
+    today = today_in(default_zone())
     created = assignments.sync_all(today)
     db.session.commit()
     click.echo(f"{created} assignments created for {today.isoformat()}.")

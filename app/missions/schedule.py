@@ -3,12 +3,9 @@
 Hourly rather than at one midnight: stores sit in different time zones, and `sync_all` assigns nothing
 twice, so an extra run (or a second consumer) costs one query per mission and changes nothing."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from huey import crontab
 
+from app.core.timezones import default_zone, today_in
 from app.extensions import db
 from app.jobs import periodic_job
 from app.missions import assignments
@@ -16,7 +13,7 @@ from app.missions import assignments
 
 @periodic_job(crontab(minute="7"))
 def roll_recurring_missions() -> int:
-    today = datetime.now(ZoneInfo(current_app.config["DEFAULT_STORE_TIMEZONE"])).date()
+    today = today_in(default_zone())
     created = assignments.sync_all(today)
     db.session.commit()  # a job commits its own work
     return created

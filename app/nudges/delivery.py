@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.models import utcnow
-from app.core.timezones import zone_for
+from app.core.timezones import local_time, to_utc, zone_for
 from app.extensions import db
 from app.jobs import attempts_left, job
 from app.nudges import registry, services
 from app.nudges.models import Notification, NotificationDelivery, PushStatus
-from app.nudges.timing import local_day_start, to_local, to_utc
+from app.nudges.timing import local_day_start
 from app.org.models import Person
 from app.push import sender
 from app.push.models import PushSubscription
@@ -54,7 +54,7 @@ def _decide(notification: Notification, person: Person, has_devices: bool, now: 
     settings = services.preferences(person.id)
     zone = zone_for(person)
     quiet = settings.active_quiet_hours
-    ends = quiet.ends_after(to_local(now, zone)) if quiet else None
+    ends = quiet.ends_after(local_time(now, zone)) if quiet else None
     if ends is not None:
         return Decision(PushStatus.HELD, "quiet_hours", to_utc(ends))
     pushed_today = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(

@@ -12,11 +12,10 @@ from app.core import params
 from app.core.database import write_transaction
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
-from app.core.timezones import zone_for
+from app.core.timezones import local_time, zone_for
 from app.extensions import db
 from app.nudges import queries, registry, services
 from app.nudges.forms import NudgeSettingsForm
-from app.nudges.timing import to_local
 
 bp = Blueprint("nudges", __name__, url_prefix="/notifications")
 
@@ -34,7 +33,7 @@ def _bell_context():
 @bp.app_template_filter("nudge_time")
 def nudge_time(moment) -> str:
     """A notification's time in the reader's store time zone (stored times are naive UTC)."""
-    local = to_local(moment, zone_for(current_user)).replace(tzinfo=None)
+    local = local_time(moment, zone_for(current_user)).replace(tzinfo=None)
     return format_datetime(local, "short", rebase=False)
 
 

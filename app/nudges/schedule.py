@@ -13,12 +13,11 @@ from flask import current_app
 from huey import crontab
 
 from app.core.models import utcnow
-from app.core.timezones import zone_named
+from app.core.timezones import default_zone_name, local_time, zone_named
 from app.extensions import db
 from app.jobs import periodic_job
 from app.nudges import delivery, services
 from app.nudges.models import Notification
-from app.nudges.timing import to_local
 from app.org.models import Person, Role, Store
 
 log = logging.getLogger(__name__)
@@ -60,11 +59,11 @@ def _people_in_zone(name: str, default: str) -> sa.ColumnElement:
 
 def zones_at_hour(now: datetime, hour: int) -> list[tuple[str, date]]:
     """(zone name, local date) of every zone in use where it is now `hour` o'clock."""
-    default = current_app.config.get("DEFAULT_STORE_TIMEZONE") or "Europe/Rome"
+    default = default_zone_name()
     names = set(db.session.scalars(sa.select(Store.timezone).distinct())) | {default}
     found = []
     for name in sorted(names):
-        local = to_local(now, zone_named(name))
+        local = local_time(now, zone_named(name))
         if local.hour == hour:
             found.append((name, local.date()))
     return found
@@ -72,7 +71,7 @@ def zones_at_hour(now: datetime, hour: int) -> list[tuple[str, date]]:
 
 def run_time_based(now: datetime) -> int:
     config = current_app.config
-    default = config.get("DEFAULT_STORE_TIMEZONE") or "Europe/Rome"
+    default = default_zone_name()
     sent = 0
     for name, today in zones_at_hour(now, config["NUDGE_STREAK_RISK_HOUR"]):
         sent += nudge_streaks_at_risk(_people_in_zone(name, default), today)

@@ -2,21 +2,15 @@
 Stored times are naive UTC (app.core.models.utcnow)."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from app.core.timezones import local_time, utc_of
 
 
 def parse_clock(value: str) -> time:
     hours, _, minutes = value.partition(":")
     return time(int(hours), int(minutes or 0))
-
-
-def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(zone)
-
-
-def to_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -43,9 +37,4 @@ class QuietHours:
 
 def local_day_start(moment: datetime, zone: ZoneInfo) -> datetime:
     """Naive UTC of the local midnight that began the day `moment` (naive UTC) falls in."""
-    local = to_local(moment, zone)
-    return to_utc(datetime.combine(local.date(), time(0), tzinfo=zone))
-
-
-def local_date(moment: datetime, zone: ZoneInfo) -> date:
-    return to_local(moment, zone).date()
+    return utc_of(local_time(moment, zone).date(), time(0), zone)

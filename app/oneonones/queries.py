@@ -10,10 +10,10 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app.core.authz import managed_people
 from app.core.models import utcnow
-from app.core.timezones import zone_for
+from app.core.timezones import local_time, zone_for
 from app.extensions import db
 from app.oneonones.models import ActionItem, AgendaItem, OneOnOne, OneOnOneStatus, PrivateNote
-from app.oneonones.timing import days_since, local
+from app.oneonones.timing import days_since
 from app.org.models import Person, Role
 
 PAST_LIMIT = 30
@@ -230,7 +230,7 @@ def coaching(manager: Person, sort: str = "debt", *, now: datetime | None = None
     (and the stage list): the same number for 3 people or 300."""
     now = now or utcnow()
     zone = zone_for(manager)
-    today = local(now, zone).date()
+    today = local_time(now, zone).date()
     people = list(db.session.scalars(direct_reports(manager).options(joinedload(Person.store))
                                      .order_by(Person.full_name, Person.id)))
     ids = [person.id for person in people]

@@ -13,12 +13,12 @@ from huey import crontab
 
 from app import nudges
 from app.core.models import utcnow
-from app.core.timezones import zone_for
+from app.core.timezones import local_time, zone_for
 from app.extensions import db
 from app.jobs import periodic_job
 from app.oneonones import queries
 from app.oneonones.models import OneOnOne
-from app.oneonones.timing import local, when
+from app.oneonones.timing import when
 from app.org.models import Person
 
 # "Tomorrow" is a 1:1 starting 20 to 28 hours from now: an hourly job sees each one about eight times,
@@ -76,7 +76,7 @@ def send_action_reminders(now: datetime | None = None) -> int:
             other = db.session.get(Person, other_id)
             if owner is None or other is None:
                 continue
-            here = local(now, zone_for(owner))
+            here = local_time(now, zone_for(owner))
             if here.date() != day or here.hour < ACTION_DUE_HOUR:
                 continue
             if nudges.send(owner.id, "action_item_due",

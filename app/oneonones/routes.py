@@ -16,13 +16,12 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
-from app.core.timezones import zone_for
+from app.core.timezones import local_time, local_today, utc_of, zone_for
 from app.extensions import db
 from app.oneonones import queries, services
 from app.oneonones.forms import ScheduleForm, WhenForm
 from app.oneonones.models import PULSE_WORDS, OneOnOne
 from app.oneonones.timing import day as format_day
-from app.oneonones.timing import from_local, local, local_today
 from app.oneonones.timing import when as format_when
 from app.org.models import Role
 
@@ -124,7 +123,7 @@ def create():
     person = authz.managed_person_or_404(current_user, form.person_id.data)
     try:
         one = services.schedule(current_user, person,
-                                from_local(form.day.data, form.time.data, zone_for(current_user)))
+                                utc_of(form.day.data, form.time.data, zone_for(current_user)))
     except ServiceError as error:
         db.session.rollback()
         _field_error(form, error)
@@ -150,11 +149,11 @@ def reschedule(one_on_one_id: int):
     form = WhenForm()
     zone = zone_for(current_user)
     if request.method == "GET":
-        moment = local(one.scheduled_at, zone)
+        moment = local_time(one.scheduled_at, zone)
         form.day.data, form.time.data = moment.date(), moment.time().replace(second=0, microsecond=0)
     elif form.validate_on_submit():
         try:
-            services.reschedule(current_user, one, from_local(form.day.data, form.time.data, zone))
+            services.reschedule(current_user, one, utc_of(form.day.data, form.time.data, zone))
         except ServiceError as error:
             db.session.rollback()
             _field_error(form, error)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.config import FALLBACK_STORE_TIMEZONE
 from app.core.models import Base, TimestampMixin, utcnow
 from app.org.names import SEARCH_NAME_LENGTH, search_name_for
 
@@ -51,7 +52,7 @@ class Store(TimestampMixin, Base):
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     city: Mapped[str] = mapped_column(sa.String(120), default="")
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Rome")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=FALLBACK_STORE_TIMEZONE)
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
     # Closed, never deleted: its people's history (points, boards, reviews) still names it.
     closed_at: Mapped[datetime | None]

@@ -4,6 +4,7 @@ the screens (app/org/structure.py). Changes are audited with no actor (the audit
 import click
 from flask.cli import with_appcontext
 
+from app.config import FALLBACK_STORE_TIMEZONE
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.org import structure
@@ -90,7 +91,7 @@ def store_cli():
 @click.option("--name", required=True)
 @click.option("--district", "district_code", required=True, help="The district's code.")
 @click.option("--city", default="")
-@click.option("--timezone", default=None, help="e.g. Europe/Rome (default: DEFAULT_STORE_TIMEZONE).")
+@click.option("--timezone", default=None, help=f"e.g. {FALLBACK_STORE_TIMEZONE} (default: DEFAULT_STORE_TIMEZONE).")
 @with_appcontext
 def create_store(code: str, name: str, district_code: str, city: str, timezone: str | None):
     """Create a store in a district."""

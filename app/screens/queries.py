@@ -8,13 +8,13 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core import authz
 from app.core.models import utcnow
+from app.core.timezones import local_time, zone_named
 from app.extensions import db
 from app.org.models import Person, Store
 from app.screens.models import ScreenToken
@@ -96,11 +96,7 @@ class TvBoard:
 
 
 def _store_now(store: Store) -> datetime:
-    try:
-        zone = ZoneInfo(store.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return utcnow().replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    return local_time(utcnow(), zone_named(store.timezone))
 
 
 def board(store: Store) -> TvBoard:

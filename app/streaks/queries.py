@@ -5,10 +5,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.core.timezones import local_today
 from app.extensions import db
 from app.org.models import Person
 from app.streaks.models import DayOff, Streak
-from app.streaks.services import bridge, iso_week, local_today
+from app.streaks.services import bridge, iso_week
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ neither counts nor breaks the streak; one missed working day per ISO week is bri
 freeze. Today never breaks a streak: it isn't over yet."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -15,11 +14,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.timezones import local_today
 from app.extensions import db
 from app.org.models import Person
 from app.streaks.models import ActiveDay, DayOff, Streak
 
-DEFAULT_TIMEZONE = "Europe/Rome"
 DAYS_OFF_AHEAD = 60
 # Days off keep a streak alive without activity, so without a limit a streak could be kept by marking
 # every day off. Generous on purpose: two rest days a week plus two weeks of holiday fit in any month.
@@ -28,22 +27,6 @@ MAX_DAYS_OFF_PER_MONTH = 20
 
 def _insert(table):
     return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
-
-
-def person_timezone(person: Person) -> ZoneInfo:
-    name = person.store.timezone if person.store is not None else DEFAULT_TIMEZONE
-    try:
-        return ZoneInfo(name or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
-def local_today(person: Person, at: datetime | None = None) -> date:
-    """The date in the person's store right now (or at `at`, an aware or naive-UTC datetime)."""
-    at = at or datetime.now(UTC)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(person_timezone(person)).date()
 
 
 def iso_week(day: date) -> str:

@@ -80,3 +80,23 @@ def test_the_periodic_job_is_idempotent(app, org, lib):
     close_kpi_periods.call_local()
     close_kpi_periods.call_local()
     assert len(_kpi_entries()) == 3
+
+
+def test_the_periodic_job_closes_each_store_on_its_own_calendar(app, org, monkeypatch):
+    from app.kpis.jobs import close_kpi_periods
+
+    # UTC+14 and UTC-11: 25 hours apart, so never on the same date whatever the hour.
+    org.store.timezone, org.other_store.timezone = "Pacific/Kiritimati", "Pacific/Pago_Pago"
+    db.session.commit()
+    checked = {}
+
+    def check_day(store_id, day):
+        checked[store_id] = day
+        return 0
+
+    monkeypatch.setattr(rewards, "check_day", check_day)
+    monkeypatch.setattr(rewards, "check_month", lambda store_id, start: 0)
+    close_kpi_periods.call_local()
+    assert checked[org.store.id] == store_today(org.store) - timedelta(days=1)
+    assert checked[org.other_store.id] == store_today(org.other_store) - timedelta(days=1)
+    assert checked[org.store.id] != checked[org.other_store.id]

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
+from app.core.timezones import zone_named
 from app.extensions import db
 from app.leaderboards import periods
 from app.leaderboards.models import BoardPrivacy, BoardScore
@@ -136,7 +137,7 @@ def test_board_queries_do_not_grow_with_the_number_of_people(client, sign_in, or
             db.session.add_all(BoardScore(person_id=person.id, period=period, period_start=start,
                                           store_id=store_id, district_id=district_id, points=2 + n % 7,
                                           reached_at=NOW)
-                               for period, start in periods.starts(NOW, periods.zone(None)).items())
+                               for period, start in periods.starts(NOW, zone_named(None)).items())
         db.session.commit()
 
     def measure() -> int:

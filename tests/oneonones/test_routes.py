@@ -4,10 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.models import utcnow
-from app.core.timezones import zone_for
+from app.core.timezones import local_time, zone_for
 from app.extensions import db
 from app.oneonones.models import ActionItem, AgendaItem, OneOnOne
-from app.oneonones.timing import local
 from tests.oneonones.conftest import add_action, add_agenda, add_private_note, make_one_on_one
 
 SECRET = "Thinking about moving her to the Monza store"
@@ -127,7 +126,7 @@ def test_the_detail_fragment_is_the_body_without_the_shell(client, sign_in, org,
 
 def test_actions_are_added_and_ticked(client, sign_in, org, one):
     sign_in(org.sm)
-    due = (local(utcnow(), zone_for(org.sm)).date() + timedelta(days=3)).isoformat()
+    due = (local_time(utcnow(), zone_for(org.sm)).date() + timedelta(days=3)).isoformat()
     response = client.post(f"/one-on-ones/{one.id}/actions", headers={"HX-Request": "true"},
                            data={"action_text": "Learn the till", "owner_id": org.staff.id, "due_on": due})
     assert response.status_code == 200 and "Learn the till" in response.text
@@ -185,7 +184,7 @@ def test_my_list_shows_what_i_am_in(client, sign_in, org, one):
 # Booking -------------------------------------------------------------------------------------------
 
 def _when(days: int = 2):
-    moment = local(utcnow() + timedelta(days=days), zone_for_default())
+    moment = local_time(utcnow() + timedelta(days=days), zone_for_default())
     return {"day": moment.date().isoformat(), "time": "10:30"}
 
 
@@ -209,7 +208,7 @@ def test_booking_a_1on1(client, sign_in, org):
     assert response.status_code == 303
     one = db.session.scalar(sa.select(OneOnOne))
     assert (one.manager_id, one.person_id) == (org.sm.id, org.staff.id)
-    assert local(one.scheduled_at, zone_for_default()).strftime("%H:%M") == "10:30"
+    assert local_time(one.scheduled_at, zone_for_default()).strftime("%H:%M") == "10:30"
 
 
 def test_booking_in_the_past_is_refused_with_a_message(client, sign_in, org):
@@ -234,7 +233,7 @@ def test_rescheduling(client, sign_in, org, one):
     response = client.post(f"/one-on-ones/{one.id}/reschedule", data=_when(5))
     assert response.status_code == 303
     db.session.expire_all()
-    assert local(db.session.get(OneOnOne, one.id).scheduled_at, zone_for_default()).strftime("%H:%M") == "10:30"
+    assert local_time(db.session.get(OneOnOne, one.id).scheduled_at, zone_for_default()).strftime("%H:%M") == "10:30"
     assert client.post(f"/one-on-ones/{one.id}/reschedule", data=_when(-5)).status_code == 422
     sign_in(org.staff)
     assert client.get(f"/one-on-ones/{one.id}/reschedule").status_code == 404

@@ -5,11 +5,11 @@ import sqlalchemy as sa
 
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.timezones import utc_of
 from app.extensions import db
 from app.nudges.models import Notification
 from app.oneonones import queries, services
 from app.oneonones.models import ActionItem, OneOnOne, PrivateNote
-from app.oneonones.timing import from_local
 from tests.oneonones.conftest import add_action, add_agenda, make_one_on_one
 
 SOON = lambda hours=48: (utcnow() + timedelta(hours=hours)).replace(microsecond=0)  # noqa: E731
@@ -60,8 +60,8 @@ def test_wall_clock_time_is_stored_as_utc():
     from zoneinfo import ZoneInfo
 
     rome = ZoneInfo("Europe/Rome")
-    assert from_local(date(2026, 12, 3), time(10, 0), rome) == datetime(2026, 12, 3, 9, 0)
-    assert from_local(date(2026, 7, 3), time(10, 0), rome) == datetime(2026, 7, 3, 8, 0)
+    assert utc_of(date(2026, 12, 3), time(10, 0), rome) == datetime(2026, 12, 3, 9, 0)
+    assert utc_of(date(2026, 7, 3), time(10, 0), rome) == datetime(2026, 7, 3, 8, 0)
 
 
 def test_reschedule_moves_it_and_tells_the_person_again(org):
