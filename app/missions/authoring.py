@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.core.authz import assignable_roles, can_manage_store, managed_people
 from app.core.errors import ServiceError
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.missions.models import Audience, EvidenceType, Mission, Recurrence
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
@@ -120,7 +121,7 @@ def check_draft(actor: Person, draft: MissionDraft, *, today: date,
     if actor.role not in MISSION_AUTHORS:
         problem("title", _("Only managers and HR create missions."))
         return problems
-    draft.title = " ".join((draft.title or "").split())
+    draft.title = squash_spaces(draft.title)
     draft.description = (draft.description or "").strip()
     if len(draft.title) < 3:
         problem("title", _("Give the mission a title of at least 3 characters."))
