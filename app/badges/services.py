@@ -15,7 +15,7 @@ from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import badge_granted
-from app.core.text import clean_text
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 
@@ -181,9 +181,9 @@ def manual_grant(granter: Person, person: Person, badge: BadgeDefinition, note: 
     if not granter_roles(granter, person, badge, now):
         raise ServiceError(_("You can't give the %(badge)s badge to %(name)s.", badge=badge.display_name,
                              name=person.first_name), field="badge_id")
-    note = clean_text(note, max_length=MAX_NOTE, field="note",
-                      required_message=_("Say what they did: it's shown with the badge."),
-                      too_long_message=_("Keep the note under %(n)d characters.", n=MAX_NOTE))
+    note = required_text(note, max_length=MAX_NOTE, field="note",
+                         required_message=_("Say what they did: it's shown with the badge."),
+                         too_long_message=_("Keep the note under %(n)d characters.", n=MAX_NOTE))
     if active_grant(person.id, badge.id, now) is not None:
         raise ServiceError(_("%(name)s already has the %(badge)s badge.", name=person.first_name,
                              badge=badge.display_name), field="badge_id")

@@ -2,7 +2,7 @@
 
 Runs of spaces, tabs and line breaks become one space and the ends are trimmed, so "  Back   office\\n" is
 stored, shown and compared as "Back office". Each feature keeps its own messages (they say what is missing
-in that feature's words); `clean_text` only applies them in the same order everywhere."""
+in that feature's words); `required_text` only applies them in the same order everywhere."""
 
 from app.core.errors import ServiceError
 
@@ -12,8 +12,8 @@ def squash_spaces(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def clean_text(value: str | None, *, max_length: int, required_message: str, too_long_message: str,
-               field: str | None = None) -> str:
+def required_text(value: str | None, *, max_length: int, required_message: str, too_long_message: str,
+                  field: str | None = None) -> str:
     """`value` squashed, or a ServiceError (on `field`) when it is empty or longer than `max_length`.
     The messages are already translated by the caller."""
     text = squash_spaces(value)

@@ -17,7 +17,7 @@ from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import stage_reached
-from app.core.text import clean_text
+from app.core.text import required_text
 from app.extensions import db
 from app.journey.defaults import unsaved_defaults
 from app.journey.models import Endorsement, MissionCompletion, PersonStage, Stage, StageChange
@@ -185,9 +185,9 @@ def endorse(manager: Person, person: Person, stage: Stage, note: str) -> Endorse
         raise ServiceError(_("Only managers can endorse."))
     if not can_manage_person(manager, person):
         raise ServiceError(_("You can only endorse people you manage."))
-    note = clean_text(note, max_length=MAX_NOTE, field="note",
-                      required_message=_("Say in a sentence why they are ready."),
-                      too_long_message=_("Keep the note under %(n)d characters.", n=MAX_NOTE))
+    note = required_text(note, max_length=MAX_NOTE, field="note",
+                         required_message=_("Say in a sentence why they are ready."),
+                         too_long_message=_("Keep the note under %(n)d characters.", n=MAX_NOTE))
     if not stage.requires_endorsement:
         raise ServiceError(_("%(stage)s doesn't need an endorsement.", stage=stage.display_name),
                            field="stage")

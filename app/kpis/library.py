@@ -97,7 +97,7 @@ def _has_history(kpi: KpiDefinition) -> bool:
 
 
 def _apply(kpi: KpiDefinition, draft: KpiDraft) -> None:
-    kpi.name = " ".join(draft.name.split())
+    kpi.name = squash_spaces(draft.name)
     kpi.description = (draft.description or "").strip()
     kpi.decimals = draft.decimals or 0
     kpi.position = draft.position if draft.position is not None else kpi.position

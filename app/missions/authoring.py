@@ -66,7 +66,7 @@ class DraftError(ServiceError):
 def parse_steps(text: str) -> list[str]:
     steps = []
     for line in (text or "").splitlines():
-        line = " ".join(line.strip().lstrip("-*•").split())
+        line = squash_spaces(line.strip().lstrip("-*•"))
         if line:
             steps.append(line)
     return steps
@@ -88,9 +88,9 @@ def parse_quiz(text: str) -> list[QuestionDraft]:
             if not questions:
                 raise ServiceError(_("Line %(n)d: write the question before its options.", n=number),
                                    field="quiz")
-            questions[-1].options.append((" ".join(line[1:].split()), line[0] in "*+"))
+            questions[-1].options.append((squash_spaces(line[1:]), line[0] in "*+"))
         else:
-            questions.append(QuestionDraft(" ".join(line.split())))
+            questions.append(QuestionDraft(squash_spaces(line)))
     return questions
 
 

@@ -16,7 +16,7 @@ from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.realtime import notify, person_room, store_room
 from app.core.signals import activity_recorded, mission_completed
-from app.core.text import clean_text
+from app.core.text import required_text
 from app.extensions import db
 from app.missions import evidence
 from app.missions.dates import local_date
@@ -102,7 +102,7 @@ def submit(person: Person, assignment: MissionAssignment, *, today: date, answer
                                    status=SubmissionStatus.ACCEPTED)
     quiz = None
     if mission.evidence_type == EvidenceType.TEXT:
-        submission.text_answer = evidence.clean_text(answer)
+        submission.text_answer = evidence.required_text(answer)
     elif mission.evidence_type == EvidenceType.PHOTO:
         clean = evidence.check_photo(photo)  # what is stored is the re-encoded photo, not the upload
         submission.photo_path = evidence.store_photo(assignment.id, clean.data, clean.extension)
@@ -183,9 +183,9 @@ def approve(approver: Person, submission: MissionSubmission) -> Outcome:
 
 
 def reject(approver: Person, submission: MissionSubmission, comment: str) -> Outcome:
-    comment = clean_text(comment, max_length=MAX_COMMENT, field="comment",
-                         required_message=_("Say what to change, so they can try again."),
-                         too_long_message=_("Keep the comment under %(n)d characters.", n=MAX_COMMENT))
+    comment = required_text(comment, max_length=MAX_COMMENT, field="comment",
+                            required_message=_("Say what to change, so they can try again."),
+                            too_long_message=_("Keep the comment under %(n)d characters.", n=MAX_COMMENT))
     assignment, submission = _pending(approver, submission)
     if submission.status != SubmissionStatus.PENDING:
         raise ServiceError(_("This evidence was already handled."))

@@ -57,7 +57,7 @@ def fold(text: str | None) -> str:
     """`text` as names are compared: no accents, no case, no apostrophes, single spaces."""
     decomposed = unicodedata.normalize("NFKD", (text or "").translate(_SPELLED_OUT))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.translate(_APOSTROPHES).casefold().split())
+    return squash_spaces(bare.translate(_APOSTROPHES).casefold())
 
 
 def search_name_for(full_name: str | None) -> str:

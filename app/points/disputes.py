@@ -8,7 +8,7 @@ from app.core import audit
 from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.text import clean_text
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import Person
 from app.points import ledger
@@ -18,9 +18,9 @@ MAX_COMMENT = 500
 
 
 def _clean(text: str, what: str) -> str:
-    return clean_text(text, max_length=MAX_COMMENT, field="comment",
-                      required_message=_("Write a short %(what)s.", what=what),
-                      too_long_message=_("Keep it under %(n)d characters.", n=MAX_COMMENT))
+    return required_text(text, max_length=MAX_COMMENT, field="comment",
+                         required_message=_("Write a short %(what)s.", what=what),
+                         too_long_message=_("Keep it under %(n)d characters.", n=MAX_COMMENT))
 
 
 def open_dispute(person: Person, entry: PointEntry, comment: str) -> PointDispute:

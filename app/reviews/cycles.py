@@ -43,7 +43,7 @@ def parse_competencies(text: str) -> list[dict]:
     """One competency a line, "Label: what it means" (the description is optional)."""
     found, keys = [], set()
     for line in (text or "").splitlines():
-        line = " ".join(line.split())
+        line = squash_spaces(line)
         if not line:
             continue
         label, _sep, description = line.partition(":")
@@ -59,7 +59,7 @@ def parse_competencies(text: str) -> list[dict]:
 
 
 def parse_questions(text: str) -> list[str]:
-    return [" ".join(line.split())[:300] for line in (text or "").splitlines() if line.strip()]
+    return [squash_spaces(line)[:300] for line in (text or "").splitlines() if line.strip()]
 
 
 def create_template(actor: Person, name: str, competencies_text: str, questions_text: str) -> ReviewTemplate:
