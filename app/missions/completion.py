@@ -102,7 +102,7 @@ def submit(person: Person, assignment: MissionAssignment, *, today: date, answer
                                    status=SubmissionStatus.ACCEPTED)
     quiz = None
     if mission.evidence_type == EvidenceType.TEXT:
-        submission.text_answer = evidence.required_text(answer)
+        submission.text_answer = evidence.clean_text(answer)
     elif mission.evidence_type == EvidenceType.PHOTO:
         clean = evidence.check_photo(photo)  # what is stored is the re-encoded photo, not the upload
         submission.photo_path = evidence.store_photo(assignment.id, clean.data, clean.extension)
