@@ -16,6 +16,7 @@ from app.api import tokens
 from app.api.models import ApiAward, ApiToken
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.journey.services import current_stage
 from app.org.models import Person
@@ -113,7 +114,7 @@ def parse_award(body: Any) -> AwardRequest:
             add(name, _("Must not contain control characters."))
     if errors:
         raise InvalidFields(errors)
-    return AwardRequest(given[0], body[given[0]].strip(), points, " ".join(body["reason"].split()),
+    return AwardRequest(given[0], body[given[0]].strip(), points, squash_spaces(body["reason"]),
                         body["source"].strip())
 
 

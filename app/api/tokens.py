@@ -14,6 +14,7 @@ from app.api.models import ApiToken, api_token_stores
 from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import Person, Store
 
@@ -33,11 +34,9 @@ def hash_secret(secret: str) -> str:
 
 def create_token(actor: Person | None, name: str, *, all_stores: bool, store_ids: list[int]) -> CreatedToken:
     """`actor` None: the CLI. A token sees either every store or the stores listed. Flushes."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ServiceError(_("Name the token after the system that will use it."), field="name")
-    if len(name) > 80:
-        raise ServiceError(_("Keep the name under 80 characters."), field="name")
+    name = required_text(name, max_length=80, field="name",
+                         required_message=_("Name the token after the system that will use it."),
+                         too_long_message=_("Keep the name under 80 characters."))
     store_ids = sorted(set(store_ids))
     stores = list(db.session.scalars(sa.select(Store).where(Store.id.in_(store_ids)))) if store_ids else []
     if not all_stores and not stores:

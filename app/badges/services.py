@@ -6,23 +6,20 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.badges.models import BadgeDefinition, BadgeEvent, BadgeGrant, Criterion, Granter
 from app.core import audit
 from app.core.aftercommit import after_commit
 from app.core.authz import can_manage_person, visible_people
+from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import badge_granted
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 
 MAX_NOTE = 280
-
-
-def _insert(table):
-    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ def grant(person: Person, badge: BadgeDefinition, *, granted_by: Person | None =
         return GrantResult(latest, created=False)
     generation = latest.generation + 1 if latest is not None else 1
     expires_at = now + timedelta(days=badge.expires_after_days) if badge.expires_after_days else None
-    statement = (_insert(BadgeGrant).values(
+    statement = (dialect_insert(BadgeGrant).values(
         person_id=person.id, badge_id=badge.id, generation=generation,
         granted_by_id=granted_by.id if granted_by else None, note=note, created_at=now, expires_at=expires_at)
         .on_conflict_do_nothing(index_elements=["person_id", "badge_id", "generation"])
@@ -122,8 +119,8 @@ def record_event(person: Person, event_type: str, source_key: str) -> list[Badge
     """Count one event ("kudos_received", "idea_adopted", "training_completed"…) for `person` and grant
     the badges its new count reaches. The same `source_key` counts once, however often it is sent."""
     event_type = event_type.strip()[:40]
-    statement = (_insert(BadgeEvent).values(person_id=person.id, event_type=event_type,
-                                            source_key=source_key[:200], created_at=utcnow())
+    statement = (dialect_insert(BadgeEvent).values(person_id=person.id, event_type=event_type,
+                                                   source_key=source_key[:200], created_at=utcnow())
                  .on_conflict_do_nothing(index_elements=["source_key"]).returning(BadgeEvent.id))
     if db.session.execute(statement).scalar() is None:
         return []
@@ -184,11 +181,9 @@ def manual_grant(granter: Person, person: Person, badge: BadgeDefinition, note: 
     if not granter_roles(granter, person, badge, now):
         raise ServiceError(_("You can't give the %(badge)s badge to %(name)s.", badge=badge.display_name,
                              name=person.first_name), field="badge_id")
-    note = " ".join((note or "").split())
-    if not note:
-        raise ServiceError(_("Say what they did: it's shown with the badge."), field="note")
-    if len(note) > MAX_NOTE:
-        raise ServiceError(_("Keep the note under %(n)d characters.", n=MAX_NOTE), field="note")
+    note = required_text(note, max_length=MAX_NOTE, field="note",
+                         required_message=_("Say what they did: it's shown with the badge."),
+                         too_long_message=_("Keep the note under %(n)d characters.", n=MAX_NOTE))
     if active_grant(person.id, badge.id, now) is not None:
         raise ServiceError(_("%(name)s already has the %(badge)s badge.", name=person.first_name,
                              badge=badge.display_name), field="badge_id")

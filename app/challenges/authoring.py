@@ -16,6 +16,7 @@ from app.challenges.models import Audience, Challenge, Format, Kind, Metric, Sta
 from app.core import audit, authz
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import squash_spaces
 from app.core.timezones import default_zone_name, today_in, utc_of, zone_named
 from app.extensions import db
 from app.kpis.models import KpiDefinition
@@ -140,7 +141,7 @@ def _check_prize(user: Person, draft: ChallengeDraft, existing: Challenge | None
 
 
 def _check(user: Person, draft: ChallengeDraft, existing: Challenge | None = None) -> list[Store]:
-    draft.title = " ".join((draft.title or "").split())
+    draft.title = squash_spaces(draft.title)
     draft.description = (draft.description or "").strip()
     if not draft.title:
         draft.refuse("title", _("Give the challenge a name."))

@@ -16,11 +16,24 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.i18n import format_input, reader_locale
 from app.core.numbers import INPUT_DECIMALS, NumberError, parse_number, parse_whole_number
+from app.core.params import parse_id
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 select choices (raw tuples are deprecated there)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_id(value) -> int | None:
+    """A SelectField's `coerce` for an id chosen in a list: None for the empty placeholder ("Choose…"), the id
+    when it is ASCII digits within the database's range, otherwise a form error (WTForms turns the ValueError
+    into one) rather than a crafted value reaching a query."""
+    if value in (None, "", "None"):
+        return None
+    found = parse_id(str(value))
+    if found is None:
+        raise ValueError(value)
+    return found
 
 
 class LocalizedNumberField(Field):

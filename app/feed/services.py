@@ -5,9 +5,9 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.aftercommit import after_commit
+from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
@@ -15,10 +15,6 @@ from app.feed.models import REACTIONS, FeedItem, FeedReaction
 from app.org.models import Person
 
 FEED_CHANGED = "feed-changed"
-
-
-def _insert(table):
-    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def add_item(store_id: int | None, kind: str, source_ref: str, *, actor_id: int | None = None,
@@ -29,8 +25,8 @@ def add_item(store_id: int | None, kind: str, source_ref: str, *, actor_id: int 
     if store_id is None:
         return None
     item_id = db.session.execute(
-        _insert(FeedItem).values(store_id=store_id, kind=kind, source_ref=source_ref[:120], actor_id=actor_id,
-                                 subject_id=subject_id, params=params or {}, created_at=created_at or utcnow())
+        dialect_insert(FeedItem).values(store_id=store_id, kind=kind, source_ref=source_ref[:120], actor_id=actor_id,
+                                        subject_id=subject_id, params=params or {}, created_at=created_at or utcnow())
         .on_conflict_do_nothing(index_elements=["source_ref"]).returning(FeedItem.id)).scalar()
     if item_id is not None:
         after_commit(partial(_announce, store_id))
@@ -60,7 +56,7 @@ def toggle_reaction(person: Person, item: FeedItem, kind: str) -> bool:
         execution_options={"synchronize_session": False}).rowcount
     if removed:
         return False
-    db.session.execute(_insert(FeedReaction).values(item_id=item.id, person_id=person.id, kind=kind,
-                                                    created_at=utcnow())
+    db.session.execute(dialect_insert(FeedReaction).values(item_id=item.id, person_id=person.id, kind=kind,
+                                                           created_at=utcnow())
                        .on_conflict_do_nothing(index_elements=["item_id", "person_id", "kind"]))
     return True

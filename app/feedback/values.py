@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.core import audit
 from app.core.errors import ServiceError
 from app.core.i18n import localize_stored
+from app.core.text import required_text, squash_spaces
 from app.extensions import db
 from app.feedback.models import DEFAULT_VALUES, CompanyValue
 from app.org.models import Person
@@ -69,12 +70,10 @@ def all_values() -> list[CompanyValue]:
 
 
 def _clean(name: str, description: str, *, value_id: int | None = None) -> tuple[str, str]:
-    name = " ".join((name or "").split())
-    description = " ".join((description or "").split())
-    if not name:
-        raise ServiceError(_("Give the value a name."), field="name")
-    if len(name) > MAX_NAME:
-        raise ServiceError(_("Keep the name under %(n)d characters.", n=MAX_NAME), field="name")
+    name = required_text(name, max_length=MAX_NAME, field="name",
+                         required_message=_("Give the value a name."),
+                         too_long_message=_("Keep the name under %(n)d characters.", n=MAX_NAME))
+    description = squash_spaces(description)
     if len(description) > MAX_DESCRIPTION:
         raise ServiceError(_("Keep the description under %(n)d characters.", n=MAX_DESCRIPTION),
                            field="description")

@@ -9,14 +9,15 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core import audit
 from app.core.aftercommit import after_commit
 from app.core.authz import can_manage_person
+from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import stage_reached
+from app.core.text import required_text
 from app.extensions import db
 from app.journey.defaults import unsaved_defaults
 from app.journey.models import Endorsement, MissionCompletion, PersonStage, Stage, StageChange
@@ -24,10 +25,6 @@ from app.org.models import ORG_WIDE_ROLES, Person, Role
 from app.points.ledger import balances
 
 MAX_NOTE = 500
-
-
-def _insert(table):
-    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def stages() -> list[Stage]:
@@ -108,7 +105,7 @@ def criteria_met(stage: Stage, facts: Facts) -> bool:
 def _move(person: Person, from_stage: Stage | None, to_stage: Stage, stored: bool) -> bool:
     """Compare-and-swap the stored stage, so two racing evaluations record one stage-up."""
     if not stored:
-        statement = (_insert(PersonStage)
+        statement = (dialect_insert(PersonStage)
                      .values(person_id=person.id, stage_id=to_stage.id, reached_at=utcnow())
                      .on_conflict_do_nothing(index_elements=["person_id"]).returning(PersonStage.person_id))
         return db.session.execute(statement).scalar() is not None
@@ -164,8 +161,8 @@ def _announce(person_id: int, manager_id: int | None, stage_key: str) -> None:
 
 
 def record_mission_completion(person: Person, mission_id: int) -> bool:
-    statement = (_insert(MissionCompletion).values(person_id=person.id, mission_id=mission_id,
-                                                  completed_at=utcnow())
+    statement = (dialect_insert(MissionCompletion).values(person_id=person.id, mission_id=mission_id,
+                                                          completed_at=utcnow())
                  .on_conflict_do_nothing(index_elements=["person_id", "mission_id"])
                  .returning(MissionCompletion.id))
     return db.session.execute(statement).scalar() is not None
@@ -188,19 +185,17 @@ def endorse(manager: Person, person: Person, stage: Stage, note: str) -> Endorse
         raise ServiceError(_("Only managers can endorse."))
     if not can_manage_person(manager, person):
         raise ServiceError(_("You can only endorse people you manage."))
-    note = " ".join((note or "").split())
-    if not note:
-        raise ServiceError(_("Say in a sentence why they are ready."), field="note")
-    if len(note) > MAX_NOTE:
-        raise ServiceError(_("Keep the note under %(n)d characters.", n=MAX_NOTE), field="note")
+    note = required_text(note, max_length=MAX_NOTE, field="note",
+                         required_message=_("Say in a sentence why they are ready."),
+                         too_long_message=_("Keep the note under %(n)d characters.", n=MAX_NOTE))
     if not stage.requires_endorsement:
         raise ServiceError(_("%(stage)s doesn't need an endorsement.", stage=stage.display_name),
                            field="stage")
     if stage.position <= current_stage(person).position:
         raise ServiceError(_("%(name)s has already reached %(stage)s.", name=person.first_name,
                              stage=stage.display_name), field="stage")
-    statement = (_insert(Endorsement).values(person_id=person.id, stage_id=stage.id,
-                                             endorsed_by_id=manager.id, note=note, created_at=utcnow())
+    statement = (dialect_insert(Endorsement).values(person_id=person.id, stage_id=stage.id,
+                                                    endorsed_by_id=manager.id, note=note, created_at=utcnow())
                  .on_conflict_do_nothing(index_elements=["person_id", "stage_id"])
                  .returning(Endorsement.id))
     endorsement_id = db.session.execute(statement).scalar()

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from app.core import audit
 from app.core.errors import ServiceError
+from app.core.text import required_text, squash_spaces
 from app.extensions import db
 from app.journey.models import Stage
 from app.org.models import Person
@@ -20,12 +21,10 @@ def update_stage(actor: Person, stage: Stage, *, name: str, description: str, mi
     missions are picked from lists of active ones (a requirement already set may stay after it's withdrawn);
     anything else (a stale page, a crafted post, a value that isn't an id: None) is refused."""
 
-    name = " ".join((name or "").split())
-    description = " ".join((description or "").split())
-    if not name:
-        raise ServiceError(_("Give the stage a name."), field="name")
-    if len(name) > 60:
-        raise ServiceError(_("Keep the name under %(n)d characters.", n=60), field="name")
+    name = required_text(name, max_length=60, field="name",
+                         required_message=_("Give the stage a name."),
+                         too_long_message=_("Keep the name under %(n)d characters.", n=60))
+    description = squash_spaces(description)
     if len(description) > 280:
         raise ServiceError(_("Keep the description under %(n)d characters.", n=280), field="description")
     if not 0 <= min_lifetime_points <= MAX_POINTS:

@@ -4,12 +4,8 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import LocalizedIntegerField, LocalizedNumberField, choices
+from app.core.forms import LocalizedIntegerField, LocalizedNumberField, choices, optional_id
 from app.kpis.display import UNIT_LABELS
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class KpiForm(FlaskForm):
@@ -22,8 +18,8 @@ class KpiForm(FlaskForm):
     aggregation = SelectField(_l("Over days and stores"), choices=choices([
         ("sum", _l("Sum (sales, visitors)")), ("average", _l("Average of the daily values (scores)")),
         ("ratio", _l("Ratio of two base KPIs (computed, never entered)"))]))
-    numerator_id = SelectField(_l("Ratio: numerator"), coerce=_optional_int, validate_choice=False)
-    denominator_id = SelectField(_l("Ratio: denominator"), coerce=_optional_int, validate_choice=False)
+    numerator_id = SelectField(_l("Ratio: numerator"), coerce=optional_id, validate_choice=False)
+    denominator_id = SelectField(_l("Ratio: denominator"), coerce=optional_id, validate_choice=False)
     scale = LocalizedNumberField(_l("Ratio: multiply by"), default=1.0, validators=[Optional()])
     decimals = LocalizedIntegerField(_l("Decimals shown"), default=0,
                                      validators=[Optional(), NumberRange(0, 4, _l("Between 0 and 4."))])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core import audit
 from app.core.errors import ServiceError
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.kpis.models import Aggregation, Direction, KpiDefinition, KpiMeasurement, KpiTarget, Unit
 from app.org.models import Person
@@ -46,7 +47,7 @@ class KpiDraft:
 
 
 def _check(draft: KpiDraft, kpi: KpiDefinition | None) -> None:
-    name = " ".join((draft.name or "").split())
+    name = squash_spaces(draft.name)
     if not name or len(name) > 80:
         raise ServiceError(_("Give the KPI a name of up to 80 characters."), field="name")
     if len(draft.description or "") > 300:
@@ -96,7 +97,7 @@ def _has_history(kpi: KpiDefinition) -> bool:
 
 
 def _apply(kpi: KpiDefinition, draft: KpiDraft) -> None:
-    kpi.name = " ".join(draft.name.split())
+    kpi.name = squash_spaces(draft.name)
     kpi.description = (draft.description or "").strip()
     kpi.decimals = draft.decimals or 0
     kpi.position = draft.position if draft.position is not None else kpi.position

@@ -13,10 +13,10 @@ from functools import partial
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core import numbers
 from app.core.aftercommit import after_commit
+from app.core.database import dialect_insert
 from app.core.models import utcnow
 from app.core.signals import kpi_measurements_saved
 from app.core.timezones import store_today
@@ -226,8 +226,7 @@ def _check_item(index: int, item, lookups: _Lookups, text_locale: str | None, al
 
 
 def _insert(values: list[dict], *, per_person: bool):
-    insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
-    statement = insert(KpiMeasurement).values(values)
+    statement = dialect_insert(KpiMeasurement).values(values)
     where = sa.text("person_id IS NOT NULL" if per_person else "person_id IS NULL")
     columns = ["kpi_id", "store_id", "person_id", "day"] if per_person else ["kpi_id", "store_id", "day"]
     return statement.on_conflict_do_update(

@@ -18,8 +18,8 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.timezones import utc_of, zone_named
@@ -43,8 +43,7 @@ def setting(name: str) -> int:
 
 
 def _record_hit(kpi: KpiDefinition, store_id: int, kind: str, start: date, value: float, target: float) -> None:
-    insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
-    db.session.execute(insert(KpiTargetHit).values(
+    db.session.execute(dialect_insert(KpiTargetHit).values(
         kpi_id=kpi.id, store_id=store_id, period_kind=kind, period_start=start, value=value, target=target,
         people_paid=0, created_at=utcnow()).on_conflict_do_nothing(
         index_elements=["kpi_id", "store_id", "period_kind", "period_start"]))

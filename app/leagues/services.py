@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.core import audit
 from app.core.errors import ServiceError
+from app.core.text import required_text
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.leagues import periods, seasons
@@ -38,11 +39,9 @@ def may_create(actor: Person) -> bool:
 
 
 def _validated(actor: Person, draft: LeagueDraft) -> tuple[str, KpiDefinition | None]:
-    name = " ".join((draft.name or "").split())
-    if not name:
-        raise ServiceError(_("Give the league a name."), field="name")
-    if len(name) > 80:
-        raise ServiceError(_("Keep the name under 80 characters."), field="name")
+    name = required_text(draft.name, max_length=80, field="name",
+                         required_message=_("Give the league a name."),
+                         too_long_message=_("Keep the name under 80 characters."))
     if draft.basis not in set(Basis):
         raise ServiceError(_("Choose how stores are compared."), field="basis")
     kpi = None

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app import nudges
 from app.core.aftercommit import after_commit
+from app.core.database import dialect_insert
 from app.core.models import utcnow
 from app.core.realtime import notify, person_room
 from app.extensions import db
@@ -73,8 +73,7 @@ def _insert(rows: list[dict]) -> list[int]:
     """Insert assignment rows that don't exist yet; the person ids that got a new one."""
     if not rows:
         return []
-    insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
-    statement = (insert(MissionAssignment).values(rows)
+    statement = (dialect_insert(MissionAssignment).values(rows)
                  .on_conflict_do_nothing(index_elements=["mission_id", "person_id", "period_start"])
                  .returning(MissionAssignment.id, MissionAssignment.person_id, MissionAssignment.mission_id))
     created = db.session.execute(statement).all()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.core.authz import assignable_roles, can_manage_store, managed_people
 from app.core.errors import ServiceError
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.missions.models import Audience, EvidenceType, Mission, Recurrence
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
@@ -65,7 +66,7 @@ class DraftError(ServiceError):
 def parse_steps(text: str) -> list[str]:
     steps = []
     for line in (text or "").splitlines():
-        line = " ".join(line.strip().lstrip("-*•").split())
+        line = squash_spaces(line.strip().lstrip("-*•"))
         if line:
             steps.append(line)
     return steps
@@ -87,9 +88,9 @@ def parse_quiz(text: str) -> list[QuestionDraft]:
             if not questions:
                 raise ServiceError(_("Line %(n)d: write the question before its options.", n=number),
                                    field="quiz")
-            questions[-1].options.append((" ".join(line[1:].split()), line[0] in "*+"))
+            questions[-1].options.append((squash_spaces(line[1:]), line[0] in "*+"))
         else:
-            questions.append(QuestionDraft(" ".join(line.split())))
+            questions.append(QuestionDraft(squash_spaces(line)))
     return questions
 
 
@@ -120,7 +121,7 @@ def check_draft(actor: Person, draft: MissionDraft, *, today: date,
     if actor.role not in MISSION_AUTHORS:
         problem("title", _("Only managers and HR create missions."))
         return problems
-    draft.title = " ".join((draft.title or "").split())
+    draft.title = squash_spaces(draft.title)
     draft.description = (draft.description or "").strip()
     if len(draft.title) < 3:
         problem("title", _("Give the mission a title of at least 3 characters."))

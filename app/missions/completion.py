@@ -16,6 +16,7 @@ from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.realtime import notify, person_room, store_room
 from app.core.signals import activity_recorded, mission_completed
+from app.core.text import required_text
 from app.extensions import db
 from app.missions import evidence
 from app.missions.dates import local_date
@@ -182,11 +183,9 @@ def approve(approver: Person, submission: MissionSubmission) -> Outcome:
 
 
 def reject(approver: Person, submission: MissionSubmission, comment: str) -> Outcome:
-    comment = " ".join((comment or "").split())
-    if not comment:
-        raise ServiceError(_("Say what to change, so they can try again."), field="comment")
-    if len(comment) > MAX_COMMENT:
-        raise ServiceError(_("Keep the comment under %(n)d characters.", n=MAX_COMMENT), field="comment")
+    comment = required_text(comment, max_length=MAX_COMMENT, field="comment",
+                            required_message=_("Say what to change, so they can try again."),
+                            too_long_message=_("Keep the comment under %(n)d characters.", n=MAX_COMMENT))
     assignment, submission = _pending(approver, submission)
     if submission.status != SubmissionStatus.PENDING:
         raise ServiceError(_("This evidence was already handled."))

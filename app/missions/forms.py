@@ -11,18 +11,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import LocalizedIntegerField, choices
+from app.core.forms import LocalizedIntegerField, choices, optional_id
 from app.missions.authoring import MAX_POINTS
 from app.missions.models import AUDIENCE_LABELS, EVIDENCE_LABELS, RECURRENCE_LABELS
-
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class MissionForm(FlaskForm):
@@ -39,8 +30,8 @@ class MissionForm(FlaskForm):
     points = LocalizedIntegerField(_l("Points"), default=20, validators=[
         DataRequired(_l("Say how many points it pays.")),
         NumberRange(1, MAX_POINTS, _l("Between 1 and %(max)d points."))])
-    badge_id = SelectField(_l("Badge on completion (optional)"), coerce=_optional_int, validate_choice=False)
-    store_id = SelectField(_l("Store"), coerce=_optional_int, validate_choice=False)
+    badge_id = SelectField(_l("Badge on completion (optional)"), coerce=optional_id, validate_choice=False)
+    store_id = SelectField(_l("Store"), coerce=optional_id, validate_choice=False)
     audience = RadioField(_l("Who gets it?"), choices=choices(AUDIENCE_LABELS.items()),
                           default="store")
     audience_role = SelectField(_l("Role"), validate_choice=False)
@@ -59,7 +50,7 @@ class JourneyForm(FlaskForm):
 
 
 class JourneyStepForm(FlaskForm):
-    mission_id = SelectField(_l("Onboarding mission"), coerce=_optional_int, validate_choice=False)
+    mission_id = SelectField(_l("Onboarding mission"), coerce=optional_id, validate_choice=False)
     due_after_days = LocalizedIntegerField(_l("Due … days after the start"), default=7,
                                            validators=[InputRequired(_l("Say when it is due.")),
                                               NumberRange(0, 365, _l("Between 0 and 365."))])

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from app.core import audit, authz, timezones
 from app.core.errors import ServiceError
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.missions.assignments import ONBOARDING_ROLES, assign_journey
 from app.missions.models import Audience, JourneyStep, Mission, MissionAssignment, OnboardingJourney
@@ -28,7 +29,7 @@ def _require_hr(actor: Person) -> None:
 
 def create_journey(actor: Person, *, name: str, description: str = "") -> OnboardingJourney:
     _require_hr(actor)
-    name = " ".join((name or "").split())
+    name = squash_spaces(name)
     if not 3 <= len(name) <= 120:
         raise ServiceError(_("Give the journey a name of 3 to 120 characters."), field="name")
     journey = OnboardingJourney(name=name, description=(description or "").strip()[:2000],

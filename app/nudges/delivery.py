@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.database import dialect_insert
 from app.core.models import utcnow
 from app.core.timezones import local_time, to_utc, zone_for
 from app.extensions import db
@@ -125,8 +125,7 @@ def _record(notification_id: int, results: list, *, reached_before: bool, now: d
             log.warning("push service refused notification %s for device %s: %s %s", notification_id,
                         device_id, result.status, result.detail)
     if delivered:
-        insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
-        db.session.execute(insert(NotificationDelivery).values(
+        db.session.execute(dialect_insert(NotificationDelivery).values(
             [{"notification_id": notification_id, "subscription_id": device_id, "delivered_at": now}
              for device_id in delivered]).on_conflict_do_nothing())
         db.session.execute(sa.update(PushSubscription).where(PushSubscription.id.in_(delivered))

@@ -13,6 +13,8 @@ from datetime import timedelta
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
+from app.core.text import squash_spaces
+
 MAX_TITLE = 120
 MAX_BODY = 240
 
@@ -50,7 +52,7 @@ def _is_lazy(value) -> bool:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = squash_spaces(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

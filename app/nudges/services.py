@@ -12,10 +12,10 @@ from functools import partial
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.routing import BuildError
 
 from app.core.aftercommit import after_commit
+from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
@@ -25,10 +25,6 @@ from app.nudges.timing import QuietHours, parse_clock
 from app.org.models import Person
 
 log = logging.getLogger(__name__)
-
-
-def _insert(table):
-    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def path_for(endpoint: str, **values) -> str:
@@ -76,7 +72,7 @@ def send(person_id: int, nudge_type: str, url: str, *, dedupe_key: str | None = 
         db.session.add(notification)
         db.session.flush()
     else:
-        new_id = db.session.execute(_insert(Notification).values(**values)
+        new_id = db.session.execute(dialect_insert(Notification).values(**values)
                                     .on_conflict_do_nothing(index_elements=["dedupe_key"])
                                     .returning(Notification.id)).scalar()
         if new_id is None:

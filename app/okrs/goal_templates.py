@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from app.core import audit
 from app.core.errors import ServiceError
+from app.core.text import required_text, squash_spaces
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.okrs import rules, services
@@ -53,12 +54,10 @@ def create_template(actor: Person, *, name: str, level: str, title: str, descrip
                     key_results: list[services.KeyResultDraft]) -> GoalTemplate:
     if actor.role not in (OrgRole.STORE_MANAGER, OrgRole.DISTRICT_MANAGER, *ORG_WIDE_ROLES):
         raise ServiceError(_("Only managers and HR write goal templates."))
-    name = " ".join((name or "").split())
-    title = " ".join((title or "").split())
-    if not name:
-        raise ServiceError(_("Give the template a name."), field="name")
-    if len(name) > 120:
-        raise ServiceError(_("Keep the name under 120 characters."), field="name")
+    name = required_text(name, max_length=120, field="name",
+                         required_message=_("Give the template a name."),
+                         too_long_message=_("Keep the name under 120 characters."))
+    title = squash_spaces(title)
     if level not in TEMPLATE_LEVELS:
         raise ServiceError(_("Choose whether the template is for stores or for people."), field="level")
     if not title or len(title) > 200:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.core import audit
 from app.core.errors import ServiceError
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.okrs import rules
@@ -106,7 +107,7 @@ def check_in(actor: Person, key_result: KeyResult, *, confidence: str, value: fl
         raise ServiceError(_("Only the owner or a manager of this objective can check in on it."))
     if confidence not in tuple(Confidence):
         raise ServiceError(_("Say how confident you are: on track, at risk or off track."), field="confidence")
-    comment = " ".join((comment or "").split())
+    comment = squash_spaces(comment)
     if len(comment) > 500:
         raise ServiceError(_("Keep the comment under 500 characters."), field="comment")
     if key_result.kind == KeyResultKind.KPI:
@@ -142,7 +143,7 @@ def _check_target_exists(draft: ObjectiveDraft) -> None:
 
 
 def _check_fields(actor: Person, draft: ObjectiveDraft, existing: Objective | None) -> None:
-    draft.title = " ".join((draft.title or "").split())
+    draft.title = squash_spaces(draft.title)
     draft.description = (draft.description or "").strip()
     if not draft.title:
         raise ServiceError(_("Give the objective a title."), field="title")
@@ -181,7 +182,7 @@ def check_key_results(drafts: list[KeyResultDraft]) -> None:
     kpi_ids = {kpi_id for kpi_id in db.session.scalars(sa.select(KpiDefinition.id)
                                                        .where(KpiDefinition.active.is_(True)))}
     for number, draft in enumerate(drafts, start=1):
-        draft.title = " ".join((draft.title or "").split())
+        draft.title = squash_spaces(draft.title)
         name = draft.title or _("number %(n)d", n=number)
         if not draft.title:
             raise ServiceError(_("Key result %(n)d needs a title.", n=number))

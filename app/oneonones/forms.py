@@ -3,12 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TimeField
 from wtforms.validators import InputRequired
 
-
-def _optional_int(value) -> int | None:
-    """The "Choose someone…" placeholder is empty: no person, not an error while rendering."""
-    if value in ("", None):
-        return None
-    return int(value)
+from app.core.forms import optional_id
 
 
 class WhenForm(FlaskForm):
@@ -19,5 +14,5 @@ class WhenForm(FlaskForm):
 
 
 class ScheduleForm(WhenForm):
-    person_id = SelectField(_l("With"), coerce=_optional_int, validate_choice=False,
+    person_id = SelectField(_l("With"), coerce=optional_id, validate_choice=False,
                             validators=[InputRequired(_l("Choose who the 1:1 is with."))])

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import required_text
 from app.extensions import db
 from app.oneonones.models import (
     PULSE_MAX,
@@ -57,12 +58,8 @@ def _require_open(one: OneOnOne) -> None:
 
 
 def _clean_text(text: str | None, field: str, limit: int = MAX_ITEM) -> str:
-    cleaned = " ".join((text or "").split())
-    if not cleaned:
-        _refuse(_("Write a few words first."), field)
-    if len(cleaned) > limit:
-        _refuse(_("Keep it under %(n)d characters.", n=limit), field)
-    return cleaned
+    return required_text(text, max_length=limit, field=field, required_message=_("Write a few words first."),
+                         too_long_message=_("Keep it under %(n)d characters.", n=limit))
 
 
 def _check_time(scheduled_at: datetime | None, now: datetime) -> datetime:

@@ -4,17 +4,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.params import parse_id
-
-
-def _optional_int(value):
-    """An id chosen in a select: ASCII digits within the database's range, or a form error."""
-    if value in (None, "", "None"):
-        return None
-    found = parse_id(str(value))
-    if found is None:
-        raise ValueError(value)
-    return found
+from app.core.forms import optional_id
 
 
 class PersonForm(FlaskForm):
@@ -24,9 +14,9 @@ class PersonForm(FlaskForm):
                                   validators=[DataRequired(_l("Enter the employee number.")), Length(max=32)])
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Role"))
-    store_id = SelectField(_l("Store"), coerce=_optional_int, validate_choice=False)
-    district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=False)
-    manager_id = SelectField(_l("Manager"), coerce=_optional_int, validate_choice=False)
+    store_id = SelectField(_l("Store"), coerce=optional_id, validate_choice=False)
+    district_id = SelectField(_l("District"), coerce=optional_id, validate_choice=False)
+    manager_id = SelectField(_l("Manager"), coerce=optional_id, validate_choice=False)
     hire_date = DateField(_l("Hire date"), validators=[Optional()])
     # Choices are filled per request (routes._fill_choices): tuples given here warn on WTForms 3.3.
     locale = SelectField(_l("Language"))
@@ -54,7 +44,7 @@ class StoreForm(FlaskForm):
     name = StringField(_l("Store name"), validators=[DataRequired(_l("Enter the store name.")),
                                                      Length(max=120)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
-    district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=False)
+    district_id = SelectField(_l("District"), coerce=optional_id, validate_choice=False)
     # Choices (by continent, Europe first) and the default (the company's zone) are filled per request;
     # the service refuses a zone that doesn't exist, so a hand-made post changes nothing.
     timezone = SelectField(_l("Time zone"), validate_choice=False)

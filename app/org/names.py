@@ -17,6 +17,8 @@ import unicodedata
 
 from flask_babel import gettext as _
 
+from app.core.text import squash_spaces
+
 MAX_LENGTH = 120
 SEARCH_NAME_LENGTH = 255  # Person.search_name: a 120-character name grows when folded ("ß" → "ss", ligatures)
 _REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -24,7 +26,7 @@ _REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\
 
 def clean_name(raw: str | None) -> str:
     """Spaces collapsed, as the name is stored; check it with name_problems first."""
-    return " ".join((raw or "").split())
+    return squash_spaces(raw)
 
 
 def name_problems(raw: str | None) -> list[str]:
@@ -55,7 +57,7 @@ def fold(text: str | None) -> str:
     """`text` as names are compared: no accents, no case, no apostrophes, single spaces."""
     decomposed = unicodedata.normalize("NFKD", (text or "").translate(_SPELLED_OUT))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.translate(_APOSTROPHES).casefold().split())
+    return squash_spaces(bare.translate(_APOSTROPHES).casefold())
 
 
 def search_name_for(full_name: str | None) -> str:

@@ -10,6 +10,7 @@ instead of matching everyone."""
 
 import sqlalchemy as sa
 
+from app.core.text import squash_spaces
 from app.org.models import Person
 from app.org.names import fold
 
@@ -24,7 +25,7 @@ def name_matches(query_text: str) -> sa.ColumnElement[bool] | None:
 def person_matches(query_text: str) -> sa.ColumnElement[bool]:
     """The people list's search box: a name (folded), an e-mail or an employee number containing
     `query_text`."""
-    typed = " ".join(query_text.split()).lower()
+    typed = squash_spaces(query_text).lower()
     clauses = [sa.func.lower(Person.email).contains(typed, autoescape=True),
                sa.func.lower(Person.employee_number).contains(typed, autoescape=True)]
     by_name = name_matches(query_text)

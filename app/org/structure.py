@@ -17,6 +17,7 @@ from app.config import SUPPORTED_LOCALES
 from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import squash_spaces
 from app.core.timezones import default_zone_name
 from app.extensions import db
 from app.org.models import District, Person, Store
@@ -63,7 +64,7 @@ def _clean_code(code: str | None) -> str:
 
 
 def _clean_name(name: str | None) -> str:
-    return " ".join((name or "").split())
+    return squash_spaces(name)
 
 
 def _code_problem(model, code: str, existing_id: int | None = None) -> str | None:

@@ -9,6 +9,7 @@ from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.org import queries, structure, structure_queries
 from app.org.forms import DistrictForm, StoreForm
@@ -43,7 +44,7 @@ def new_district():
     form = DistrictForm()
     if form.validate_on_submit():
         done = _saved(form, lambda: structure.create_district(current_user, code=form.code.data, name=form.name.data),
-                      _("District %(name)s created.", name=" ".join(form.name.data.split())), "org.districts")
+                      _("District %(name)s created.", name=squash_spaces(form.name.data)), "org.districts")
         if done:
             return done
     status = 422 if form.errors or form.form_errors else 200
@@ -58,7 +59,7 @@ def edit_district(district_id: int):
     form.code.data = district.code  # the code is fixed once stores and imports name it
     if form.validate_on_submit():
         done = _saved(form, lambda: structure.rename_district(current_user, district, name=form.name.data),
-                      _("District renamed to %(name)s.", name=" ".join(form.name.data.split())), "org.districts")
+                      _("District renamed to %(name)s.", name=squash_spaces(form.name.data)), "org.districts")
         if done:
             return done
     status = 422 if form.errors or form.form_errors else 200
@@ -112,7 +113,7 @@ def new_store():
         done = _saved(form, lambda: structure.create_store(
             current_user, code=form.code.data, name=form.name.data, city=form.city.data or "",
             district_id=form.district_id.data, timezone=form.timezone.data),
-            _("Store %(name)s created.", name=" ".join(form.name.data.split())), "org.stores")
+            _("Store %(name)s created.", name=squash_spaces(form.name.data)), "org.stores")
         if done:
             return done
     status = 422 if form.errors or form.form_errors else 200
@@ -128,7 +129,7 @@ def edit_store(store_id: int):
         done = _saved(form, lambda: structure.edit_store(
             current_user, store, code=form.code.data, name=form.name.data, city=form.city.data or "",
             timezone=form.timezone.data, district_id=form.district_id.data),
-            _("Changes to %(name)s saved.", name=" ".join(form.name.data.split())), "org.stores")
+            _("Changes to %(name)s saved.", name=squash_spaces(form.name.data)), "org.stores")
         if done:
             return done
     status = 422 if form.errors or form.form_errors else 200

@@ -8,6 +8,7 @@ from app.core import audit
 from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import Person
 from app.points import ledger
@@ -17,12 +18,9 @@ MAX_COMMENT = 500
 
 
 def _clean(text: str, what: str) -> str:
-    text = " ".join((text or "").split())
-    if not text:
-        raise ServiceError(_("Write a short %(what)s.", what=what), field="comment")
-    if len(text) > MAX_COMMENT:
-        raise ServiceError(_("Keep it under %(n)d characters.", n=MAX_COMMENT), field="comment")
-    return text
+    return required_text(text, max_length=MAX_COMMENT, field="comment",
+                         required_message=_("Write a short %(what)s.", what=what),
+                         too_long_message=_("Keep it under %(n)d characters.", n=MAX_COMMENT))
 
 
 def open_dispute(person: Person, entry: PointEntry, comment: str) -> PointDispute:

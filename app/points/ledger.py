@@ -22,6 +22,7 @@ from app.core.database import dialect_insert, prepared
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import points_awarded, points_reversed
+from app.core.text import required_text, squash_spaces
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 from app.points import limits
@@ -287,11 +288,9 @@ def _checked_award(person: Person, points: int, reason: str, awarded_by: Person 
     """The award's reason, tidied; ServiceError when the award may not be made."""
     if not person.active:
         raise ServiceError(_("%(name)s is deactivated.", name=person.full_name))
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ServiceError(_("Say why these points are awarded."), field="reason")
-    if len(reason) > MAX_REASON:
-        raise ServiceError(_("Keep the reason under %(n)d characters.", n=MAX_REASON), field="reason")
+    reason = required_text(reason, max_length=MAX_REASON, field="reason",
+                           required_message=_("Say why these points are awarded."),
+                           too_long_message=_("Keep the reason under %(n)d characters.", n=MAX_REASON))
     _check_award_rules(person, points, awarded_by, source_type, author)
     return reason
 
@@ -321,7 +320,7 @@ def spend(person: Person, points: int, *, source_type: str, source_id: str | int
 
 def reverse(entry: PointEntry, *, reason: str, reversed_by: Person | None) -> PointEntry:
     """Undo an entry with an opposite one. An earn reversal is a correction: it leaves lifetime too."""
-    reason = " ".join((reason or "").split())
+    reason = squash_spaces(reason)
     if not reason:
         raise ServiceError(_("Say why this entry is reversed."), field="reason")
     if entry.kind == EntryKind.REVERSAL:

@@ -15,6 +15,7 @@ from app.core import audit
 from app.core.authz import ORG_ADMINS
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.org.models import Person, Role
 from app.reviews.models import PHASES, Phase, Review, ReviewCycle, ReviewTemplate
@@ -42,7 +43,7 @@ def parse_competencies(text: str) -> list[dict]:
     """One competency a line, "Label: what it means" (the description is optional)."""
     found, keys = [], set()
     for line in (text or "").splitlines():
-        line = " ".join(line.split())
+        line = squash_spaces(line)
         if not line:
             continue
         label, _sep, description = line.partition(":")
@@ -58,12 +59,12 @@ def parse_competencies(text: str) -> list[dict]:
 
 
 def parse_questions(text: str) -> list[str]:
-    return [" ".join(line.split())[:300] for line in (text or "").splitlines() if line.strip()]
+    return [squash_spaces(line)[:300] for line in (text or "").splitlines() if line.strip()]
 
 
 def create_template(actor: Person, name: str, competencies_text: str, questions_text: str) -> ReviewTemplate:
     _require_hr(actor)
-    name = " ".join((name or "").split())
+    name = squash_spaces(name)
     if not name:
         raise ServiceError(_("Give the template a name."), field="name")
     competencies = parse_competencies(competencies_text)
@@ -118,7 +119,7 @@ def participant_count(store_ids, roles, hired_before: date | None) -> int:
 
 def create_cycle(actor: Person, draft: CycleDraft) -> ReviewCycle:
     _require_hr(actor)
-    name = " ".join((draft.name or "").split())
+    name = squash_spaces(draft.name)
     if not name:
         raise ServiceError(_("Give the cycle a name."), field="name")
     if draft.period_start is None or draft.period_end is None:

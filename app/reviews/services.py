@@ -15,6 +15,7 @@ from app.core import audit
 from app.core.authz import can_manage_person, store_ids_in_scope
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import Person, Role
 from app.reviews.models import RATINGS, Phase, Review, ReviewTemplate
@@ -149,11 +150,9 @@ def calibrate(actor: Person, review: Review, rating, reason: str) -> None:
     rating = clean_rating(rating, field="rating")
     if rating is None:
         raise ServiceError(_("Pick the final rating, from 1 to 5."), field="rating")
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ServiceError(_("Say why you adjust the rating: the reason is required."), field="reason")
-    if len(reason) > MAX_REASON:
-        raise ServiceError(_("Keep the reason under %(n)d characters.", n=MAX_REASON), field="reason")
+    reason = required_text(reason, max_length=MAX_REASON, field="reason",
+                           required_message=_("Say why you adjust the rating: the reason is required."),
+                           too_long_message=_("Keep the reason under %(n)d characters.", n=MAX_REASON))
     previous = review.final_rating
     review.calibrated_rating = rating
     review.calibration_reason = reason

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.core import audit
 from app.core.aftercommit import after_commit
 from app.core.errors import ServiceError
+from app.core.text import squash_spaces
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Store
 from app.rewards import pictures
@@ -50,7 +51,7 @@ def check_draft(draft: RewardDraft) -> dict[str | None, list[str]]:
     def problem(name: str | None, message: str) -> None:
         problems.setdefault(name, []).append(message)
 
-    draft.name = " ".join((draft.name or "").split())
+    draft.name = squash_spaces(draft.name)
     draft.description = (draft.description or "").strip()
     if not draft.name:
         problem("name", _("Give the reward a name."))

@@ -17,6 +17,7 @@ from app.core import audit, realtime
 from app.core.aftercommit import after_commit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import Person
 from app.points import ledger
@@ -113,11 +114,9 @@ def fulfil(actor: Person, redemption: Redemption) -> None:
 def refuse(actor: Person, redemption: Redemption, reason: str) -> None:
     """Say no, with a reason the person will read: their points and the unit of stock come back."""
     _check_decider(actor, redemption)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ServiceError(_("Tell them why, so they understand the refusal."), field="reason")
-    if len(reason) > 280:
-        raise ServiceError(_("Keep the reason under 280 characters."), field="reason")
+    reason = required_text(reason, max_length=280, field="reason",
+                           required_message=_("Tell them why, so they understand the refusal."),
+                           too_long_message=_("Keep the reason under 280 characters."))
     _move_status(redemption, RedemptionStatus.PENDING, RedemptionStatus.REFUSED, decided_by_id=actor.id,
                  decided_at=utcnow(), refusal_reason=reason)
     _give_back(redemption, reason=_("Refused: %(reason)s", reason=reason), by=actor)

@@ -16,6 +16,7 @@ from app.core import audit, authz, realtime
 from app.core.aftercommit import after_commit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.text import required_text
 from app.extensions import db
 from app.org.models import Person, Store
 from app.screens.models import ScreenToken
@@ -36,11 +37,9 @@ def hash_token(token: str) -> str:
 
 def create_screen(actor: Person, store_id: int | None, name: str) -> CreatedScreen:
     """A new screen link for a store the actor manages. Flushes."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ServiceError(_("Name the screen, e.g. “Back office TV”."), field="name")
-    if len(name) > 80:
-        raise ServiceError(_("Keep the name under 80 characters."), field="name")
+    name = required_text(name, max_length=80, field="name",
+                         required_message=_("Name the screen, e.g. “Back office TV”."),
+                         too_long_message=_("Keep the name under 80 characters."))
     if store_id is None or db.session.get(Store, store_id) is None or not authz.can_manage_store(actor, store_id):
         raise ServiceError(_("Choose one of your stores."), field="store_id")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.timezones import local_today
@@ -23,10 +23,6 @@ DAYS_OFF_AHEAD = 60
 # Days off keep a streak alive without activity, so without a limit a streak could be kept by marking
 # every day off. Generous on purpose: two rest days a week plus two weeks of holiday fit in any month.
 MAX_DAYS_OFF_PER_MONTH = 20
-
-
-def _insert(table):
-    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def iso_week(day: date) -> str:
@@ -67,11 +63,11 @@ def record_activity(person: Person, activity: str, on: date | None = None) -> St
     on = on or local_today(person)
     # Insert rowcounts aren't reliable across drivers (psycopg 3 reports -1): RETURNING tells.
     inserted = db.session.execute(
-        _insert(ActiveDay).values(person_id=person.id, day=on, first_activity=(activity or "activity")[:40])
+        dialect_insert(ActiveDay).values(person_id=person.id, day=on, first_activity=(activity or "activity")[:40])
         .on_conflict_do_nothing(index_elements=["person_id", "day"]).returning(ActiveDay.id)).scalar()
     if inserted is None:
         return None
-    db.session.execute(_insert(Streak).values(person_id=person.id, current=0, best=0, updated_at=utcnow())
+    db.session.execute(dialect_insert(Streak).values(person_id=person.id, current=0, best=0, updated_at=utcnow())
                        .on_conflict_do_nothing(index_elements=["person_id"]))
     streak = db.session.scalar(sa.select(Streak).where(Streak.person_id == person.id)
                                .with_for_update().execution_options(populate_existing=True))
@@ -108,7 +104,7 @@ def add_day_off(person: Person, day: date, today: date | None = None) -> DayOff:
     if taken >= MAX_DAYS_OFF_PER_MONTH:
         raise ServiceError(_("You already have %(n)d days off in %(month)s, the most a month can have. Remove "
                              "one to pick another.", n=taken, month=format_date(day, "MMMM yyyy")), field="day")
-    inserted = db.session.execute(_insert(DayOff).values(person_id=person.id, day=day, created_at=utcnow())
+    inserted = db.session.execute(dialect_insert(DayOff).values(person_id=person.id, day=day, created_at=utcnow())
                                   .on_conflict_do_nothing(index_elements=["person_id", "day"])
                                   .returning(DayOff.id)).scalar()
     if inserted is None:
