@@ -1,7 +1,6 @@
 """Migration 0021 on an existing database: the three badges nothing could trigger become HR's to give, and
 kudos already received in the app are counted for the kudos badges, once (SQLite and PostgreSQL)."""
 
-import uuid
 
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -12,7 +11,7 @@ from app.extensions import db
 from app.feedback.models import Feedback
 from tests import factories
 from tests.conftest import _test_config
-from tests.core.test_migrations import _reachable_postgres
+from tests.core.test_migrations import scratch_postgres
 
 
 def _check(url: str, instance) -> None:
@@ -48,13 +47,5 @@ def test_kudos_received_in_the_app_count_toward_team_player_after_migration_on_s
 
 
 def test_kudos_received_in_the_app_count_toward_team_player_after_migration_on_postgresql(tmp_path):
-    admin = _reachable_postgres()
-    name = f"ascent_0021_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        _check(admin.url.set(database=name).render_as_string(hide_password=False), tmp_path)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres("ascent_0021") as url:
+        _check(url, tmp_path)

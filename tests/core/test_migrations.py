@@ -4,6 +4,8 @@ declare, on SQLite and on PostgreSQL, and go down and up again cleanly."""
 import os
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -111,18 +113,25 @@ def _reachable_postgres() -> sa.Engine:
     return admin
 
 
-def test_migrations_match_the_models_on_postgresql(tmp_path):
+@contextmanager
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped when the block ends (skipped, or failed under
+    CI, when PostgreSQL is unreachable)."""
     admin = _reachable_postgres()
-    name = f"ascent_migrations_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        url = admin.url.set(database=name).render_as_string(hide_password=False)
-        migrate_up_and_compare(url, tmp_path)
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_migrations_match_the_models_on_postgresql(tmp_path):
+    with scratch_postgres("ascent_migrations") as url:
+        migrate_up_and_compare(url, tmp_path)
 
 
 def test_the_comparison_notices_a_drift(tmp_path):

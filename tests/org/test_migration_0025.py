@@ -1,7 +1,6 @@
 """Migration 0025 on an existing database: every person's name is folded into people.search_name, so
 "niccolo" finds a Niccolò added long before the upgrade (SQLite and PostgreSQL, no unaccent extension)."""
 
-import uuid
 import warnings
 
 import sqlalchemy as sa
@@ -12,7 +11,7 @@ from app.extensions import db
 from app.org.models import Person
 from app.org.search import name_matches
 from tests.conftest import _test_config
-from tests.core.test_migrations import _reachable_postgres
+from tests.core.test_migrations import scratch_postgres
 
 BEFORE = "0024_first_day"
 NAMES = {"E-1": "Niccolò Bianchi", "E-2": "Sean O'Connor", "E-3": "Jürgen Weiß", "E-4": "Ada Plain"}
@@ -54,13 +53,5 @@ def test_existing_names_are_folded_for_search_on_sqlite(tmp_path):
 
 
 def test_existing_names_are_folded_for_search_on_postgresql(tmp_path):
-    admin = _reachable_postgres()
-    name = f"ascent_0025_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        _check(admin.url.set(database=name).render_as_string(hide_password=False), tmp_path)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres("ascent_0025") as url:
+        _check(url, tmp_path)
