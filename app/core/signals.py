@@ -16,6 +16,8 @@ points_reversed = _signals.signal("points-reversed")
 activity_recorded = _signals.signal("activity-recorded")
 # sender: None; kwargs: person (a new Person, flushed) — onboarding journeys start from here
 person_created = _signals.signal("person-created")
+# sender: None; kwargs: people (new Persons, flushed) — a whole import at once, so receivers can work in bulk
+people_created = _signals.signal("people-created")
 # sender: None; kwargs: person, mission, assignment
 mission_completed = _signals.signal("mission-completed")
 # sender: None; kwargs: kudos (Feedback, flushed), giver (Person), receiver (Person) — "Team player" counts it

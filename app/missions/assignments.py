@@ -30,6 +30,7 @@ from app.missions.models import (
 from app.org.models import Person, Role
 
 ONBOARDING_ROLES = (Role.STAFF, Role.STORE_MANAGER)
+INSERT_BATCH = 1000  # assignment rows per INSERT: 10 columns each, inside SQLite's and PostgreSQL's limits
 
 
 def current_period(mission: Mission, today: date) -> tuple[date, date | None] | None:
@@ -147,6 +148,35 @@ def sync_person(person: Person, today: date) -> int:
     return created
 
 
+def sync_people(people: list[Person], today: date) -> int:
+    """`sync_person` for many new people at once (an import): one audience query per running mission and
+    one journey lookup, not one of each per person; the rows go in by the thousand. How many were assigned."""
+    people = [person for person in people if person.active]
+    if not people:
+        return 0
+    ids = [person.id for person in people]
+    missions = db.session.scalars(sa.select(Mission).where(
+        Mission.active.is_(True), Mission.audience != Audience.JOURNEY, Mission.start_date <= today,
+        sa.or_(Mission.due_date.is_(None), Mission.due_date >= today)).order_by(Mission.id)).all()
+    rows = []
+    for mission in missions:
+        audience = audience_ids(mission, today)
+        if audience is None:
+            continue
+        start, due = current_period(mission, today)
+        rows += [_row(mission.id, person_id, start, due)
+                 for person_id in db.session.scalars(audience.where(Person.id.in_(ids)))]
+    journey = active_journey()
+    if journey is not None:
+        steps = _active_steps(journey)
+        for person in people:
+            if is_new_hire(person, today):
+                start = max(person.hire_date or today, today)
+                rows += [_row(step.mission_id, person.id, start, start + timedelta(days=step.due_after_days),
+                              journey_id=journey.id, journey_position=step.position) for step in steps]
+    return sum(len(_insert(rows[first:first + INSERT_BATCH])) for first in range(0, len(rows), INSERT_BATCH))
+
+
 def sync_all(today: date) -> int:
     """Every running audience mission, for everyone (the daily roll-over of recurring missions)."""
     missions = db.session.scalars(sa.select(Mission).where(
@@ -181,14 +211,26 @@ def assign_journey(journey: OnboardingJourney, person: Person, today: date) -> i
     start = max(person.hire_date or today, today)
     already = set(db.session.scalars(sa.select(MissionAssignment.mission_id).where(
         MissionAssignment.journey_id == journey.id, MissionAssignment.person_id == person.id)))
-    steps = db.session.scalars(
-        sa.select(JourneyStep).join(Mission, Mission.id == JourneyStep.mission_id)
-        .where(JourneyStep.journey_id == journey.id, Mission.active.is_(True))
-        .order_by(JourneyStep.position, JourneyStep.id)).all()
     rows = [_row(step.mission_id, person.id, start, start + timedelta(days=step.due_after_days),
                  journey_id=journey.id, journey_position=step.position)
-            for step in steps if step.mission_id not in already]
+            for step in _active_steps(journey) if step.mission_id not in already]
     return len(_insert(rows))
+
+
+def _active_steps(journey: OnboardingJourney) -> list[JourneyStep]:
+    return list(db.session.scalars(
+        sa.select(JourneyStep).join(Mission, Mission.id == JourneyStep.mission_id)
+        .where(JourneyStep.journey_id == journey.id, Mission.active.is_(True))
+        .order_by(JourneyStep.position, JourneyStep.id)))
+
+
+def on_people_created(_sender, *, people: list[Person], **_extra) -> None:
+    """An import: everyone's missions and journey in bulk, in the transaction that creates them. Their
+    "today" is the first person's store day (an import is one chain on one day; a store a time zone away
+    gets its daily missions at the next hourly roll-over)."""
+    from app.core.timezones import local_today
+
+    sync_people(people, local_today(people[0]))
 
 
 def on_person_created(_sender, *, person: Person, **_extra) -> None:

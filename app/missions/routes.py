@@ -12,7 +12,7 @@ from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
-from app.core.signals import person_created
+from app.core.signals import people_created, person_created
 from app.core.timezones import default_zone, local_today, today_in
 from app.extensions import db
 from app.missions import assignments, completion, evidence, labels, manage_queries, queries
@@ -25,6 +25,7 @@ bp = Blueprint("missions", __name__, url_prefix="/missions", static_folder="stat
                static_url_path="/static")
 
 person_created.connect(assignments.on_person_created)
+people_created.connect(assignments.on_people_created)
 
 register_tab("missions.index", _l("Missions"), "audit", (Role.STAFF,), order=10,
              also_active_for=("missions.assignment",))

@@ -181,6 +181,40 @@ def test_the_csv_importer_onboards_new_hires(org):
     assert _rows(person=veteran) == []
 
 
+def test_an_import_assigns_missions_and_journeys_in_bulk(org, count_queries):
+    """The import's people get what the person form's would (store missions, the journey for new hires),
+    in a number of queries that doesn't grow with the file: 1,000 people once took 34 s, one at a time."""
+    from app.org.models import Person, Store
+    from tests.factories import make_person
+
+    _journey(org, titles=("Our values", "Till training"))
+    store_mission_id = make_mission(store=org.store, audience=Audience.STORE, title="Window display photo").id
+    store_id = org.store.id
+
+    def import_of(count: int, prefix: str) -> tuple[list[int], int]:
+        store = db.session.get(Store, store_id)  # the counted block below empties the session
+        new_ids = [make_person(store=store, name=f"{prefix} {n} Nuovo", hired_days_ago=2,
+                               password=None).id for n in range(count)]
+        new_ids.append(make_person(store=store, name=f"{prefix} Veterano", hired_days_ago=3000,
+                                   password=None).id)
+        db.session.commit()
+        with count_queries() as counter:
+            people = db.session.scalars(sa.select(Person).where(Person.id.in_(new_ids))).all()
+            assignments.sync_people(people, TODAY)
+        return new_ids, counter.count
+
+    few, few_queries = import_of(3, "Pochi")
+    many, many_queries = import_of(30, "Tanti")
+    assert many_queries == few_queries
+    for person_id in few + many:
+        missions = {row.mission_id for row in db.session.scalars(
+            sa.select(MissionAssignment).where(MissionAssignment.person_id == person_id))}
+        assert store_mission_id in missions
+    veteran, newcomer = many[-1], many[0]
+    assert len(_rows(person=db.session.get(Person, newcomer))) == 3  # the mission and two journey steps
+    assert len(_rows(person=db.session.get(Person, veteran))) == 1  # veterans don't onboard
+
+
 def test_resync_adds_steps_added_to_the_journey_later(org):
     journey = _journey(org, titles=("Our values",))
     person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
