@@ -70,6 +70,7 @@ bench: setup
 	$(BIN)/python -m bench.login
 	$(BIN)/python -m bench.push_throughput
 	$(BIN)/python -m bench.award_throughput
+	$(BIN)/python -m bench.people_import
 	$(BIN)/python -m bench.page_load
 	$(BIN)/python -m bench.growth
 	$(BIN)/python -m bench.live_fanout
