@@ -27,10 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    _import_models()
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_cli(app)
+    _install_features(app)
     _trust_proxies(app)
     return app
 
@@ -44,33 +42,6 @@ def _trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-
-
-def _import_models() -> None:
-    """Every feature's models, so Alembic and the metadata see the whole schema."""
-    import app.api.models  # noqa: F401
-    import app.auth.models  # noqa: F401
-    import app.badges.models  # noqa: F401
-    import app.challenges.models  # noqa: F401
-    import app.core.audit  # noqa: F401
-    import app.feed.models  # noqa: F401
-    import app.feedback.models  # noqa: F401
-    import app.jobs.models  # noqa: F401
-    import app.journey.models  # noqa: F401
-    import app.kpis.models  # noqa: F401
-    import app.leaderboards.models  # noqa: F401
-    import app.leagues.models  # noqa: F401
-    import app.missions.models  # noqa: F401
-    import app.nudges.models  # noqa: F401
-    import app.okrs.models  # noqa: F401
-    import app.oneonones.models  # noqa: F401
-    import app.org.models  # noqa: F401
-    import app.points.models  # noqa: F401
-    import app.push.models  # noqa: F401
-    import app.reviews.models  # noqa: F401
-    import app.rewards.models  # noqa: F401
-    import app.screens.models  # noqa: F401
-    import app.streaks.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -108,51 +79,15 @@ def _init_extensions(app: Flask) -> None:
     jobs.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.api.admin_routes import bp as api_admin_bp
-    from app.api.routes import bp as api_bp
-    from app.auth.routes import bp as auth_bp
-    from app.badges.routes import bp as badges_bp
-    from app.challenges.routes import bp as challenges_bp
-    from app.core import realtime
-    from app.feed.routes import bp as feed_bp
-    from app.feedback.routes import bp as feedback_bp
-    from app.home.routes import bp as home_bp
-    from app.jobs.routes import bp as jobs_bp
-    from app.journey.routes import bp as journey_bp
-    from app.kpis.routes import bp as kpis_bp
-    from app.leaderboards.routes import bp as leaderboards_bp
-    from app.leagues.routes import bp as leagues_bp
-    from app.missions.routes import bp as missions_bp
-    from app.nudges.routes import bp as nudges_bp
-    from app.okrs.routes import bp as okrs_bp
-    from app.oneonones.routes import bp as oneonones_bp
-    from app.org import import_routes, structure_routes  # noqa: F401  (these views join the org blueprint)
-    from app.org.routes import bp as org_bp
-    from app.points.routes import bp as points_bp
-    from app.push.routes import bp as push_bp
-    from app.pwa.routes import bp as pwa_bp
-    from app.reviews.routes import bp as reviews_bp
-    from app.rewards.routes import bp as rewards_bp
-    from app.screens.routes import bp as screens_bp
-    from app.streaks.routes import bp as streaks_bp
-
-    for blueprint in (auth_bp, home_bp, org_bp, pwa_bp, points_bp, badges_bp, journey_bp, streaks_bp,
-                      rewards_bp, api_bp, api_admin_bp, missions_bp, jobs_bp, nudges_bp, push_bp,
-                      leaderboards_bp, challenges_bp, leagues_bp, screens_bp, kpis_bp, okrs_bp,
-                      feedback_bp, feed_bp, oneonones_bp, reviews_bp):
-        app.register_blueprint(blueprint)
-    realtime.register_socket_handlers()
-
-
-def _register_cli(app: Flask) -> None:
-    from app.api.cli import api_token_cli
+def _install_features(app: Flask) -> None:
+    """Every feature plugs itself in from its `Feature` record (app/core/features.py), in the order of
+    app/features.py: models, blueprints, tabs, links, listeners, CLI."""
+    from app import features as feature_list
+    from app.core import features, realtime
     from app.core.cli import serve_command
     from app.demo.cli import demo_command
-    from app.jobs.cli import worker_command
-    from app.org.cli import org_cli
-    from app.points.cli import points_cli
-    from app.push.cli import push_cli
 
-    for command in (serve_command, demo_command, org_cli, points_cli, api_token_cli, worker_command, push_cli):
+    features.install(app, feature_list.load())
+    realtime.register_socket_handlers()
+    for command in (serve_command, demo_command):
         app.cli.add_command(command)

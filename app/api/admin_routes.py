@@ -1,11 +1,12 @@
 """HR and administrators create and revoke API tokens. A new token's secret is shown once, in the
 response to the POST that made it (never flashed: the session cookie is signed, not encrypted)."""
 
-from flask import Blueprint, abort, flash, render_template
+from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import tokens
+from app.api import tokens_bp as bp
 from app.api.forms import TokenForm
 from app.api.models import ApiToken
 from app.core import authz
@@ -14,8 +15,6 @@ from app.core.forms import choices
 from app.core.htmx import see_other
 from app.extensions import db
 from app.org.queries import store_choices
-
-bp = Blueprint("api_tokens", __name__, url_prefix="/settings/api-tokens")
 
 
 def _form() -> TokenForm:

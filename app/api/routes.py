@@ -6,11 +6,11 @@ import binascii
 from datetime import UTC
 from functools import wraps
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from app.api import openapi, problems, services, tokens
+from app.api import bp, openapi, problems, services, tokens
 from app.api.models import ApiToken
 from app.api.problems import ApiProblem
 from app.core import params
@@ -19,7 +19,6 @@ from app.extensions import csrf, db, limiter
 from app.kpis.measurements import MeasurementErrors, save_measurements
 from app.points.models import PointEntry
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 problems.register_problem_handlers(bp)
 

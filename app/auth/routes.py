@@ -1,18 +1,16 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import limits, resets, services
+from app.auth import bp, limits, resets, services
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.config import SUPPORTED_LOCALES
 from app.core import authz
 from app.core.errors import ServiceError
 from app.core.htmx import see_other
 from app.extensions import db, limiter
-
-bp = Blueprint("auth", __name__)
 
 # The session key of the asking browser's reset ticket (app/auth/resets.py).
 RESET_TICKET = "password_reset"

@@ -1,21 +1,14 @@
-from flask import Blueprint, flash, render_template, url_for
+from flask import flash, render_template
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-import app.badges.listeners  # noqa: F401  (connects the automatic badge rules)
-from app.badges import people, queries, services
+from app.badges import bp, people, queries, services
 from app.badges.forms import GiveBadgeForm
 from app.badges.models import TIER_LABELS, BadgeDefinition
 from app.core import authz
 from app.core.errors import ServiceError
 from app.core.htmx import see_other
 from app.extensions import db
-from app.points.sources import register_source
-
-bp = Blueprint("badges", __name__, url_prefix="/badges")
-
-register_source("badge", _l("Badge"), "check", link=lambda _grant_id: url_for("badges.mine"))
 
 
 @bp.app_template_global()

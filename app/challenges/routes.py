@@ -5,13 +5,12 @@ from decimal import Decimal
 
 import click
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.challenges import authoring, lifecycle, queries
+from app.challenges import authoring, bp, lifecycle, queries
 from app.challenges.authoring import AUTHORS, ChallengeDraft, DraftError
 from app.challenges.forms import ChallengeForm
 from app.challenges.models import Audience, Challenge, Status
@@ -19,20 +18,12 @@ from app.core import authz
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
-from app.core.navigation import register_tab
 from app.extensions import db
 from app.kpis.models import KpiDefinition
 from app.org.models import ORG_WIDE_ROLES, Role
 from app.org.queries import district_choices, store_choices
-from app.points.sources import register_source
-
-bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
 PAGES = ("challenges.detail", "challenges.new", "challenges.edit")
-register_tab("challenges.index", _l("Challenges"), "trophy", (Role.DISTRICT_MANAGER,), order=30,
-             also_active_for=PAGES)
-register_source("challenge", _l("Challenge prize"), "trophy",
-                link=lambda challenge_id: url_for("challenges.detail", challenge_id=int(challenge_id)))
 
 
 @bp.get("/")
@@ -189,6 +180,3 @@ def running_challenges_for(person) -> list:
 def challenge_status_tone(status: str) -> str:
     return {Status.RUNNING: "pill--good", Status.SCHEDULED: "pill--brand", Status.DRAFT: "pill--warn",
             Status.CANCELLED: "pill--bad"}.get(status, "")
-
-
-from app.challenges import jobs  # noqa: E402,F401  (periodic jobs and the points listener register)

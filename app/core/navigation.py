@@ -1,5 +1,5 @@
-"""Role-aware tabs. Each feature registers its tabs here when its blueprint loads, so the shell
-never needs editing when a feature arrives."""
+"""Role-aware tabs. Each feature declares its tabs in its `Feature` record (app/core/features.py), so the
+shell never needs editing when a feature arrives."""
 
 from dataclasses import dataclass
 
@@ -24,17 +24,38 @@ class Tab:
     @property
     def is_active(self) -> bool:
         endpoint = request.endpoint or ""
-        return endpoint == self.endpoint or endpoint in self.also_active_for
+        return (endpoint == self.endpoint or endpoint in self.also_active_for
+                or any(light.tab == self.endpoint and light.roles & self.roles and endpoint in light.endpoints
+                       for light in _lights))
+
+
+@dataclass(frozen=True)
+class TabLight:
+    """Another feature's pages that light up a tab for some roles: the shell's tabs don't name them."""
+
+    tab: str
+    roles: frozenset[str]
+    endpoints: tuple[str, ...]
 
 
 _tabs: list[Tab] = []
+_lights: list[TabLight] = []
 
 
-def register_tab(endpoint: str, label: str, icon: str, roles, order: int, also_active_for=()) -> None:
-    if any(tab.endpoint == endpoint and tab.roles == frozenset(roles) for tab in _tabs):
-        return  # create_app runs once per test: register each tab once
-    _tabs.append(Tab(endpoint, lazy_gettext(label) if isinstance(label, str) else label, icon,
-                     frozenset(roles), order, tuple(also_active_for)))
+def tab(endpoint: str, label, icon: str, roles, order: int, also_active_for=()) -> Tab:
+    return Tab(endpoint, lazy_gettext(label) if isinstance(label, str) else label, icon,
+               frozenset(roles), order, tuple(also_active_for))
+
+
+def add_tab(new: Tab) -> None:
+    if any(known.endpoint == new.endpoint and known.roles == new.roles for known in _tabs):
+        return  # create_app runs once per test: add each tab once
+    _tabs.append(new)
+
+
+def add_light(light: TabLight) -> None:
+    if light not in _lights:
+        _lights.append(light)
 
 
 def tabs_for(role: str) -> list[Tab]:

@@ -4,20 +4,9 @@
 import click
 from flask.cli import with_appcontext
 
-from app.demo.challenges import load_challenges
-from app.demo.feedback import load_feedback
-from app.demo.journey import load_journey
-from app.demo.kpis import load_kpis
-from app.demo.leaderboards import load_leaderboards
-from app.demo.leagues import load_leagues
-from app.demo.missions import load_missions
-from app.demo.okrs import load_okrs
-from app.demo.oneonones import load_oneonones
-from app.demo.org import DEMO_PASSWORD, load_org
-from app.demo.points import load_points_history
-from app.demo.reviews import load_reviews
-from app.demo.rewards import load_rewards
+from app.core import features
 from app.extensions import db
+from app.org.demo import DEMO_PASSWORD, load_org
 
 
 @click.group("demo", invoke_without_command=True)
@@ -34,12 +23,10 @@ def demo_command(context: click.Context, if_empty: bool):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     if created:
-        # Order matters: journeys read the points history; missions' completions feed streaks; KPI
-        # measurements come before the goals and challenges that read them; the boards are rebuilt last,
-        # once every loader that pays points has run.
-        for load in (load_points_history, load_journey, load_missions, load_rewards, load_kpis, load_okrs,
-                     load_challenges, load_leagues, load_feedback, load_oneonones, load_reviews,
-                     load_leaderboards):
+        # Each feature's loader, in its record's `demo_order`: journeys read the points history; missions'
+        # completions feed streaks; KPI measurements come before the goals and challenges that read them; the
+        # boards are rebuilt last, once every loader that pays points has run.
+        for load in features.demo_loaders():
             load()
             db.session.commit()
         click.echo(f"Demo data loaded: {created} people. Sign in as admin@, hr@, dm@, sm@ or "

@@ -1,7 +1,7 @@
 """Taking the demo chain out again (`flask --app wsgi demo remove`), so an installation that started with
 `make run` can become a real chain.
 
-What the demo made is known by its marks (app/demo/org.py): the accounts on @demo.ascent, the district
+What the demo made is known by its marks (app/org/demo.py): the accounts on @demo.ascent, the district
 and store codes of DISTRICTS, and the people it put in them. The removal refuses unless the database holds
 nothing else: a real person, store or district beside the demo means someone started real work there, and
 nothing here can tell which of their rows (points, kudos, reviews…) touch the demo. So it never guesses:
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from app.demo.org import DISTRICTS
 from app.extensions import db
+from app.org.demo import DISTRICTS
 from app.org.models import District, Person, Store
 
 DEMO_DOMAIN = "@demo.ascent"

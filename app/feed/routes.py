@@ -1,26 +1,18 @@
 """The store feed (everyone): public kudos, badges, missions, stages, challenge results and shared
 answers, with reactions and infinite scroll."""
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import format_timedelta
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.models import utcnow
-from app.core.navigation import register_tab
 from app.extensions import db
-from app.feed import listeners, queries, services
+from app.feed import bp, queries, services
 from app.feed.models import REACTIONS
 from app.org.models import Role
-
-bp = Blueprint("feed", __name__, url_prefix="/feed")
-
-register_tab("feed.index", _l("Feed"), "chat", (Role.STAFF,), order=30)
-register_tab("feed.index", _l("Feed"), "chat", (Role.STORE_MANAGER,), order=40)
-listeners.connect()
 
 
 @bp.app_template_global()

@@ -1,9 +1,8 @@
 """Feedback (everyone): the inbox, giving kudos and feedback, feedback requests, upward feedback and
 questions; company values (HR)."""
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.core import authz, params
@@ -11,7 +10,7 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
-from app.feedback import queries, services, values
+from app.feedback import bp, queries, services, values
 from app.feedback.forms import (
     AnswerForm,
     FeedbackForm,
@@ -22,12 +21,6 @@ from app.feedback.forms import (
     ValueForm,
 )
 from app.feedback.models import CompanyValue, Feedback, RequestStatus
-from app.points.sources import register_source
-
-bp = Blueprint("feedback", __name__, url_prefix="/feedback")
-
-register_source("kudos", _l("Kudos from a colleague"), "heart",
-                link=lambda feedback_id: url_for("feedback.item", feedback_id=int(feedback_id)))
 
 TABS = ("received", "given", "requests", "upward")
 

@@ -12,7 +12,6 @@ from app.core.signals import kudos_given
 from app.extensions import db
 from app.feed import services as feed
 from app.feed.models import FeedKind
-from app.feedback import nudge_types as _nudge_types  # noqa: F401  (registers the nudge types)
 from app.feedback import queries
 from app.feedback.models import (
     MAX_MESSAGE,

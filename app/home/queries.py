@@ -1,4 +1,4 @@
-"""What each role sees first. Later features add their cards; these are the org facts that exist now."""
+"""What each role sees first: the org facts here, and the cards features declare (app/core/features.py)."""
 
 import sqlalchemy as sa
 
@@ -35,45 +35,19 @@ def team_size(actor: Person) -> int:
 
 
 def home_context(person: Person) -> dict:
+    """The role's own facts, then whatever its home cards need (each card's context, once)."""
+    from app.core import features
+
     if person.role in (Role.HR, Role.ADMIN):
         from app.home.setup import setup_checklist
 
-        return {"summary": org_summary(), "recent": recent_audit(),
-                "pending": org_queries.pending_invites(person), "checklist": setup_checklist()}
-    if person.role == Role.DISTRICT_MANAGER:
-        return {"store_rows": org_queries.store_rows(person), "pending": org_queries.pending_invites(person)}
-    if person.role == Role.STORE_MANAGER:
-        return manager_context(person)
-    return staff_context(person)
-
-
-def manager_context(person: Person) -> dict:
-    """The store manager's "Today": what waits for them first, then the team."""
-    from app.journey.queries import recent_stage_ups
-    from app.missions.manage_queries import signoff_count
-    from app.points.queries import open_dispute_count
-    from app.rewards.queries import pending_count
-
-    return {"team_size": team_size(person), "pending": org_queries.pending_invites(person),
-            "colleagues": org_queries.colleagues(person), "open_disputes": open_dispute_count(person),
-            "pending_signoffs": signoff_count(person), "pending_rewards": pending_count(person),
-            "stage_ups": recent_stage_ups(person)}
-
-
-def staff_context(person: Person) -> dict:
-    """The associate's home: journey, streak, latest badges. A fixed number of queries."""
-    from app.badges import queries as badge_queries
-    from app.journey import queries as journey_queries
-    from app.missions.queries import todays_missions
-    from app.streaks.queries import streak_status
-
-    journey = journey_queries.journey_for(person)
-    return {
-        "today_missions": todays_missions(person, limit=3),
-        "colleagues": org_queries.colleagues(person),
-        "journey": journey,
-        "streak": streak_status(person),
-        "latest_badges": badge_queries.latest_badges(person.id, limit=4),
-        "badge_count": badge_queries.badge_count(person.id),
-        "has_celebration": journey_queries.has_unseen_celebration(person.id),
-    }
+        own = {"summary": org_summary(), "recent": recent_audit(),
+               "pending": org_queries.pending_invites(person), "checklist": setup_checklist()}
+    elif person.role == Role.DISTRICT_MANAGER:
+        own = {"store_rows": org_queries.store_rows(person), "pending": org_queries.pending_invites(person)}
+    elif person.role == Role.STORE_MANAGER:
+        own = {"team_size": team_size(person), "pending": org_queries.pending_invites(person),
+               "colleagues": org_queries.colleagues(person), "waiting": features.waiting_counts(person)}
+    else:
+        own = {"colleagues": org_queries.colleagues(person)}
+    return own | features.home_context(person)

@@ -1,6 +1,6 @@
 """Admins see the jobs that failed after their last retry, and queue them again or dismiss them."""
 
-from flask import Blueprint, flash, render_template, request
+from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,10 +9,8 @@ from app.core.authz import roles_required
 from app.core.errors import ServiceError
 from app.core.htmx import see_other
 from app.extensions import db
-from app.jobs import failures
+from app.jobs import bp, failures
 from app.org.models import Role
-
-bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 
 
 def _failure_id() -> int | None:
@@ -24,7 +22,7 @@ def _failure_id() -> int | None:
 def failed():
     parked = db.session.scalars(failures.parked().limit(200)).all()
     handled = db.session.scalars(failures.recently_handled()).all()
-    return render_template("nudges/failed_jobs.html", parked=parked, handled=handled)
+    return render_template("jobs/failed.html", parked=parked, handled=handled)
 
 
 @bp.post("/retry")

@@ -4,9 +4,8 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import authz, params, timezones
@@ -14,26 +13,16 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.i18n import reader_locale
-from app.core.navigation import register_tab
 from app.extensions import db
-from app.kpis import csv_import, display, library, queries, targets
+from app.kpis import bp, csv_import, display, library, queries, targets
 from app.kpis.aggregation import period_bounds
 from app.kpis.display import input_value
 from app.kpis.forms import KpiForm, UploadForm
 from app.kpis.measurements import MeasurementErrors, base_kpis, save_measurements, values_for
 from app.kpis.models import KpiDefinition, KpiTarget, PeriodKind
 from app.org.models import District, Role, Store
-from app.points.sources import register_source
-
-bp = Blueprint("kpis", __name__, url_prefix="/kpis")
-
-register_source("kpi", _l("Store target reached"), "chart")
 
 TARGET_SETTERS = (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN)
-register_tab("kpis.store_dashboard", _l("KPIs"), "chart", (Role.STORE_MANAGER,), order=30,
-             also_active_for=("kpis.store_view", "kpis.entry", "kpis.upload"))
-register_tab("kpis.district_dashboard", _l("Stores"), "store", (Role.DISTRICT_MANAGER,), order=5,
-             also_active_for=("kpis.store_view", "kpis.targets_page", "kpis.upload", "org.stores"))
 
 
 def _company_today() -> date:
@@ -345,9 +334,6 @@ def delete_kpi(kpi_id: int):
 @bp.app_template_global()
 def kpi_period_param(value: date, kind: str) -> str:
     return period_param(value, kind)
-
-
-import app.kpis.jobs  # noqa: E402,F401  (registers the periodic job)
 
 
 @bp.app_template_global()

@@ -2,23 +2,18 @@
 home card's standing; the privacy setting on "Me"; `flask leaderboards rebuild`."""
 
 import click
-from flask import Blueprint, abort, flash, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-import app.leaderboards.listeners  # noqa: F401  (the boards follow the ledger; the "overtaken" nudge)
 from app.core import params
 from app.core.htmx import is_fragment_request, render, see_other
-from app.core.navigation import register_tab
 from app.extensions import db
-from app.leaderboards import access, periods, queries, scores
+from app.leaderboards import access, bp, periods, queries, scores
 from app.org.models import ORG_WIDE_ROLES, Role
 
-bp = Blueprint("leaderboards", __name__, url_prefix="/board")
-
 # The associate's tab; other roles open the board from its URL (their tab bars are full).
-register_tab("leaderboards.board", _l("Board"), "podium", (Role.STAFF,), order=20)
 
 SCOPE_LABELS = {access.STORE: _l("Store"), access.DISTRICT: _l("District"), access.COMPANY: _l("Company")}
 PERIOD_LABELS = {periods.WEEK: _l("This week"), periods.MONTH: _l("This month"), periods.ALL_TIME: _l("All time")}

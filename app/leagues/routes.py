@@ -3,7 +3,7 @@ their stores; HR and admins (and district managers, for their district) run leag
 managers set the month's scheduled headcount. Reached from links (no tab of its own)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,13 +14,11 @@ from app.core.htmx import render, see_other
 from app.core.i18n import reader_locale
 from app.extensions import db
 from app.kpis.models import KpiDefinition
-from app.leagues import headcounts, periods, queries, services, standings
+from app.leagues import bp, headcounts, periods, queries, services, standings
 from app.leagues.forms import LeagueForm
 from app.leagues.models import League
 from app.org.models import Role
 from app.org.queries import district_choices
-
-bp = Blueprint("leagues", __name__, url_prefix="/leagues")
 
 LEAGUE_RUNNERS = (Role.DISTRICT_MANAGER, *authz.ORG_ADMINS)
 
@@ -147,6 +145,3 @@ def set_headcount():
     flash(_("Headcount saved.") if headcount else _("Headcount back to the default: the store's active people."),
           "success")
     return see_other("leagues.headcounts_page", month=month.strftime("%Y-%m"))
-
-
-from app.leagues import jobs  # noqa: E402,F401  (the month-start roll-over registers)

@@ -3,7 +3,6 @@ journeys."""
 
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -11,21 +10,17 @@ from app.core import authz, params, timezones
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
-from app.core.navigation import register_tab
 from app.core.timezones import local_today
 from app.extensions import db
-from app.missions import authoring, journeys, manage_queries, services
+from app.missions import authoring, bp, journeys, manage_queries, services
 from app.missions.authoring import MISSION_AUTHORS, DraftError, MissionDraft
 from app.missions.forms import JourneyForm, JourneyStepForm, MissionForm
 from app.missions.models import AUDIENCE_LABELS, Audience, EvidenceType
-from app.missions.routes import bp
 from app.org import queries as org_queries
-from app.org.models import ROLE_LABELS, Role
+from app.org.models import ROLE_LABELS
 
 MANAGE_PAGES = ("missions.manage", "missions.new_mission", "missions.edit_mission", "missions.mission",
                 "missions.journeys", "missions.journey")
-register_tab("missions.manage", _l("Missions"), "audit", (Role.HR, Role.ADMIN),
-             order=15, also_active_for=MANAGE_PAGES[1:] + ("missions.signoffs", "missions.signoff"))
 
 
 @bp.get("/manage")

@@ -3,34 +3,23 @@ authorized photo route. Managers' screens live in manage_routes and signoff_rout
 
 
 import click
-from flask import Blueprint, Response, abort, flash, g, render_template, request, url_for
+from flask import Response, abort, flash, g, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
-from app.core.navigation import register_tab
 from app.core.signals import people_created, person_created
 from app.core.timezones import default_zone, local_today, today_in
 from app.extensions import db
-from app.missions import assignments, completion, evidence, labels, manage_queries, queries
+from app.missions import assignments, bp, completion, evidence, labels, manage_queries, queries
 from app.missions.models import AssignmentStatus, EvidenceType
-from app.org.models import Role
 from app.points.ledger import Withheld
-from app.points.sources import register_source
-
-bp = Blueprint("missions", __name__, url_prefix="/missions", static_folder="static",
-               static_url_path="/static")
 
 person_created.connect(assignments.on_person_created)
 people_created.connect(assignments.on_people_created)
 
-register_tab("missions.index", _l("Missions"), "audit", (Role.STAFF,), order=10,
-             also_active_for=("missions.assignment",))
-register_source("mission", _l("Mission"), "audit",
-                link=lambda source_id: url_for("missions.assignment", assignment_id=int(source_id)))
 
 
 bp.add_app_template_global(labels.recurrence_label, "recurrence_label")
@@ -193,6 +182,3 @@ def roll_command():
     created = assignments.sync_all(today)
     db.session.commit()
     click.echo(f"{created} assignments created for {today.isoformat()}.")
-
-
-from app.missions import manage_routes, schedule, signoff_routes  # noqa: E402,F401  (views join `bp`; jobs register)

@@ -9,8 +9,7 @@ from app.core import authz
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.extensions import db
-from app.missions import completion, manage_queries
-from app.missions.routes import bp
+from app.missions import bp, completion, manage_queries
 
 # Store managers reach sign-offs from Today (DESIGN: Today holds the team's approvals): no tab of its own.
 

@@ -2,9 +2,8 @@
 objective editor with key result rows added and removed by htmx, and goal templates applied to many
 stores or people at once. District managers have a Goals tab; everyone else reaches goals from a link."""
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.core import authz, params
@@ -12,11 +11,10 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.i18n import reader_locale
-from app.core.navigation import register_tab
 from app.core.timezones import local_today
 from app.extensions import db
 from app.kpis.models import KpiDefinition
-from app.okrs import forms, goal_templates, live, queries, rules, services
+from app.okrs import bp, forms, goal_templates, live, queries, rules, services
 from app.okrs.models import (
     CONFIDENCE_LABELS,
     KIND_LABELS,
@@ -29,14 +27,6 @@ from app.okrs.models import (
     ObjectiveStatus,
 )
 from app.org.models import Role
-
-bp = Blueprint("okrs", __name__, url_prefix="/goals")
-live.connect()
-
-register_tab("okrs.index", _l("Goals"), "target", (Role.DISTRICT_MANAGER,), order=20,
-             also_active_for=("okrs.objective", "okrs.new_objective", "okrs.edit_objective", "okrs.templates",
-                              "okrs.new_template", "okrs.apply_template"))
-
 
 # Globals, not a context processor: imported macros see globals but not the render context.
 for _name, _value in (("okr_confidence_labels", CONFIDENCE_LABELS), ("okr_level_labels", LEVEL_LABELS),

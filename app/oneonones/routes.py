@@ -5,9 +5,8 @@ it exists). What each participant may change is decided in services.py."""
 
 from datetime import date, time, timedelta
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -15,20 +14,14 @@ from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
-from app.core.navigation import register_tab
 from app.core.timezones import local_time, local_today, utc_of, zone_for
 from app.extensions import db
-from app.oneonones import queries, services
+from app.oneonones import bp, queries, services
 from app.oneonones.forms import ScheduleForm, WhenForm
 from app.oneonones.models import PULSE_WORDS, OneOnOne
 from app.oneonones.timing import day as format_day
 from app.oneonones.timing import when as format_when
 from app.org.models import Role
-
-bp = Blueprint("oneonones", __name__, url_prefix="/one-on-ones")
-
-register_tab("oneonones.coaching", _l("Team"), "people", (Role.STORE_MANAGER,), order=20,
-             also_active_for=("oneonones.schedule", "oneonones.create"))
 
 
 @bp.app_template_filter("oneonone_when")
@@ -296,6 +289,3 @@ def cancel(one_on_one_id: int):
 def coaching():
     view = queries.coaching(current_user, request.args.get("sort", "debt"))
     return render("oneonones/coaching.html", "oneonones/_coaching.html", view=view, kudos_url=kudos_url)
-
-
-from app.oneonones import reminders  # noqa: E402,F401  (nudge types and the reminder job register)

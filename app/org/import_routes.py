@@ -12,10 +12,10 @@ from flask_login import current_user
 
 from app.core import authz
 from app.extensions import db
+from app.org import bp
 from app.org.forms import ConfirmImportForm, ImportForm
 from app.org.import_reading import accepted_values
 from app.org.importer import import_people, plan_import
-from app.org.routes import bp
 
 
 def _pack(raw: bytes) -> str:

@@ -1,7 +1,6 @@
 import segno
-from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask import abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.auth import resets
@@ -11,20 +10,16 @@ from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.links import external_url
-from app.core.navigation import register_tab
 from app.extensions import db
-from app.org import invites, queries, services
+from app.org import bp, invites, queries, services
 from app.org.forms import PersonForm
 from app.org.models import ROLE_LABELS, Role
-
-bp = Blueprint("org", __name__)
 
 
 @bp.app_template_global()
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
-register_tab("org.people", _l("People"), "people", authz.ORG_ADMINS, order=10)
 # Store managers' "Team" tab is the coaching view (app/oneonones), district managers' "Stores" the KPI
 # dashboard (app/kpis); both link to the people and store lists.
 

@@ -11,10 +11,9 @@ from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.core.text import squash_spaces
 from app.extensions import db
-from app.org import queries, structure, structure_queries
+from app.org import bp, queries, structure, structure_queries
 from app.org.forms import DistrictForm, StoreForm
 from app.org.models import District, Role, Store
-from app.org.routes import bp
 
 
 def _saved(form, change, success_message: str, endpoint: str, **values):

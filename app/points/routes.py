@@ -1,6 +1,6 @@
 import uuid
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,11 +10,9 @@ from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
 from app.org.models import Person, Role
-from app.points import disputes, ledger, limits, queries, sources
+from app.points import bp, disputes, ledger, limits, queries, sources
 from app.points.forms import AwardForm, AwardLimitsForm, DisputeForm, ResolveForm, ReverseForm
 from app.points.models import PointDispute, PointEntry
-
-bp = Blueprint("points", __name__)
 
 
 @bp.app_template_global()

@@ -1,7 +1,7 @@
 """Turning push on and off, per device. The browser subscribes in static/js/push.js and posts the
 subscription here as JSON (with the CSRF header); the devices card is a fragment htmx swaps."""
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,10 +9,8 @@ from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.extensions import db
-from app.push import services
+from app.push import bp, services
 from app.push.vapid import public_key
-
-bp = Blueprint("push", __name__, url_prefix="/push")
 
 
 def _problem(status: int, detail: str):

@@ -5,10 +5,10 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
-bp = Blueprint("pwa", __name__)
+from app.pwa import bp
 
 # What the service worker caches at install: enough to draw the offline page and the shell.
 SHELL_ASSETS = (

@@ -1,30 +1,23 @@
 """Review cycles: HR's cycles and templates, the review form (self, manager, peers), calibration for
 district managers and HR, sign-off, the printable review and the CSV export."""
 
-from flask import Blueprint, Response, abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.core import authz, params
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
-from app.core.navigation import register_tab
 from app.core.timezones import zone_for
 from app.extensions import db
 from app.org.models import ROLE_LABELS
 from app.org.queries import store_choices
-from app.reviews import cycles, export, peers, queries, services
+from app.reviews import bp, cycles, export, peers, queries, services
 from app.reviews.forms import CycleForm, TemplateForm
 from app.reviews.models import PHASE_LABELS, PHASES, RATING_LABELS, RATINGS, Phase, Review
 
-bp = Blueprint("reviews", __name__, url_prefix="/reviews")
-
 CALIBRATORS = services.CALIBRATOR_ROLES
-register_tab("reviews.index", _l("Reviews"), "star", CALIBRATORS, order=40,
-             also_active_for=("reviews.cycle", "reviews.new_cycle", "reviews.calibration", "reviews.templates",
-                              "reviews.new_template"))
 # Staff and store managers reach "My reviews" (and managers "Reviews to write") from Me.
 
 
@@ -408,6 +401,3 @@ def peer_form(peer_id: int):
             return see_other("reviews.mine")
     return render_template("reviews/peer_form.html", peer=peer, review=peer.review, template=peer.review.cycle.template,
                            error=error, posted=posted), 422 if error else 200
-
-
-from app.reviews import nudging  # noqa: E402,F401  (nudge types and the reminder job register)

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, Response, abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,11 +13,9 @@ from app.core.htmx import is_fragment_request, render, see_other
 from app.extensions import db
 from app.org.queries import store_choices
 from app.points.ledger import balances
-from app.rewards import catalogue, pictures, queries, redemptions
+from app.rewards import bp, catalogue, pictures, queries, redemptions
 from app.rewards.forms import RewardForm
 from app.rewards.models import Reward
-
-bp = Blueprint("rewards", __name__, url_prefix="/rewards")
 
 # Staff reach the store from Home and Me (no bottom tab); HR reaches the catalogue from Settings.
 

@@ -2,7 +2,7 @@
 (/tv/<token>) without signing in and shows the store's live board: the week's leaderboard, running
 challenges and today's KPIs, display names only. The token is the credential: unknown or revoked → 404."""
 
-from flask import Blueprint, abort, flash, render_template
+from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,10 +14,8 @@ from app.core.links import external_url
 from app.core.realtime import register_socket_authenticator
 from app.extensions import db
 from app.org.queries import store_choices
-from app.screens import queries, services
+from app.screens import bp, queries, services
 from app.screens.forms import ScreenForm
-
-bp = Blueprint("screens", __name__, url_prefix="/tv")
 
 # Socket events that make a TV re-fetch its board.
 LIVE_EVENTS = "board-changed challenge-changed kpis-changed"

@@ -1,1 +1,20 @@
-"""Streaks of consecutive active days, in the store's time zone, with a weekly freeze and days off."""
+"""Streaks: consecutive days of activity in the store's time zone, with days off that don't break them."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.core.features import Feature, Link, Place
+from app.org.models import Role
+
+bp = Blueprint("streaks", __name__, url_prefix="/streak")
+
+feature = Feature(
+    name="streaks",
+    uses=("journey",),
+    blueprints=(bp,),
+    models=("app.streaks.models",),
+    modules=("app.streaks.routes",),
+    listeners=("app.streaks.listeners",),
+    links=(Link(Place.ME, "streaks.index", _l("Streak and days off"), "today", frozenset(Role),
+                _l("Mark a day off so it doesn't break your streak."), order=40),),
+)

@@ -1,16 +1,13 @@
-from flask import Blueprint, flash, render_template
+from flask import flash, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-import app.streaks.listeners  # noqa: F401  (activities feed the streak)
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, see_other
 from app.extensions import db
-from app.streaks import queries, services
+from app.streaks import bp, queries, services
 from app.streaks.forms import DayOffForm
-
-bp = Blueprint("streaks", __name__, url_prefix="/streak")
 
 
 def _page(form: DayOffForm, status: int = 200, remove_error: str | None = None):

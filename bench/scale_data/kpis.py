@@ -1,6 +1,6 @@
 """A year of daily store measurements for the library's base KPIs (the ratio KPIs are computed from
 them, never stored) with a weekly rhythm and a slow trend, and monthly targets per store for every
-library KPI near what the store does (some beat them, some don't): the shape of app/demo/kpis.py."""
+library KPI near what the store does (some beat them, some don't): the shape of app/kpis/demo.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from app.demo.kpis import WEEKDAY, day_values, store_profile
+from app.kpis.demo import WEEKDAY, day_values, store_profile
 from app.kpis.models import KpiDefinition, PeriodKind
 from bench.scale_data.calendar import Calendar
 

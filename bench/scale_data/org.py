@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from app.demo.org import FIRST_NAMES, LAST_NAMES
+from app.org.demo import FIRST_NAMES, LAST_NAMES
 from app.org.models import Role
 from app.org.names import search_name_for
 

@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_PASSWORD = "ascent-demo"  # app.demo.org.DEMO_PASSWORD, spelled out: changing it must break a test
+DEMO_PASSWORD = "ascent-demo"  # app.org.demo.DEMO_PASSWORD, spelled out: changing it must break a test
 USERS = {role: f"{role}@demo.ascent" for role in ("admin", "hr", "dm", "sm", "staff")}
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -126,8 +126,8 @@ def migrated_app(db_path: Path, **overrides):
 def live_server(tmp_path_factory) -> Iterator[str]:
     """The real app over real HTTP, with a migrated SQLite file holding the demo chain.
     Yields the base URL, e.g. http://127.0.0.1:54321."""
-    from app.demo.org import load_org
     from app.extensions import db, socketio
+    from app.org.demo import load_org
 
     app = migrated_app(tmp_path_factory.mktemp("browser-db") / "ascent.db")
     with app.app_context():

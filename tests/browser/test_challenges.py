@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser,
 
 @pytest.fixture(scope="module")
 def demo_challenges(live_server):
+    from app.challenges.demo import load_challenges
     from app.challenges.models import Challenge
-    from app.demo.challenges import load_challenges
     from app.extensions import db
     from app.org.models import Person, Role
     from app.points import ledger

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.usefixtures("in_english")  # the tests read English lab
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_kpis(live_server):
-    from app.demo.kpis import load_kpis
     from app.extensions import db
+    from app.kpis.demo import load_kpis
 
     with LIVE_APP["app"].app_context():
         load_kpis()

@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 
+from app.challenges.demo import load_challenges
 from app.challenges.models import Challenge, ChallengeResult, Status
-from app.demo.challenges import load_challenges
-from app.demo.org import load_org
 from app.extensions import db
+from app.org.demo import load_org
 
 
 def test_demo_challenges_load_once(app):

@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from app.demo.org import DEMO_PASSWORD
 from app.extensions import db
+from app.org.demo import DEMO_PASSWORD
 from app.org.models import District, Person, Role, Store
 
 DEMO_ACCOUNTS = ["admin@demo.ascent", "hr@demo.ascent", "dm@demo.ascent", "sm@demo.ascent",

@@ -1,10 +1,10 @@
 import sqlalchemy as sa
 
-from app.demo.feedback import load_feedback
-from app.demo.org import load_org
 from app.extensions import db
 from app.feed.models import FeedItem
+from app.feedback.demo import load_feedback
 from app.feedback.models import Feedback, UpwardMessage
+from app.org.demo import load_org
 
 
 def test_demo_feedback_loads_once(app):

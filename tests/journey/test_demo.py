@@ -2,11 +2,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.badges.models import BadgeGrant
-from app.demo.journey import load_journey
-from app.demo.org import load_org
 from app.extensions import db
+from app.journey.demo import load_journey
 from app.journey.models import PersonStage, StageChange
 from app.journey.queries import journey_for
+from app.org.demo import load_org
 from app.org.models import Person
 from app.streaks.queries import streak_status
 

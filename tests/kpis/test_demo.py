@@ -1,4 +1,4 @@
-"""app.demo.kpis.load_kpis: 90 days for every demo store with a weekly rhythm, targets either side of
+"""app.kpis.demo.load_kpis: 90 days for every demo store with a weekly rhythm, targets either side of
 what stores do, fast and safe to run twice."""
 
 import time
@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.demo.kpis import load_kpis
-from app.demo.org import load_org
 from app.extensions import db
 from app.kpis.aggregation import aggregate, period_bounds
+from app.kpis.demo import load_kpis
 from app.kpis.measurements import store_today
 from app.kpis.models import KpiMeasurement, KpiTarget
 from app.kpis.queries import status
+from app.org.demo import load_org
 from app.org.models import Store
 
 

@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from app.demo.leaderboards import load_leaderboards
 from app.extensions import db
+from app.leaderboards.demo import load_leaderboards
 from app.leaderboards.models import BoardPrivacy, BoardScore
 from tests.leaderboards.conftest import award
 

@@ -43,8 +43,8 @@ def test_parse_quarter(app):
 
 
 def test_demo_cascade_loads_once(app):
-    from app.demo.okrs import load_okrs
-    from app.demo.org import load_org
+    from app.okrs.demo import load_okrs
+    from app.org.demo import load_org
 
     load_org()
     load_okrs()

@@ -1,10 +1,10 @@
 import sqlalchemy as sa
 
-from app.demo.oneonones import load_oneonones
-from app.demo.org import load_org
 from app.extensions import db
 from app.oneonones import queries
+from app.oneonones.demo import load_oneonones
 from app.oneonones.models import ActionItem, OneOnOne
+from app.org.demo import load_org
 from app.org.models import Person
 
 

@@ -1,8 +1,8 @@
 import sqlalchemy as sa
 
-from app.demo.org import load_org
-from app.demo.reviews import load_reviews
 from app.extensions import db
+from app.org.demo import load_org
+from app.reviews.demo import load_reviews
 from app.reviews.models import Review, ReviewCycle
 
 

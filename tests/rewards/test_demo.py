@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 
-from app.demo.org import load_org
-from app.demo.rewards import load_rewards
 from app.extensions import db
+from app.org.demo import load_org
 from app.org.models import Person, Role
 from app.points import ledger
+from app.rewards.demo import load_rewards
 from app.rewards.models import Redemption, RedemptionStatus, Reward
 from app.rewards.queries import approval_queue
 
