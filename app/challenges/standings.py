@@ -1,7 +1,8 @@
 """Who leads a challenge: the one place that turns a challenge's metric into ranked standings.
 
-- points: earn entries in the window that were not reversed, challenge prizes left out (a prize from one
-  challenge never pushes anyone up another). Store challenges group them by the entry's store.
+- points: the points earned in the window (app/points/windows.py: a reversal, whenever it comes, takes its
+  points out of the window they were earned in), challenge prizes left out (a prize from one challenge
+  never pushes anyone up another). Store challenges group them by the store they were earned in.
 - missions: assignments completed in the window.
 - kpi: `app.kpis.aggregation.store_values` over the window's days (store challenges only).
 
@@ -16,23 +17,24 @@ Races rank those who crossed the target by when they crossed it; rankings by sco
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from app.challenges.models import Challenge, Format, Metric, challenge_stores
 from app.core.models import utcnow
+from app.core.ranking import competition_ranks
 from app.core.timezones import local_date, zone_named
 from app.extensions import db
 from app.kpis import aggregation
 from app.missions.models import AssignmentStatus, MissionAssignment
 from app.org.models import Person, Role, Store
-from app.points.models import EntryKind, PointEntry
+from app.points import windows
 
 # Challenge prizes never count towards another challenge.
 PRIZE_SOURCE = "challenge"
 COMPETING_ROLES = (Role.STAFF, Role.STORE_MANAGER)
+_TICK = timedelta(microseconds=1)
 
 
 @dataclass
@@ -89,14 +91,11 @@ def _window_end(challenge: Challenge, now: datetime | None) -> datetime:
 # Raw scores: {entrant id: total} and, for races, the timeline of increments ----------------------------
 
 def _point_rows(challenge: Challenge, end: datetime, entrants: list[int], by_store: bool):
-    start = window_start(challenge)
-    reversal = aliased(PointEntry)
-    key = PointEntry.store_id if by_store else PointEntry.person_id
-    return (sa.select(key, PointEntry.amount, PointEntry.created_at, PointEntry.id)
-            .where(PointEntry.kind == EntryKind.EARN, PointEntry.source_type != PRIZE_SOURCE,
-                   PointEntry.created_at >= start, PointEntry.created_at <= end,
-                   key.in_(entrants),
-                   ~sa.exists().where(reversal.reverses_id == PointEntry.id, reversal.created_at <= end)))
+    # Points windows leave out their end; ours counts its last moment, so it ends one tick (the timestamps'
+    # resolution) later.
+    earned = windows.earned_entries(by=windows.STORE if by_store else windows.PERSON, start=window_start(challenge),
+                                    end=end + _TICK, among=entrants, excluding_source=PRIZE_SOURCE).subquery()
+    return sa.select(earned.c.owner, earned.c.points, earned.c.earned_at, earned.c.entry_id)
 
 
 def _mission_rows(challenge: Challenge, end: datetime, entrants: list[int], by_store: bool):
@@ -144,16 +143,11 @@ def _headcounts(stores: list[int]) -> dict[int, int]:
 # Ranking -------------------------------------------------------------------------------------------------
 
 def _rank(entries: list[Standing], key) -> list[Standing]:
-    """Competition ranking: equal keys share a rank, the next rank skips (1, 1, 3)."""
-    entries.sort(key=lambda s: (key(s), s.name.casefold(), s.entrant_id))
-    previous = object()
-    for position, standing in enumerate(entries, start=1):
-        current = key(standing)
-        if current != previous:
-            standing.rank, previous = position, current
-        else:
-            standing.rank = entries[position - 2].rank
-    return entries
+    """Competition ranking (1, 1, 3) by `key`; tied entrants are listed by name."""
+    ranked = competition_ranks(entries, key=key, tiebreak=lambda s: (s.name.casefold(), s.entrant_id))
+    for rank, standing in ranked:
+        standing.rank = rank
+    return [standing for _rank, standing in ranked]
 
 
 def compute(challenge: Challenge, now: datetime | None = None) -> list[Standing]:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-import sqlalchemy.orm
 
 from app.core.database import dialect_insert, prepared
 from app.core.models import utcnow
@@ -14,7 +13,7 @@ from app.extensions import db
 from app.leaderboards import periods
 from app.leaderboards.models import BoardPrivacy, BoardScore
 from app.org.models import Person, Store
-from app.points.models import EntryKind, PointEntry
+from app.points import windows
 
 REBUILD_BATCH = 5000
 
@@ -113,23 +112,17 @@ def rebuild_scores() -> int:
     }
     zones: dict[str | None, object] = {}
     totals: dict[tuple[int, str, object], list] = {}
-    original = sa.orm.aliased(PointEntry)
-    # Earns count in the period they were made; a reversal of an earn lowers that same period.
-    entries = (
-        sa.select(PointEntry.person_id, PointEntry.amount, PointEntry.kind, PointEntry.created_at,
-                  original.created_at)
-        .outerjoin(original, original.id == PointEntry.reverses_id)
-        .where(sa.or_(PointEntry.kind == EntryKind.EARN,
-                      sa.and_(PointEntry.kind == EntryKind.REVERSAL, original.kind == EntryKind.EARN)))
-        .execution_options(yield_per=REBUILD_BATCH))
-    for person_id, amount, kind, created_at, original_created_at in db.session.execute(entries):
+    # Points count in the periods they were earned in, less their reversal whenever it came (the points'
+    # rule, which the live listeners apply too); the score was reached when it last changed.
+    entries = windows.earned_entries(by=windows.PERSON).execution_options(yield_per=REBUILD_BATCH)
+    for person_id, points, earned_at, _entry_id, reversed_at in db.session.execute(entries):
         store_id, district_id, timezone = homes.get(person_id, (None, None, None))
         tz = zones.get(timezone) or zones.setdefault(timezone, zone_named(timezone))
-        bucket_time = original_created_at if kind == EntryKind.REVERSAL else created_at
-        for period, start in periods.starts(bucket_time, tz).items():
-            total = totals.setdefault((person_id, period, start), [0, created_at])
-            total[0] += amount
-            total[1] = max(total[1], created_at)
+        changed_at = max(earned_at, reversed_at) if reversed_at is not None else earned_at
+        for period, start in periods.starts(earned_at, tz).items():
+            total = totals.setdefault((person_id, period, start), [0, changed_at])
+            total[0] += points
+            total[1] = max(total[1], changed_at)
     db.session.execute(sa.delete(BoardScore), execution_options={"synchronize_session": False})
     rows = []
     for (person_id, period, start), (points, reached_at) in totals.items():

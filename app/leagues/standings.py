@@ -4,7 +4,7 @@ per head:          points earned in the month by the store's people ÷ its sched
 % of target:       the KPI month to date ÷ the store's monthly target × 100 (target ÷ value for a KPI where
                    lower is better), so a 4-person store can beat a 20-person one.
 
-Live while the season runs (one grouped query on point_entries by store and time, backed by
+Live while the season runs (one grouped query on the points earned by store in the month, backed by
 ix_point_entries_store_created); read from the frozen columns once it has closed."""
 
 from collections.abc import Iterable
@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.core.ranking import competition_ranks
 from app.extensions import db
 from app.kpis.aggregation import store_values
 from app.kpis.models import KpiTarget, PeriodKind
@@ -20,7 +21,7 @@ from app.leagues import periods
 from app.leagues.headcounts import headcounts
 from app.leagues.models import Basis, League, LeagueMembership, LeagueSeason
 from app.org.models import Store
-from app.points.models import EntryKind, PointEntry
+from app.points import windows
 
 ZONE_SIZE = 2  # promoted and relegated per division, at most (see zone_size)
 MAX_SCORE = 999.9  # a lower-is-better KPI at zero (no returns at all) is as good as it gets, not infinite
@@ -64,20 +65,13 @@ class Division:
 
 
 def earned_points(store_ids: Iterable[int], month: date) -> dict[int, int]:
-    """Points earned in the month by each store's people: earnings less reversed earnings. Spends and
-    their refunds are not earning."""
+    """Points earned in the month by each store's people, by the points' own rule (app/points/windows.py):
+    a reversal lowers the month its points were earned in; spends and their refunds are not earning."""
     store_ids = list(store_ids)
     if not store_ids:
         return {}
     start, end = periods.utc_bounds(month)
-    earning = sa.or_(PointEntry.kind == EntryKind.EARN,
-                     sa.and_(PointEntry.kind == EntryKind.REVERSAL, PointEntry.amount < 0))
-    rows = db.session.execute(
-        sa.select(PointEntry.store_id, sa.func.coalesce(sa.func.sum(PointEntry.amount), 0))
-        .where(PointEntry.store_id.in_(store_ids), PointEntry.created_at >= start, PointEntry.created_at < end,
-               earning)
-        .group_by(PointEntry.store_id))
-    return {store_id: int(total) for store_id, total in rows}
+    return windows.earned_totals(by=windows.STORE, start=start, end=end, among=store_ids)
 
 
 def percent_of_target(value: float | None, target: float | None, higher_is_better: bool) -> float | None:
@@ -127,13 +121,11 @@ def _kpi_scores(league: League, store_ids: list[int], month: date, until: date |
 def rank_division(rows: list[Standing], *, is_top: bool, is_bottom: bool) -> list[Standing]:
     """Order by score (no score last), ties share a rank (1, 1, 3); mark the promotion and relegation zones.
     At a tie on a zone's edge the store name decides, so the zones always hold the same number of stores."""
-    rows = sorted(rows, key=lambda row: (row.score.score is None, -(row.score.score or 0), row.store_name.lower(),
-                                         row.store_id))
-    previous, rank = object(), 0
-    for position, row in enumerate(rows, start=1):
-        if row.score.score != previous:
-            rank, previous = position, row.score.score
+    ranked = competition_ranks(rows, key=lambda row: (row.score.score is None, -(row.score.score or 0)),
+                               tiebreak=lambda row: (row.store_name.lower(), row.store_id))
+    for rank, row in ranked:
         row.rank = rank
+    rows = [row for _rank, row in ranked]
     zone = zone_size(len(rows))
     for position, row in enumerate(rows):
         row.zone = None

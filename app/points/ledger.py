@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
@@ -25,7 +24,7 @@ from app.core.signals import points_awarded, points_reversed
 from app.core.text import required_text, squash_spaces
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
-from app.points import limits
+from app.points import limits, windows
 from app.points.models import EntryKind, PointBalance, PointEntry
 
 # Awards decided by a person (not by a rule) are bounded by the per-award maximum and the daily cap.
@@ -365,18 +364,11 @@ class Mismatch:
 
 
 def verify() -> list[Mismatch]:
-    """Recompute every total from the ledger (two grouped queries) and list where the cache disagrees."""
-    original = sa.orm.aliased(PointEntry)
-    lifetime_part = sa.case(
-        (PointEntry.kind == EntryKind.EARN, PointEntry.amount),
-        (sa.and_(PointEntry.kind == EntryKind.REVERSAL, original.kind == EntryKind.EARN), PointEntry.amount),
-        else_=0)
-    ledger = {
-        person_id: (lifetime, balance) for person_id, lifetime, balance in db.session.execute(
-            sa.select(PointEntry.person_id, sa.func.sum(lifetime_part), sa.func.sum(PointEntry.amount))
-            .outerjoin(original, original.id == PointEntry.reverses_id)
-            .group_by(PointEntry.person_id))
-    }
+    """Recompute every total from the ledger and list where the cache disagrees: lifetime is everything
+    earned (app/points/windows.py, over all time), the balance every entry's amount."""
+    lifetimes = windows.earned_totals()
+    ledger = {person_id: (lifetimes.get(person_id, 0), balance) for person_id, balance in db.session.execute(
+        sa.select(PointEntry.person_id, sa.func.sum(PointEntry.amount)).group_by(PointEntry.person_id))}
     cached = {person_id: (lifetime, balance) for person_id, lifetime, balance in db.session.execute(
         sa.select(PointBalance.person_id, PointBalance.lifetime, PointBalance.balance))}
     mismatches = []
