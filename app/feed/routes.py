@@ -25,7 +25,7 @@ listeners.connect()
 
 @bp.app_template_global()
 def feed_badge_name(name: str) -> str:
-    from app.badges.catalog import translated
+    from app.badges.catalogue import translated
 
     return translated(name or "")
 
