@@ -45,8 +45,8 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.auth import passwords
-    from app.core import i18n, realtime, security, sessions
+    from app.auth import passwords, sessions
+    from app.core import i18n, realtime, security
     from app.core.database import configure_engine
     from app.core.errors import register_error_pages
     from app.core.htmx import add_vary_header

@@ -225,7 +225,7 @@ def sign_in(client):
 def journey_defaults(app):
     """The app fixture empties every table, the migrations' seed rows included: put back the default
     stages and the built-in badges for tests that need them."""
-    from app.badges.catalog import seed_builtin_badges
+    from app.badges.catalogue import seed_builtin_badges
     from app.journey.defaults import seed_default_stages
 
     seed_default_stages()

@@ -81,13 +81,13 @@ class BadgeDefinition(Base):
 
     @property
     def display_name(self) -> str:
-        from app.badges.catalog import translated
+        from app.badges.catalogue import translated
 
         return translated(self.name)
 
     @property
     def display_description(self) -> str:
-        from app.badges.catalog import translated
+        from app.badges.catalogue import translated
 
         return translated(self.description)
 

@@ -1,10 +1,32 @@
-"""`flask --app wsgi serve`: the embedded single-process server with Socket.IO and the job consumer
-(make run). Production runs gunicorn for the web and `flask --app wsgi worker` for jobs (see README)."""
+"""`flask --app wsgi serve`: the embedded single-process server with Socket.IO and whatever background work a
+feature runs beside it (the job consumer; make run). Production runs gunicorn for the web and
+`flask --app wsgi worker` for jobs (see README)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import click
+from flask import Flask
 from flask.cli import with_appcontext
 
 from app.extensions import socketio
+
+
+@dataclass(frozen=True)
+class ServeCompanion:
+    """Background work `serve` runs in its own process while it serves, registered by the feature that owns
+    it (core names none). `start` returns a handle for `stop`, or None when there is nothing to run here
+    (e.g. jobs run inline); `stop` lets running work finish."""
+
+    label: str  # "background jobs": shown when it starts and stops
+    start: Callable[[], object | None]
+    stop: Callable[[object], None]
+
+
+def add_serve_companion(app: Flask, companion: ServeCompanion) -> None:
+    companions = app.extensions.setdefault("ascent_serve_companions", [])
+    if companion not in companions:
+        companions.append(companion)
 
 
 @click.command("serve")
@@ -21,23 +43,23 @@ def serve_command(host: str, port: int, jobs: bool):
 
     from flask import current_app
 
-    from app.jobs.consumer import start_embedded, stop_embedded
-    from app.jobs.queue import huey
-
+    app = current_app._get_current_object()
     # Flask refuses app.run() under its CLI unless told this is deliberate; here it is.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    consumer = None
-    if jobs and not huey.immediate:
-        consumer = start_embedded(workers=current_app.config["JOBS_WORKERS"])
-        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-            # A service manager stops with SIGTERM: leave through `finally`, so running jobs finish.
-            signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
+    running = []
+    for companion in app.extensions.get("ascent_serve_companions", []) if jobs else []:
+        handle = companion.start()
+        if handle is not None:
+            running.append((companion, handle))
+    if running and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        # A service manager stops with SIGTERM: leave through `finally`, so running work finishes.
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
     click.echo(f"Ascent on http://{host}:{port}  (Ctrl+C to stop)"
-               + ("  · background jobs running in this process" if consumer else ""))
+               + "".join(f"  · {companion.label} running in this process" for companion, _ in running))
     try:
-        socketio.run(current_app._get_current_object(), host=host, port=port, debug=False,
+        socketio.run(app, host=host, port=port, debug=False,
                      use_reloader=False, log_output=False, allow_unsafe_werkzeug=True)
     finally:
-        if consumer is not None:
-            click.echo("Stopping background jobs (letting running ones finish)…")
-            stop_embedded(consumer)
+        for companion, handle in reversed(running):
+            click.echo(f"Stopping {companion.label} (letting running ones finish)…")
+            companion.stop(handle)

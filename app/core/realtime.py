@@ -59,16 +59,22 @@ AccessCheck = Callable[[], list[str] | None]
 _access_by_sid: dict[str, AccessCheck] = {}
 
 
+# The signed-in person a session token ("<id>.<session version>") still names, or None: the login
+# feature's loader, set by use_session_loader when it wires Flask-Login (core knows no person model).
+_session_loader: dict[str, Callable[[str], object | None]] = {}
+
+
 def register_socket_authenticator(authenticate: Callable[[dict], list[str] | None]) -> None:
     if authenticate not in _authenticators:
         _authenticators.append(authenticate)
 
 
-def _person_rooms(session_token: str) -> list[str] | None:
-    # Imported here: app.core.sessions imports this module for its hook.
-    from app.core.sessions import load_person
+def use_session_loader(load: Callable[[str], object | None]) -> None:
+    _session_loader["load"] = load
 
-    person = load_person(session_token)
+
+def _person_rooms(session_token: str) -> list[str] | None:
+    person = _session_loader["load"](session_token)
     return rooms_for(person) if person is not None else None
 
 
@@ -148,7 +154,7 @@ def notify(room: str, event: str, data: dict | None = None) -> None:
 
 def end_person_sockets(person_id: int) -> None:
     """After the commit that ended a person's sessions: tell their open tabs, then disconnect every socket
-    of theirs on every process. app.core.sessions calls it for every session-version bump."""
+    of theirs on every process. app.auth.sessions calls it for every session-version bump."""
     _cut(person_room(person_id))
 
 

@@ -5,6 +5,7 @@ without a store (district managers, HR) and stores with an unknown zone use DEFA
 ZoneInfo themselves."""
 
 from datetime import UTC, date, datetime, time
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytz
@@ -12,7 +13,16 @@ from flask import current_app, has_request_context
 from flask_login import current_user
 
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.org.models import Person, Store
+
+
+class Located(Protocol):
+    """A store, or anything that carries a store's zone name (org.models.Store)."""
+    timezone: str | None
+
+
+class Placed(Protocol):
+    """A person, or anything that may sit in a store (org.models.Person)."""
+    store: Located | None
 
 
 def default_zone_name() -> str:
@@ -38,7 +48,7 @@ def default_zone() -> ZoneInfo:
     return zone_named(None)
 
 
-def zone_for(person: Person) -> ZoneInfo:
+def zone_for(person: Placed) -> ZoneInfo:
     return zone_named(person.store.timezone if person.store is not None else None)
 
 
@@ -46,12 +56,12 @@ def today_in(zone: ZoneInfo) -> date:
     return datetime.now(zone).date()
 
 
-def store_today(store: Store) -> date:
+def store_today(store: Located) -> date:
     """The date on the store's wall clock now (the default zone's when its zone is empty or unknown)."""
     return today_in(zone_named(store.timezone))
 
 
-def local_today(person: Person, at: datetime | None = None) -> date:
+def local_today(person: Placed, at: datetime | None = None) -> date:
     """The date in the person's store now (or at `at`, naive UTC or aware)."""
     if at is None:
         return today_in(zone_for(person))
@@ -63,7 +73,7 @@ def viewer_zone() -> ZoneInfo:
     screen, the sign-in page, a job)."""
     if has_request_context():
         reader = current_user._get_current_object()
-        if isinstance(reader, Person):
+        if getattr(reader, "is_authenticated", False):  # only people sign in
             return zone_for(reader)
     return zone_named(None)
 

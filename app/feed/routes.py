@@ -17,7 +17,7 @@ from app.org.models import Role
 
 @bp.app_template_global()
 def feed_badge_name(name: str) -> str:
-    from app.badges.catalog import translated
+    from app.badges.catalogue import translated
 
     return translated(name or "")
 

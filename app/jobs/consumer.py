@@ -4,8 +4,10 @@ process in production (`flask --app wsgi worker`)."""
 import logging
 import signal
 
+from flask import current_app
 from huey.consumer import Consumer
 
+from app.core.cli import ServeCompanion
 from app.jobs.queue import huey
 
 log = logging.getLogger("app.jobs")
@@ -34,3 +36,17 @@ def stop_embedded(consumer: Consumer, timeout: float = 15) -> None:
     """Let running jobs finish (up to `timeout` seconds), then stop."""
     consumer.shutdown_timeout = timeout
     consumer.stop(graceful=True)
+
+
+def _start_beside_server() -> Consumer | None:
+    if huey.immediate:  # jobs already run inline: nothing to consume
+        return None
+    return start_embedded(workers=current_app.config["JOBS_WORKERS"])
+
+
+def _stop_beside_server(consumer: Consumer) -> None:
+    stop_embedded(consumer)
+
+
+# What `flask serve` runs beside the web server (registered by init_app; `serve --no-jobs` leaves it out).
+SERVE_COMPANION = ServeCompanion("background jobs", start=_start_beside_server, stop=_stop_beside_server)

@@ -50,7 +50,11 @@ def storage_settings(app: Flask) -> tuple[type, dict]:
 
 
 def init_app(app: Flask) -> None:
+    from app.core.cli import add_serve_companion
     from app.jobs import claims, failures  # noqa: F401  (re-run jobs a dead worker held; park failed ones)
+    from app.jobs.consumer import SERVE_COMPANION
+
+    add_serve_companion(app, SERVE_COMPANION)  # `flask serve` consumes jobs in its own process
 
     immediate = app.config.get("JOBS_IMMEDIATE")
     if immediate is None:

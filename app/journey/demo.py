@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.badges import services as badges
-from app.badges.catalog import seed_builtin_badges
+from app.badges.catalogue import seed_builtin_badges
 from app.badges.models import BadgeDefinition, BadgeGrant
 from app.core.models import utcnow
 from app.extensions import db

@@ -9,7 +9,7 @@ History never pays: a day or a month pays only when it ended within the entry wi
 the period ended. Otherwise a manager could back-fill old days, or set a target after the fact, and
 collect the points.
 
-No built-in badge counts KPI hits (app/badges/catalog.py has none with such an event type), so no badge
+No built-in badge counts KPI hits (app/badges/catalogue.py has none with such an event type), so no badge
 event is recorded here; see KPI_BADGE_EVENT below to switch it on once such a badge exists."""
 
 from calendar import monthrange

@@ -12,7 +12,7 @@ from app.core.realtime import notify
 from app.extensions import socketio
 
 EVENT = "board-changed"
-DEFAULT_INTERVAL = 0.3  # seconds; ENGINEERING-NOTES: 250-500 ms
+DEFAULT_INTERVAL = 0.3  # seconds: short enough to feel live, long enough to fold a burst
 
 _lock = threading.Lock()
 _last_sent: dict[str, float] = {}

@@ -1,6 +1,6 @@
 """Boards, read from the period score table with one index-backed query per part: the top rows, the
-viewer's row, their neighbours, the next one up. Never the whole window per request (ENGINEERING-NOTES
-"Ranks"): a rank is 1 + how many members have more points, an index range count.
+viewer's row, their neighbours, the next one up. Never the whole window per request: a rank is 1 + how
+many members have more points, an index range count.
 
 Order: points (high first), then who reached the score first, then id. Ties share a rank (1, 1, 3): the
 competition rank of app/core/ranking.py, counted here in SQL."""

@@ -109,6 +109,13 @@ def signoff_count(actor: Person) -> int:
         .with_only_columns(sa.func.count(MissionSubmission.id)))
 
 
+def pending_submissions_in_stores(store_ids: set[int]) -> int:
+    """Evidence waiting for sign-off from the people of these stores."""
+    return db.session.scalar(
+        sa.select(sa.func.count(MissionSubmission.id)).join(Person, Person.id == MissionSubmission.person_id)
+        .where(MissionSubmission.status == SubmissionStatus.PENDING, Person.store_id.in_(store_ids)))
+
+
 def submission_in_scope(actor: Person, submission_id: int) -> MissionSubmission | None:
     return db.session.scalar(_submissions_in_scope(actor).where(MissionSubmission.id == submission_id))
 

@@ -202,3 +202,15 @@ def submissions_of(assignment_id: int) -> list[MissionSubmission]:
         sa.select(MissionSubmission).where(MissionSubmission.assignment_id == assignment_id)
         .options(selectinload(MissionSubmission.reviewed_by))
         .order_by(MissionSubmission.created_at.desc(), MissionSubmission.id.desc())))
+
+
+def open_missions_due(among: sa.Select, due: date) -> list[tuple[int, str]]:
+    """(person id, mission title) of the open assignments of active missions due on `due`, for the people
+    among `among` (a select of person ids), by person then title."""
+    return db.session.execute(
+        sa.select(MissionAssignment.person_id, Mission.title)
+        .join(Mission, Mission.id == MissionAssignment.mission_id)
+        .where(MissionAssignment.person_id.in_(among), MissionAssignment.status == AssignmentStatus.OPEN,
+               MissionAssignment.due_date == due, Mission.active.is_(True))
+        .order_by(MissionAssignment.person_id, Mission.title)).all()
+

@@ -2,7 +2,8 @@
 the right local hour in every store's time zone, the managers' weekly digest, and pruning.
 
 Every one is idempotent: the nudges carry a dedupe key naming the event (person and day), so a second
-run within the hour, or a second consumer, nudges nobody twice."""
+run within the hour, or a second consumer, nudges nobody twice. What is due, at risk or waiting is asked of
+the features that own it (their `queries`), never read from their tables here."""
 
 import logging
 from collections import defaultdict
@@ -48,13 +49,14 @@ def prune_notifications() -> None:
 
 # Time zones ---------------------------------------------------------------------------------------
 
-def _people_in_zone(name: str, default: str) -> sa.ColumnElement:
-    """People whose day follows zone `name`: its stores' people, and storeless people if it's the default."""
+def _people_in_zone(name: str, default: str) -> sa.Select:
+    """The ids of the active people whose day follows zone `name`: its stores' people, and storeless people
+    if it's the default."""
     stores = sa.select(Store.id).where(Store.timezone == name)
     condition = Person.store_id.in_(stores)
     if name == default:
         condition = sa.or_(condition, Person.store_id.is_(None))
-    return sa.and_(Person.active.is_(True), condition)
+    return sa.select(Person.id).where(Person.active.is_(True), condition)
 
 
 def zones_at_hour(now: datetime, hour: int) -> list[tuple[str, date]]:
@@ -83,19 +85,12 @@ def run_time_based(now: datetime) -> int:
 
 # Streak at risk ------------------------------------------------------------------------------------
 
-def nudge_streaks_at_risk(in_zone: sa.ColumnElement, today: date) -> int:
+def nudge_streaks_at_risk(in_zone: sa.Select, today: date) -> int:
     """People with a live streak and nothing done yet today (app.streaks decides "at risk")."""
-    from app.streaks.models import Streak
-    from app.streaks.queries import streak_status
+    from app.streaks.queries import streaks_at_risk
 
-    candidates = db.session.scalars(sa.select(Person).join(Streak, Streak.person_id == Person.id).where(
-        in_zone, Streak.current > 0, Streak.last_active_on < today,
-        Streak.last_active_on >= today - timedelta(days=8))).all()  # older streaks are broken anyway
     sent = 0
-    for person in candidates:
-        status = streak_status(person, today=today)
-        if not status.at_risk:
-            continue
+    for person, status in streaks_at_risk(in_zone, today):
         if services.send(person.id, "streak_at_risk", services.path_for("streaks.index"),
                          dedupe_key=f"streak_at_risk:{person.id}:{today.isoformat()}", days=status.current):
             sent += 1
@@ -104,19 +99,12 @@ def nudge_streaks_at_risk(in_zone: sa.ColumnElement, today: date) -> int:
 
 # Missions due tomorrow ----------------------------------------------------------------------------
 
-def nudge_missions_due(in_zone: sa.ColumnElement, due: date) -> int:
+def nudge_missions_due(in_zone: sa.Select, due: date) -> int:
     """One nudge per person listing their open missions due on `due`."""
-    from app.missions.models import AssignmentStatus, Mission, MissionAssignment
+    from app.missions.queries import open_missions_due
 
-    rows = db.session.execute(
-        sa.select(MissionAssignment.person_id, Mission.title)
-        .join(Mission, Mission.id == MissionAssignment.mission_id)
-        .join(Person, Person.id == MissionAssignment.person_id)
-        .where(in_zone, MissionAssignment.status == AssignmentStatus.OPEN, MissionAssignment.due_date == due,
-               Mission.active.is_(True))
-        .order_by(MissionAssignment.person_id, Mission.title)).all()
     titles: dict[int, list[str]] = defaultdict(list)
-    for person_id, title in rows:
+    for person_id, title in open_missions_due(in_zone, due):
         titles[person_id].append(title)
     sent = 0
     for person_id, names in titles.items():
@@ -137,7 +125,7 @@ def last_week(now: datetime) -> tuple[datetime, datetime]:
 
 
 def send_weekly_digests(now: datetime) -> int:
-    from app.core.authz import managed_people, store_ids_in_scope
+    from app.core.authz import store_ids_in_scope
 
     start, end = last_week(now)
     week = start.date().isocalendar()
@@ -149,7 +137,7 @@ def send_weekly_digests(now: datetime) -> int:
         store_ids = store_ids_in_scope(manager) or set()
         if not store_ids:
             continue
-        figures = digest_figures(manager, store_ids, start, end, managed_people)
+        figures = digest_figures(manager, store_ids, start, end)
         stores = " · ".join(f"{name} {points}" for name, points in figures["by_store"]) or "–"
         if services.send(manager.id, "weekly_digest", services.path_for("home.index"),
                          dedupe_key=f"weekly_digest:{manager.id}:{week.year}-W{week.week:02d}",
@@ -160,23 +148,14 @@ def send_weekly_digests(now: datetime) -> int:
     return sent
 
 
-def digest_figures(manager: Person, store_ids: set[int], start: datetime, end: datetime,
-                   managed_people) -> dict:
+def digest_figures(manager: Person, store_ids: set[int], start: datetime, end: datetime) -> dict:
     """Points earned per store (from the ledger), sign-offs and questions about points waiting."""
-    from app.missions.models import MissionSubmission, SubmissionStatus
-    from app.points.models import DisputeStatus, EntryKind, PointDispute, PointEntry
+    from app.missions.manage_queries import pending_submissions_in_stores
+    from app.points.queries import earned_by_store, open_dispute_count
 
-    by_store = db.session.execute(
-        sa.select(Store.name, sa.func.coalesce(sa.func.sum(PointEntry.amount), 0))
-        .select_from(Store).outerjoin(PointEntry, sa.and_(
-            PointEntry.store_id == Store.id, PointEntry.kind == EntryKind.EARN,
-            PointEntry.created_at >= start, PointEntry.created_at < end))
-        .where(Store.id.in_(store_ids)).group_by(Store.id, Store.name).order_by(Store.name)).all()
-    signoffs = db.session.scalar(
-        sa.select(sa.func.count(MissionSubmission.id)).join(Person, Person.id == MissionSubmission.person_id)
-        .where(MissionSubmission.status == SubmissionStatus.PENDING, Person.store_id.in_(store_ids)))
-    team = managed_people(manager).with_only_columns(Person.id)
-    disputes = db.session.scalar(sa.select(sa.func.count(PointDispute.id)).where(
-        PointDispute.status == DisputeStatus.OPEN, PointDispute.person_id.in_(team)))
-    return {"by_store": [(name, int(points)) for name, points in by_store],
-            "points": sum(int(points) for _, points in by_store), "signoffs": signoffs, "disputes": disputes}
+    earned = earned_by_store(store_ids, start, end)
+    stores = db.session.execute(sa.select(Store.id, Store.name).where(Store.id.in_(store_ids))
+                                .order_by(Store.name)).all()
+    by_store = [(name, earned.get(store_id, 0)) for store_id, name in stores]
+    return {"by_store": by_store, "points": sum(points for _, points in by_store),
+            "signoffs": pending_submissions_in_stores(store_ids), "disputes": open_dispute_count(manager)}

@@ -13,13 +13,13 @@ def localize_builtins(language: str, *, actor_id: int | None = None) -> dict[str
     """Rewrite every built-in name and description still identical to its English default into `language`;
     anything HR edited stays as written. Idempotent: a rewritten text no longer reads as the default, so a
     second run (or English) changes nothing. Returns how many texts changed per feature; audited when any did."""
-    from app.badges import catalog
+    from app.badges import catalogue
     from app.feedback import values
     from app.journey import defaults as stages
     from app.kpis import defaults as kpis
 
     with force_locale(language):
-        changed = {"kpis": kpis.localize_builtins(), "badges": catalog.localize_builtins(),
+        changed = {"kpis": kpis.localize_builtins(), "badges": catalogue.localize_builtins(),
                    "values": values.localize_builtins(), "stages": stages.localize_builtins()}
     if any(changed.values()):
         audit.record("org.builtins_localized", actor_id=actor_id, target_type="company", language=language,

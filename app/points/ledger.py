@@ -1,7 +1,7 @@
 """The one way points move. Missions, kudos, KPIs, training, BPM tasks, rewards and the API all call
 `award`, `spend` or `reverse` here.
 
-Exactness under concurrency (see ENGINEERING-NOTES "Databases"): the entry is inserted with
+Exactness under concurrency: the entry is inserted with
 `ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`, and the cached totals move by atomic
 `x = x + :delta` updates in the same transaction. A replayed key returns the original entry and pays
 nothing; a spend is `balance = balance - :c WHERE balance >= :c`, so the balance never goes negative."""

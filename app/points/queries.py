@@ -1,4 +1,7 @@
-"""Read models for the points screens: a person's provenance feed and the dispute queue."""
+"""Read models for the points screens (a person's provenance feed, the dispute queue) and the managers'
+weekly digest."""
+
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -6,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.core.authz import managed_people
 from app.extensions import db
 from app.org.models import Person
-from app.points.models import DisputeStatus, PointDispute, PointEntry
+from app.points.models import DisputeStatus, EntryKind, PointDispute, PointEntry
 
 FEED_PAGE = 20
 
@@ -51,3 +54,13 @@ def disputable_entry_or_none(person_id: int, entry_id: int) -> PointEntry | None
 def open_dispute_count(actor: Person) -> int:
     """Open questions about points from the people `actor` manages: the badge on the manager's home."""
     return db.session.scalar(sa.select(sa.func.count(PointDispute.id)).where(_open_disputes_in_scope(actor)))
+
+
+def earned_by_store(store_ids: set[int], start: datetime, end: datetime) -> dict[int, int]:
+    """{store id: points awarded there in [start, end)}: earn entries as made, a later reversal not taken
+    off; stores where nothing was earned are absent."""
+    return {store_id: int(points) for store_id, points in db.session.execute(
+        sa.select(PointEntry.store_id, sa.func.sum(PointEntry.amount))
+        .where(PointEntry.store_id.in_(store_ids), PointEntry.kind == EntryKind.EARN,
+               PointEntry.created_at >= start, PointEntry.created_at < end)
+        .group_by(PointEntry.store_id))}

@@ -1,4 +1,4 @@
-"""The streak as the person sees it today."""
+"""The streak as the person sees it today, and whose streak is at risk (for the evening nudge)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,6 +46,20 @@ def streak_status(person: Person, today: date | None = None) -> StreakStatus:
     current = streak.current if result.unbroken else 0
     freezes_left = 0 if result.last_freeze_week == iso_week(today) else 1
     return StreakStatus(current, streak.best, False, off_today, freezes_left, today)
+
+
+def streaks_at_risk(among: sa.Select, today: date) -> list[tuple[Person, StreakStatus]]:
+    """People among `among` (a select of person ids) whose streak is alive with nothing done yet `today`
+    (their local date), with their status."""
+    candidates = db.session.scalars(sa.select(Person).join(Streak, Streak.person_id == Person.id).where(
+        Person.id.in_(among), Streak.current > 0, Streak.last_active_on < today,
+        Streak.last_active_on >= today - timedelta(days=8))).all()  # older streaks are broken anyway
+    found = []
+    for person in candidates:
+        status = streak_status(person, today=today)
+        if status.at_risk:
+            found.append((person, status))
+    return found
 
 
 def upcoming_days_off(person: Person, today: date | None = None, limit: int = 30) -> list[date]:

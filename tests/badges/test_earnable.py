@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.badges import services
-from app.badges.catalog import BUILTIN_BADGES, MANUAL_SINCE_0021
+from app.badges.catalogue import BUILTIN_BADGES, MANUAL_SINCE_0021
 from app.badges.listeners import KUDOS_RECEIVED
 from app.badges.models import BadgeDefinition, BadgeGrant, Criterion
 from app.core.audit import AuditEntry

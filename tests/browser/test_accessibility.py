@@ -1,7 +1,7 @@
 """axe-core on every main screen, as each role sees it: no "serious" or "critical" violations.
 
 axe is injected with page.evaluate (DevTools evaluation is not subject to the page's CSP, which forbids
-inline and injected scripts). Screens are checked at phone size in the light theme (the brief), at
+inline and injected scripts). Screens are checked at phone size in the light theme (how store teams use it), at
 tablet size (the side-rail layout; these runs also save the tablet screenshots) and, for colour
 contrast only, in the dark theme. Demo people other than admin use Italian, so both languages are seen.
 """

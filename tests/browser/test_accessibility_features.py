@@ -207,7 +207,7 @@ def blocking_violations(screen: Screen, axe_source: str) -> list[dict]:
         screen.page.emulate_media(color_scheme="light")
     width = screen.page.evaluate("document.documentElement.scrollWidth")
     viewport = screen.page.viewport_size["width"]
-    if width > viewport:  # DESIGN.md: no horizontal scrolling
+    if width > viewport:  # no screen scrolls sideways
         found.append({"id": "horizontal-scroll", "impact": "serious", "nodes": [],
                       "help": f"the page is {width}px wide on a {viewport}px screen"})
     return found

@@ -114,7 +114,7 @@ FUZZED = _fuzzed_endpoints()
 def _seed_what_migrations_seed() -> None:
     """The matrix's org starts from empty tables; production's migrations seed the journey stages, the
     built-in badges and the KPI library, which several forms edit or choose from."""
-    from app.badges.catalog import seed_builtin_badges
+    from app.badges.catalogue import seed_builtin_badges
     from app.extensions import db
     from app.journey.defaults import seed_default_stages
     from app.kpis.defaults import ensure_defaults

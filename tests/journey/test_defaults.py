@@ -3,7 +3,7 @@
 import importlib.util
 from pathlib import Path
 
-from app.badges.catalog import BUILTIN_BADGES, TRANSLATED
+from app.badges.catalogue import BUILTIN_BADGES, TRANSLATED
 from app.journey.defaults import DEFAULT_STAGES
 from app.journey.models import DEFAULT_STAGE_DESCRIPTIONS, DEFAULT_STAGE_NAMES
 

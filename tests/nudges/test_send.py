@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app import nudges
-from app.badges.catalog import seed_builtin_badges
+from app.badges.catalogue import seed_builtin_badges
 from app.badges.services import grant
 from app.extensions import db
 from app.journey.defaults import seed_default_stages

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import Domain, force_locale, gettext
 
-from app.badges.catalog import BUILTIN_BADGES, TRANSLATED, seed_builtin_badges
+from app.badges.catalogue import BUILTIN_BADGES, TRANSLATED, seed_builtin_badges
 from app.badges.models import BadgeDefinition
 from app.core.audit import AuditEntry
 from app.extensions import db

@@ -32,6 +32,7 @@ def init_login(app: Flask, login_manager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_person)
+    realtime.use_session_loader(load_person)  # a socket's access is asked again with the same rule
 
     @login_manager.unauthorized_handler
     def _unauthorized():
