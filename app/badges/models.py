@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, TimestampMixin
 from app.org.models import Person
 
 
@@ -51,7 +51,7 @@ GRANTER_LABELS = {Granter.MANAGERS: _l("Managers"), Granter.HR: _l("HR"),
                   Granter.PEERS: _l("Colleagues who hold it")}
 
 
-class BadgeDefinition(Base):
+class BadgeDefinition(TimestampMixin, Base):
     __tablename__ = "badge_definitions"
     __table_args__ = (
         sa.CheckConstraint("points >= 0", name="points_not_negative"),
@@ -73,7 +73,6 @@ class BadgeDefinition(Base):
     points: Mapped[int] = mapped_column(default=0)  # paid through the ledger with each grant
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def image_path(self) -> str:
@@ -95,7 +94,7 @@ class BadgeDefinition(Base):
         return f"<BadgeDefinition {self.key}>"
 
 
-class BadgeGrant(Base):
+class BadgeGrant(TimestampMixin, Base):
     __tablename__ = "badge_grants"
     __table_args__ = (
         sa.UniqueConstraint("person_id", "badge_id", "generation", name="uq_badge_grants_person_badge_gen"),
@@ -109,7 +108,6 @@ class BadgeGrant(Base):
     generation: Mapped[int] = mapped_column(default=1)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     note: Mapped[str] = mapped_column(sa.String(280), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     seen_at: Mapped[datetime | None]  # celebrated once on the person's next page view
 
@@ -118,7 +116,7 @@ class BadgeGrant(Base):
     badge: Mapped[BadgeDefinition] = relationship()
 
 
-class BadgeEvent(Base):
+class BadgeEvent(TimestampMixin, Base):
     """Counted events badges can ask for ("kudos_received", "idea_adopted"). Features record them
     through `app.badges.services.record_event`; the source key makes a replay count once."""
 
@@ -131,4 +129,3 @@ class BadgeEvent(Base):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     event_type: Mapped[str] = mapped_column(sa.String(40))
     source_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

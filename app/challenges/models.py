@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.badges.models import BadgeDefinition
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.core.models import Base, utcnow
+from app.core.models import Base, CreatedByMixin, TimestampMixin, UpdatedAtMixin
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Person, Store
 
@@ -67,7 +67,7 @@ challenge_stores = sa.Table(
 )
 
 
-class Challenge(Base):
+class Challenge(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "challenges"
     __table_args__ = (
         sa.Index("ix_challenges_status_starts", "status", "starts_at"),
@@ -93,9 +93,6 @@ class Challenge(Base):
     starts_at: Mapped[datetime]  # naive UTC: 00:00 of starts_on in `timezone`
     ends_at: Mapped[datetime]    # naive UTC: 23:59:59 of ends_on in `timezone`
     status: Mapped[str] = mapped_column(sa.String(12), default=Status.DRAFT)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
     ending_nudged_at: Mapped[datetime | None]  # the "ends tomorrow" nudge went out
     closed_at: Mapped[datetime | None]

@@ -1,4 +1,7 @@
-"""The declarative base shared by every feature's models, and small column helpers."""
+"""The declarative base shared by every feature's models, and the column groups many tables repeat.
+
+A mixin's columns come after the table's own in the mapped table; the migrations fix the real column
+order, and the migration test compares columns by name, so a model may take a mixin without a migration."""
 
 from datetime import UTC, datetime
 
@@ -25,4 +28,19 @@ def utcnow() -> datetime:
 
 
 class TimestampMixin:
+    """When the row was written (naive UTC)."""
+
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UpdatedAtMixin:
+    """When the row last changed through the ORM (naive UTC); a bulk UPDATE sets it itself."""
+
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CreatedByMixin:
+    """Who set the row up (an HR or manager's creation: a mission, a cycle, a token…). The row outlives
+    its author: deleting the person empties the column instead of refusing."""
+
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, TimestampMixin, UpdatedAtMixin, utcnow
 from app.org.models import Person, Store
 
 
@@ -74,7 +74,7 @@ class SubmissionStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Mission(TimestampMixin, Base):
+class Mission(TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "missions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +98,6 @@ class Mission(TimestampMixin, Base):
     recurrence: Mapped[str] = mapped_column(sa.String(8), default=Recurrence.NONE)
     active: Mapped[bool] = mapped_column(default=True, index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     store: Mapped[Store | None] = relationship()
     created_by: Mapped[Person | None] = relationship()
@@ -234,7 +233,7 @@ class StepCheck(Base):
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class MissionSubmission(Base):
+class MissionSubmission(TimestampMixin, Base):
     """Evidence sent for an assignment. A rejected one stays as history; the person sends a new one."""
 
     __tablename__ = "mission_submissions"
@@ -252,7 +251,6 @@ class MissionSubmission(Base):
     quiz_correct: Mapped[int | None]
     quiz_total: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(sa.String(500))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     reviewed_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(sa.String(500))

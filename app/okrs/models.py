@@ -6,13 +6,13 @@ on read from the key results (app/okrs/progress.py), so a key result linked to a
 a measurement arrives."""
 
 import enum
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, CreatedByMixin, TimestampMixin, UpdatedAtMixin
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Person, Store
 
@@ -71,7 +71,7 @@ class ObjectiveStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class GoalTemplate(Base):
+class GoalTemplate(CreatedByMixin, TimestampMixin, Base):
     """An objective with its key results, written once and applied to many stores or people at once.
     `key_results` holds plain rows: {title, kind, start, target, weight, kpi_code}."""
 
@@ -83,11 +83,9 @@ class GoalTemplate(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.String(2000), default="")
     key_results: Mapped[list] = mapped_column(sa.JSON, default=list)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Objective(Base):
+class Objective(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "objectives"
     __table_args__ = (
         sa.Index("ix_objectives_period", "period_start", "period_end"),
@@ -109,9 +107,6 @@ class Objective(Base):
     status: Mapped[str] = mapped_column(sa.String(12), default=ObjectiveStatus.ACTIVE)
     template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("goal_templates.id", ondelete="SET NULL"),
                                                     index=True)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     district: Mapped[District | None] = relationship(foreign_keys=[district_id])
     store: Mapped[Store | None] = relationship(foreign_keys=[store_id])
@@ -130,7 +125,7 @@ class Objective(Base):
         return self.status == ObjectiveStatus.ACTIVE
 
 
-class KeyResult(Base):
+class KeyResult(TimestampMixin, Base):
     __tablename__ = "key_results"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,7 +139,6 @@ class KeyResult(Base):
     weight: Mapped[float] = mapped_column(default=1.0)
     kpi_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kpi_definitions.id"))
     position: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     objective: Mapped[Objective] = relationship(back_populates="key_results")
     kpi: Mapped[KpiDefinition | None] = relationship()
@@ -157,7 +151,7 @@ class KeyResult(Base):
         return str(KIND_LABELS.get(self.kind, self.kind))
 
 
-class CheckIn(Base):
+class CheckIn(TimestampMixin, Base):
     __tablename__ = "okr_check_ins"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,7 +160,6 @@ class CheckIn(Base):
     value: Mapped[float | None]  # the new current value, when the check-in moved it
     confidence: Mapped[str] = mapped_column(sa.String(12))
     comment: Mapped[str] = mapped_column(sa.String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     key_result: Mapped[KeyResult] = relationship(back_populates="check_ins")
     person: Mapped[Person | None] = relationship()

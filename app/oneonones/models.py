@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, TimestampMixin, UpdatedAtMixin
 from app.org.models import Person
 
 
@@ -38,7 +38,7 @@ PULSE_WORDS = {
 }
 
 
-class OneOnOne(TimestampMixin, Base):
+class OneOnOne(TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "one_on_ones"
     __table_args__ = (
         sa.CheckConstraint("pulse IS NULL OR (pulse >= 1 AND pulse <= 5)", name="pulse_range"),
@@ -59,7 +59,6 @@ class OneOnOne(TimestampMixin, Base):
     notes: Mapped[str] = mapped_column(sa.Text, default="")  # shared: both participants read them
     completed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
@@ -79,7 +78,7 @@ class OneOnOne(TimestampMixin, Base):
         return self.person if person_id == self.manager_id else self.manager
 
 
-class AgendaItem(Base):
+class AgendaItem(TimestampMixin, Base):
     """A point either participant wants to talk about."""
 
     __tablename__ = "one_on_one_agenda_items"
@@ -89,12 +88,11 @@ class AgendaItem(Base):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     text: Mapped[str] = mapped_column(sa.String(280))
     done: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[Person] = relationship()
 
 
-class PrivateNote(Base):
+class PrivateNote(UpdatedAtMixin, Base):
     """The manager's own notes about a 1:1: only their author ever reads them. One per 1:1 and author."""
 
     __tablename__ = "one_on_one_private_notes"
@@ -104,10 +102,9 @@ class PrivateNote(Base):
     one_on_one_id: Mapped[int] = mapped_column(sa.ForeignKey("one_on_ones.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     text: Mapped[str] = mapped_column(sa.Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ActionItem(Base):
+class ActionItem(TimestampMixin, Base):
     """Something one of the pair will do. It belongs to the pair, not to one meeting: while open it shows
     in every later 1:1 of the same manager and person ("carried to the next 1:1")."""
 
@@ -125,7 +122,6 @@ class ActionItem(Base):
     due_on: Mapped[date | None]
     done_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
 

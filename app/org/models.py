@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, TimestampMixin, UpdatedAtMixin
 from app.org.names import SEARCH_NAME_LENGTH, search_name_for
 
 
@@ -60,7 +60,7 @@ class Store(TimestampMixin, Base):
     district: Mapped[District] = relationship(back_populates="stores")
 
 
-class Person(UserMixin, TimestampMixin, Base):
+class Person(UserMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +86,6 @@ class Person(UserMixin, TimestampMixin, Base):
     # remember-me cookie carries the old number and is refused.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     store: Mapped[Store | None] = relationship(foreign_keys=[store_id])
     district: Mapped[District | None] = relationship(foreign_keys=[district_id])

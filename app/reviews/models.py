@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin
+from app.core.models import Base, CreatedByMixin, TimestampMixin
 from app.org.models import Person, Store
 
 
@@ -70,7 +70,7 @@ PEER_STATUS_LABELS = {
 }
 
 
-class ReviewTemplate(TimestampMixin, Base):
+class ReviewTemplate(CreatedByMixin, TimestampMixin, Base):
     __tablename__ = "review_templates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,10 +78,9 @@ class ReviewTemplate(TimestampMixin, Base):
     # [{"key": "customer_focus", "label": "Customer focus", "description": "…"}]
     competencies: Mapped[list] = mapped_column(sa.JSON, default=list)
     questions: Mapped[list] = mapped_column(sa.JSON, default=list)  # ["What went well?", …]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
 
 
-class ReviewCycle(TimestampMixin, Base):
+class ReviewCycle(CreatedByMixin, TimestampMixin, Base):
     __tablename__ = "review_cycles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +97,6 @@ class ReviewCycle(TimestampMixin, Base):
     store_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     hired_before: Mapped[date | None]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
     launched_at: Mapped[datetime | None]
     phase_changed_at: Mapped[datetime | None]
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, CreatedByMixin, TimestampMixin, UpdatedAtMixin
 from app.org.models import Person, Store
 
 reward_stores = sa.Table(
@@ -21,7 +21,7 @@ reward_stores = sa.Table(
 )
 
 
-class Reward(TimestampMixin, Base):
+class Reward(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "rewards"
     __table_args__ = (
         sa.CheckConstraint("cost > 0", name="cost_positive"),
@@ -40,8 +40,6 @@ class Reward(TimestampMixin, Base):
     # An uploaded picture (a random file name under <instance>/rewards/) wins over a built-in illustration.
     image_filename: Mapped[str | None] = mapped_column(sa.String(64))
     illustration: Mapped[str | None] = mapped_column(sa.String(32))
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     stores: Mapped[list[Store]] = relationship(secondary=reward_stores, order_by=Store.name)
 
@@ -69,7 +67,7 @@ STATUS_LABELS = {
 HOLDING_STATUSES = (RedemptionStatus.PENDING, RedemptionStatus.APPROVED, RedemptionStatus.FULFILLED)
 
 
-class Redemption(Base):
+class Redemption(TimestampMixin, Base):
     __tablename__ = "redemptions"
     __table_args__ = (
         sa.Index("ix_redemptions_store_status", "store_id", "status"),
@@ -86,7 +84,6 @@ class Redemption(Base):
     # Set in the same transaction right after the redemption row gets its id (the spend names it).
     spend_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("point_entries.id"), unique=True)
     refund_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("point_entries.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]
     refusal_reason: Mapped[str | None] = mapped_column(sa.String(280))
