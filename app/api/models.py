@@ -8,15 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, CreatedByMixin, TimestampMixin
+from app.core.models import Base, CreatedByMixin, TimestampMixin, store_links
 from app.org.models import Person, Store
 
-api_token_stores = sa.Table(
-    "api_token_stores",
-    Base.metadata,
-    sa.Column("token_id", sa.ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("store_id", sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+api_token_stores = store_links("api_token_stores", "token_id", "api_tokens")
 
 
 class ApiToken(CreatedByMixin, TimestampMixin, Base):

@@ -4,51 +4,44 @@ A grant is unique per (person, badge, generation): generation 1 is the first gra
 generation is only possible once the previous grant has expired. Inserting with ON CONFLICT DO
 NOTHING on that key makes every grant idempotent, even under concurrent requests."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin
+from app.core.models import Base, LabelledEnum, TimestampMixin
 from app.org.models import Person
 
 
-class Tier(enum.StrEnum):
-    BRONZE = "bronze"
-    SILVER = "silver"
-    GOLD = "gold"
+class Tier(LabelledEnum):
+    BRONZE = "bronze", _l("Bronze")
+    SILVER = "silver", _l("Silver")
+    GOLD = "gold", _l("Gold")
 
 
-TIER_LABELS = {Tier.BRONZE: _l("Bronze"), Tier.SILVER: _l("Silver"), Tier.GOLD: _l("Gold")}
+TIER_LABELS = Tier.labels()
 
 
-class Criterion(enum.StrEnum):
-    MANUAL = "manual"            # granted by a person (see `granters`)
-    MISSION = "mission"          # completing mission `mission_id`
-    STREAK = "streak"            # a streak of `threshold` days
-    LIFETIME_POINTS = "lifetime_points"  # `threshold` lifetime points
-    EVENT_COUNT = "event_count"  # `threshold` events of type `event_type` (kudos received, ideas adopted…)
+class Criterion(LabelledEnum):
+    MANUAL = "manual", _l("Given by a person")                  # granted by a person (see `granters`)
+    MISSION = "mission", _l("Completing a mission")             # completing mission `mission_id`
+    STREAK = "streak", _l("A streak of active days")            # a streak of `threshold` days
+    LIFETIME_POINTS = "lifetime_points", _l("Lifetime points")  # `threshold` lifetime points
+    # `threshold` events of type `event_type` (kudos received, ideas adopted…)
+    EVENT_COUNT = "event_count", _l("A number of events")
 
 
-CRITERION_LABELS = {
-    Criterion.MANUAL: _l("Given by a person"),
-    Criterion.MISSION: _l("Completing a mission"),
-    Criterion.STREAK: _l("A streak of active days"),
-    Criterion.LIFETIME_POINTS: _l("Lifetime points"),
-    Criterion.EVENT_COUNT: _l("A number of events"),
-}
+CRITERION_LABELS = Criterion.labels()
 
 
-class Granter(enum.StrEnum):
-    MANAGERS = "managers"  # store and district managers, inside their scope
-    HR = "hr"              # HR and admins, anyone
-    PEERS = "peers"        # anyone who holds the badge, to a colleague they can see
+class Granter(LabelledEnum):
+    MANAGERS = "managers", _l("Managers")          # store and district managers, inside their scope
+    HR = "hr", _l("HR")                            # HR and admins, anyone
+    PEERS = "peers", _l("Colleagues who hold it")  # anyone who holds the badge, to a colleague they can see
 
 
-GRANTER_LABELS = {Granter.MANAGERS: _l("Managers"), Granter.HR: _l("HR"),
-                  Granter.PEERS: _l("Colleagues who hold it")}
+GRANTER_LABELS = Granter.labels()
 
 
 class BadgeDefinition(TimestampMixin, Base):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin
+from app.core.models import Base, LabelledEnum, TimestampMixin
 from app.org.models import Person
 
 MAX_MESSAGE = 500
@@ -118,15 +118,12 @@ class FeedbackRequest(TimestampMixin, Base):
     asked: Mapped[Person] = relationship(foreign_keys=[asked_id])
 
 
-class Audience(enum.StrEnum):
-    MANAGER = "manager"  # the author's own manager
-    MANAGEMENT = "management"  # everyone who manages the author: store, district, HR
+class Audience(LabelledEnum):
+    MANAGER = "manager", _l("My manager")        # the author's own manager
+    MANAGEMENT = "management", _l("Management")  # everyone who manages the author: store, district, HR
 
 
-AUDIENCE_LABELS = {
-    Audience.MANAGER: _l("My manager"),
-    Audience.MANAGEMENT: _l("Management"),
-}
+AUDIENCE_LABELS = Audience.labels()
 
 
 class UpwardMessage(TimestampMixin, Base):
@@ -157,4 +154,4 @@ class UpwardMessage(TimestampMixin, Base):
 
     @property
     def audience_label(self) -> str:
-        return str(AUDIENCE_LABELS.get(self.audience, self.audience))
+        return Audience.label_of(self.audience)

@@ -8,18 +8,19 @@ import enum
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, UpdatedAtMixin
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
 
 
-class Unit(enum.StrEnum):
-    PERCENT = "percent"
-    CURRENCY = "currency"
-    COUNT = "count"
-    SECONDS = "seconds"
-    SCORE = "score"      # e.g. customer satisfaction 1–5 or NPS
-    DECIMAL = "decimal"  # e.g. units per transaction
+class Unit(LabelledEnum):
+    PERCENT = "percent", _l("Percent")
+    CURRENCY = "currency", _l("Amount in €")
+    COUNT = "count", _l("Count")
+    SECONDS = "seconds", _l("Seconds")
+    SCORE = "score", _l("Score")               # e.g. customer satisfaction 1–5 or NPS
+    DECIMAL = "decimal", _l("Decimal number")  # e.g. units per transaction
 
 
 class Direction(enum.StrEnum):

@@ -11,20 +11,18 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, CreatedByMixin, TimestampMixin, UpdatedAtMixin
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Store
 
 
-class Basis(enum.StrEnum):
-    PER_HEAD = "per_head"                    # points earned in the month ÷ scheduled headcount
-    PERCENT_OF_TARGET = "percent_of_target"  # a KPI month to date ÷ the store's monthly target × 100
+class Basis(LabelledEnum):
+    PER_HEAD = "per_head", _l("Points per head")  # points earned in the month ÷ scheduled headcount
+    # a KPI month to date ÷ the store's monthly target × 100
+    PERCENT_OF_TARGET = "percent_of_target", _l("% of KPI target")
 
 
-BASIS_LABELS = {
-    Basis.PER_HEAD: _l("Points per head"),
-    Basis.PERCENT_OF_TARGET: _l("% of KPI target"),
-}
+BASIS_LABELS = Basis.labels()
 
 
 class StoreHeadcount(UpdatedAtMixin, Base):
@@ -58,7 +56,7 @@ class League(CreatedByMixin, TimestampMixin, Base):
 
     @property
     def basis_label(self) -> str:
-        return str(BASIS_LABELS.get(self.basis, self.basis))
+        return Basis.label_of(self.basis)
 
 
 class LeagueSeason(TimestampMixin, Base):

@@ -10,55 +10,39 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, UpdatedAtMixin, utcnow
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin, utcnow
 from app.org.models import Person, Store
 
 
-class EvidenceType(enum.StrEnum):
-    TICK = "tick"          # the checklist (or one tap) is the proof
-    TEXT = "text"          # a short written answer
-    PHOTO = "photo"        # a photo upload
-    QUIZ = "quiz"          # questions with options, scored on the server
-    SIGNOFF = "signoff"    # the manager confirms it was done
+class EvidenceType(LabelledEnum):
+    TICK = "tick", _l("Tick when done")          # the checklist (or one tap) is the proof
+    TEXT = "text", _l("Written answer")          # a short written answer
+    PHOTO = "photo", _l("Photo")                 # a photo upload
+    QUIZ = "quiz", _l("Quiz")                    # questions with options, scored on the server
+    SIGNOFF = "signoff", _l("Manager sign-off")  # the manager confirms it was done
 
 
-EVIDENCE_LABELS = {
-    EvidenceType.TICK: _l("Tick when done"),
-    EvidenceType.TEXT: _l("Written answer"),
-    EvidenceType.PHOTO: _l("Photo"),
-    EvidenceType.QUIZ: _l("Quiz"),
-    EvidenceType.SIGNOFF: _l("Manager sign-off"),
-}
+EVIDENCE_LABELS = EvidenceType.labels()
 
 
-class Audience(enum.StrEnum):
-    STORE = "store"          # every associate in the store (or in every store)
-    ROLE = "role"            # everyone with a role
-    NEW_HIRES = "new_hires"  # associates hired in the last N days
-    PEOPLE = "people"        # the people picked by name
-    JOURNEY = "journey"      # nobody directly: assigned through the onboarding journey
+class Audience(LabelledEnum):
+    STORE = "store", _l("Everyone in the store")        # every associate in the store (or in every store)
+    ROLE = "role", _l("Everyone with a role")           # everyone with a role
+    NEW_HIRES = "new_hires", _l("New hires")            # associates hired in the last N days
+    PEOPLE = "people", _l("Specific people")            # the people picked by name
+    JOURNEY = "journey", _l("Onboarding journey only")  # nobody directly: assigned through the onboarding journey
 
 
-AUDIENCE_LABELS = {
-    Audience.STORE: _l("Everyone in the store"),
-    Audience.ROLE: _l("Everyone with a role"),
-    Audience.NEW_HIRES: _l("New hires"),
-    Audience.PEOPLE: _l("Specific people"),
-    Audience.JOURNEY: _l("Onboarding journey only"),
-}
+AUDIENCE_LABELS = Audience.labels()
 
 
-class Recurrence(enum.StrEnum):
-    NONE = "none"
-    DAILY = "daily"
-    WEEKLY = "weekly"
+class Recurrence(LabelledEnum):
+    NONE = "none", _l("Once")
+    DAILY = "daily", _l("Every day")
+    WEEKLY = "weekly", _l("Every week")
 
 
-RECURRENCE_LABELS = {
-    Recurrence.NONE: _l("Once"),
-    Recurrence.DAILY: _l("Every day"),
-    Recurrence.WEEKLY: _l("Every week"),
-}
+RECURRENCE_LABELS = Recurrence.labels()
 
 
 class AssignmentStatus(enum.StrEnum):
@@ -114,7 +98,7 @@ class Mission(TimestampMixin, UpdatedAtMixin, Base):
 
     @property
     def evidence_label(self) -> str:
-        return str(EVIDENCE_LABELS.get(self.evidence_type, self.evidence_type))
+        return EvidenceType.label_of(self.evidence_type)
 
 
 class MissionStep(Base):

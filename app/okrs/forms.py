@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.core import numbers, params
 from app.core.errors import ServiceError
 from app.core.forms import CheckboxListField, choices
-from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, LEVEL_LABELS, KeyResultKind
+from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, KeyResultKind, Level
 from app.okrs.services import KeyResultDraft
 
 _ROW_FIELD = re.compile(r"^kr-([A-Za-z0-9]{1,16})-title$")
@@ -62,7 +62,7 @@ def kind_choices():
 
 
 def level_label(level: str) -> str:
-    return str(LEVEL_LABELS.get(level, level))
+    return Level.label_of(level)
 
 
 def new_row_key() -> str:

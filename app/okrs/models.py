@@ -12,56 +12,41 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, CreatedByMixin, TimestampMixin, UpdatedAtMixin
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Person, Store
 
 
-class Level(enum.StrEnum):
-    COMPANY = "company"
-    DISTRICT = "district"
-    STORE = "store"
-    PERSON = "person"
+class Level(LabelledEnum):
+    COMPANY = "company", _l("Company")
+    DISTRICT = "district", _l("District")
+    STORE = "store", _l("Store")
+    PERSON = "person", _l("Personal")
 
 
-LEVEL_LABELS = {
-    Level.COMPANY: _l("Company"),
-    Level.DISTRICT: _l("District"),
-    Level.STORE: _l("Store"),
-    Level.PERSON: _l("Personal"),
-}
+LEVEL_LABELS = Level.labels()
 # The level a parent objective sits at, for each level.
 PARENT_LEVEL = {Level.DISTRICT: Level.COMPANY, Level.STORE: Level.DISTRICT, Level.PERSON: Level.STORE}
 
 
-class KeyResultKind(enum.StrEnum):
-    NUMBER = "number"
-    PERCENTAGE = "percentage"
-    CURRENCY = "currency"
-    BOOLEAN = "boolean"
-    KPI = "kpi"
+class KeyResultKind(LabelledEnum):
+    NUMBER = "number", _l("Number")
+    PERCENTAGE = "percentage", _l("Percentage")
+    CURRENCY = "currency", _l("Amount in €")
+    BOOLEAN = "boolean", _l("Yes / no")
+    KPI = "kpi", _l("Linked to a KPI")
 
 
-KIND_LABELS = {
-    KeyResultKind.NUMBER: _l("Number"),
-    KeyResultKind.PERCENTAGE: _l("Percentage"),
-    KeyResultKind.CURRENCY: _l("Amount in €"),
-    KeyResultKind.BOOLEAN: _l("Yes / no"),
-    KeyResultKind.KPI: _l("Linked to a KPI"),
-}
+KIND_LABELS = KeyResultKind.labels()
 
 
-class Confidence(enum.StrEnum):
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
+class Confidence(LabelledEnum):
+    ON_TRACK = "on_track", _l("On track")
+    AT_RISK = "at_risk", _l("At risk")
+    OFF_TRACK = "off_track", _l("Off track")
 
 
-CONFIDENCE_LABELS = {
-    Confidence.ON_TRACK: _l("On track"),
-    Confidence.AT_RISK: _l("At risk"),
-    Confidence.OFF_TRACK: _l("Off track"),
-}
+CONFIDENCE_LABELS = Confidence.labels()
 # Worst first: the order of "needs attention" and of siblings in the tree.
 CONFIDENCE_SEVERITY = {Confidence.OFF_TRACK: 0, Confidence.AT_RISK: 1, Confidence.ON_TRACK: 2, None: 3}
 
@@ -118,7 +103,7 @@ class Objective(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
 
     @property
     def level_label(self) -> str:
-        return str(LEVEL_LABELS.get(self.level, self.level))
+        return Level.label_of(self.level)
 
     @property
     def is_active(self) -> bool:
@@ -148,7 +133,7 @@ class KeyResult(TimestampMixin, Base):
 
     @property
     def kind_label(self) -> str:
-        return str(KIND_LABELS.get(self.kind, self.kind))
+        return KeyResultKind.label_of(self.kind)
 
 
 class CheckIn(TimestampMixin, Base):
@@ -166,4 +151,4 @@ class CheckIn(TimestampMixin, Base):
 
     @property
     def confidence_label(self) -> str:
-        return str(CONFIDENCE_LABELS.get(self.confidence, self.confidence))
+        return Confidence.label_of(self.confidence)

@@ -4,28 +4,23 @@ shared notes, the manager's private notes, and action items that follow the pair
 A 1:1 belongs to its two participants. Nobody else reads it: not the manager's own manager, not HR
 (they see their own direct reports' 1:1s, and the coaching figures, never another pair's words)."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, UpdatedAtMixin
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.org.models import Person
 
 
-class OneOnOneStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    DONE = "done"
-    CANCELLED = "cancelled"
+class OneOnOneStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    DONE = "done", _l("Done")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-STATUS_LABELS = {
-    OneOnOneStatus.SCHEDULED: _l("Scheduled"),
-    OneOnOneStatus.DONE: _l("Done"),
-    OneOnOneStatus.CANCELLED: _l("Cancelled"),
-}
+STATUS_LABELS = OneOnOneStatus.labels()
 
 PULSE_MIN, PULSE_MAX = 1, 5
 # The words beside each pulse value: a number alone means different things to different people.
@@ -65,7 +60,7 @@ class OneOnOne(TimestampMixin, UpdatedAtMixin, Base):
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return OneOnOneStatus.label_of(self.status)
 
     @property
     def is_scheduled(self) -> bool:

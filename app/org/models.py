@@ -1,6 +1,5 @@
 """Districts → stores → people. A person is also the login account."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -9,25 +8,19 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.core.models import Base, TimestampMixin, UpdatedAtMixin
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.org.names import SEARCH_NAME_LENGTH, search_name_for
 
 
-class Role(enum.StrEnum):
-    STAFF = "staff"
-    STORE_MANAGER = "store_manager"
-    DISTRICT_MANAGER = "district_manager"
-    HR = "hr"
-    ADMIN = "admin"
+class Role(LabelledEnum):
+    STAFF = "staff", _l("Store associate")
+    STORE_MANAGER = "store_manager", _l("Store manager")
+    DISTRICT_MANAGER = "district_manager", _l("District manager")
+    HR = "hr", _l("HR")
+    ADMIN = "admin", _l("Administrator")
 
 
-ROLE_LABELS = {
-    Role.STAFF: _l("Store associate"),
-    Role.STORE_MANAGER: _l("Store manager"),
-    Role.DISTRICT_MANAGER: _l("District manager"),
-    Role.HR: _l("HR"),
-    Role.ADMIN: _l("Administrator"),
-}
+ROLE_LABELS = Role.labels()
 
 MANAGER_ROLES = frozenset({Role.STORE_MANAGER, Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN})
 ORG_WIDE_ROLES = frozenset({Role.HR, Role.ADMIN})

@@ -104,6 +104,13 @@ def _record(action: str, actor: Person | None, place: District | Store, **detail
                  target_id=place.id, **details)
 
 
+def _mark_closed(action: str, actor: Person | None, place: District | Store):
+    """Close a district or store once nothing is left in it: never deleted, its history still names it."""
+    place.closed_at = utcnow()
+    _record(action, actor, place, code=place.code)
+    return place
+
+
 # Districts ----------------------------------------------------------------------------------------------
 
 def district_or_none(district_id: int | None) -> District | None:
@@ -150,9 +157,7 @@ def close_district(actor: Person | None, district: District) -> District:
     if managers:
         raise ServiceError(_("%(n)d active district manager(s) still look after %(name)s: give them another "
                              "district first.", n=managers, name=district.name))
-    district.closed_at = utcnow()
-    _record("district.closed", actor, district, code=district.code)
-    return district
+    return _mark_closed("district.closed", actor, district)
 
 
 # Stores -------------------------------------------------------------------------------------------------
@@ -246,6 +251,4 @@ def close_store(actor: Person | None, store: Store) -> Store:
     if people:
         raise ServiceError(_("%(n)d active people still work at %(name)s: move them to another store (or "
                              "deactivate them) first.", n=people, name=store.name))
-    store.closed_at = utcnow()
-    _record("store.closed", actor, store, code=store.code)
-    return store
+    return _mark_closed("store.closed", actor, store)

@@ -3,22 +3,16 @@
 Stock is a plain counter moved by atomic `stock = stock ± 1` updates (NULL means unlimited); the points
 side lives in the ledger (`Redemption.spend_entry_id`, and `refund_entry_id` once refused)."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, CreatedByMixin, TimestampMixin, UpdatedAtMixin
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin, UpdatedAtMixin, store_links
 from app.org.models import Person, Store
 
-reward_stores = sa.Table(
-    "reward_stores",
-    Base.metadata,
-    sa.Column("reward_id", sa.ForeignKey("rewards.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("store_id", sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+reward_stores = store_links("reward_stores", "reward_id", "rewards")
 
 
 class Reward(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
@@ -48,21 +42,15 @@ class Reward(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
         return self.stock is None
 
 
-class RedemptionStatus(enum.StrEnum):
-    PENDING = "pending"        # points taken, waiting for a manager or HR
-    APPROVED = "approved"      # ready to collect
-    FULFILLED = "fulfilled"    # handed over
-    REFUSED = "refused"        # points refunded, stock returned
-    CANCELLED = "cancelled"    # withdrawn by the person while pending: refunded too
+class RedemptionStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting for approval")            # points taken, waiting for a manager or HR
+    APPROVED = "approved", _l("Ready to collect")              # ready to collect
+    FULFILLED = "fulfilled", _l("Collected")                   # handed over
+    REFUSED = "refused", _l("Refused, points returned")        # points refunded, stock returned
+    CANCELLED = "cancelled", _l("Cancelled, points returned")  # withdrawn by the person while pending: refunded too
 
 
-STATUS_LABELS = {
-    RedemptionStatus.PENDING: _l("Waiting for approval"),
-    RedemptionStatus.APPROVED: _l("Ready to collect"),
-    RedemptionStatus.FULFILLED: _l("Collected"),
-    RedemptionStatus.REFUSED: _l("Refused, points returned"),
-    RedemptionStatus.CANCELLED: _l("Cancelled, points returned"),
-}
+STATUS_LABELS = RedemptionStatus.labels()
 # Redemptions that hold a unit and count towards the per-person limit.
 HOLDING_STATUSES = (RedemptionStatus.PENDING, RedemptionStatus.APPROVED, RedemptionStatus.FULFILLED)
 
@@ -96,4 +84,4 @@ class Redemption(TimestampMixin, Base):
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return RedemptionStatus.label_of(self.status)
