@@ -1,7 +1,8 @@
 """The declarative base shared by every feature's models, and the column groups many tables repeat.
 
-A mixin's columns come after the table's own in the mapped table; the migrations fix the real column
-order, and the migration test compares columns by name, so a model may take a mixin without a migration."""
+A mixin's columns come after the table's own in the mapped table. The migrations fix the real column
+order and the migration test compares columns by name, so a model may take a mixin without a migration;
+code that writes rows by position must follow the statement's column list, never the model's."""
 
 import enum
 from datetime import UTC, datetime
@@ -59,14 +60,14 @@ class TimestampMixin:
 
 
 class UpdatedAtMixin:
-    """When the row last changed through the ORM (naive UTC); a bulk UPDATE sets it itself."""
+    """When the row last changed (naive UTC): set by every UPDATE that does not set it itself."""
 
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class CreatedByMixin:
-    """Who set the row up (an HR or manager's creation: a mission, a cycle, a token…). The row outlives
-    its author: deleting the person empties the column instead of refusing."""
+    """Who set the row up (a goal template, a review cycle, a reward, a token…). The row outlives its
+    author: deleting the person empties the column instead of refusing."""
 
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
 
