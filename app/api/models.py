@@ -8,18 +8,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, CreatedByMixin, TimestampMixin, store_links
 from app.org.models import Person, Store
 
-api_token_stores = sa.Table(
-    "api_token_stores",
-    Base.metadata,
-    sa.Column("token_id", sa.ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("store_id", sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+api_token_stores = store_links("api_token_stores", "token_id", "api_tokens")
 
 
-class ApiToken(Base):
+class ApiToken(CreatedByMixin, TimestampMixin, Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,8 +22,6 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     prefix: Mapped[str] = mapped_column(sa.String(16))  # the secret's first characters, to recognise it
     all_stores: Mapped[bool] = mapped_column(default=False)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
@@ -40,7 +33,7 @@ class ApiToken(Base):
         return self.revoked_at is None
 
 
-class ApiAward(Base):
+class ApiAward(TimestampMixin, Base):
     """One `Idempotency-Key` of one token: the fingerprint of the body it came with and the award it
     made. A repeat with the same body gets the original award back; another body gets a 409."""
 
@@ -52,4 +45,3 @@ class ApiAward(Base):
     idempotency_key: Mapped[str] = mapped_column(sa.String(100))
     request_hash: Mapped[str] = mapped_column(sa.String(64))
     entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("point_entries.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,6 +19,17 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/responses/{name}"}
 
 
+def _json(description: str, schema: str, **extra) -> dict:
+    """A JSON response whose body is one of the document's schemas."""
+    return {"description": description, **extra,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+# What a POST answers to a body that is not JSON.
+_NOT_JSON = _problem("The body is not JSON.", {
+    "type": TYPES["malformed"], "title": "Unsupported media type", "status": 415})
+
+
 PERSON_ID = {"name": "id", "in": "path", "required": True, "description": "The person's id in Ascent.",
              "schema": {"type": "integer", "minimum": 1}}
 
@@ -62,13 +73,9 @@ _DOCUMENT = {
                     "example": {"employee_number": "E1001", "points": 20, "reason": "Loyalty card sign-up",
                                 "source": "pos-milano-duomo-till-3"}}}},
                 "responses": {
-                    "201": {"description": "Awarded.", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Award"}}}},
-                    "200": {"description": "A repeat of an earlier call: the original award, nothing paid.",
-                            "headers": {"Idempotent-Replayed": {
-                                "schema": {"type": "string", "const": "true"}}},
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/Award"}}}},
+                    "201": _json("Awarded.", "Award"),
+                    "200": _json("A repeat of an earlier call: the original award, nothing paid.", "Award",
+                                 headers={"Idempotent-Replayed": {"schema": {"type": "string", "const": "true"}}}),
                     "400": _ref("Malformed"),
                     "401": _ref("Unauthenticated"),
                     "403": _ref("OutOfScope"),
@@ -76,8 +83,7 @@ _DOCUMENT = {
                         "type": TYPES["idempotency_conflict"], "title": "Idempotency-Key reused",
                         "status": 409,
                         "detail": "This Idempotency-Key was already used with a different request body."}),
-                    "415": _problem("The body is not JSON.", {
-                        "type": TYPES["malformed"], "title": "Unsupported media type", "status": 415}),
+                    "415": _NOT_JSON,
                     "422": _ref("ValidationFailed"),
                     "429": _ref("RateLimited"),
                 },
@@ -90,8 +96,7 @@ _DOCUMENT = {
                 "summary": "A person's lifetime points, spendable balance and journey stage",
                 "parameters": [PERSON_ID],
                 "responses": {
-                    "200": {"description": "The totals.", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/PointsSummary"}}}},
+                    "200": _json("The totals.", "PointsSummary"),
                     "401": _ref("Unauthenticated"),
                     "403": _ref("OutOfScope"),
                     "404": _ref("NotFound"),
@@ -114,8 +119,7 @@ _DOCUMENT = {
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
                 ],
                 "responses": {
-                    "200": {"description": "One page.", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/LedgerPage"}}}},
+                    "200": _json("One page.", "LedgerPage"),
                     "400": _ref("Malformed"),
                     "401": _ref("Unauthenticated"),
                     "403": _ref("OutOfScope"),
@@ -147,16 +151,13 @@ _DOCUMENT = {
                         {"store": "MI01", "kpi": "units_sold", "date": "2026-11-20", "value": 41,
                          "person": "E1001"}]}}}},
                 "responses": {
-                    "200": {"description": "Saved (new values created, earlier ones replaced).",
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/KpiMeasurementsSaved"}}}},
+                    "200": _json("Saved (new values created, earlier ones replaced).", "KpiMeasurementsSaved"),
                     "400": _ref("Malformed"),
                     "401": _ref("Unauthenticated"),
                     "403": _problem("A measurement names a store outside this token's stores. Nothing was "
                                     "saved.", {"type": TYPES["out_of_scope"], "title": "Outside this token's "
                                                "stores", "status": 403}),
-                    "415": _problem("The body is not JSON.", {
-                        "type": TYPES["malformed"], "title": "Unsupported media type", "status": 415}),
+                    "415": _NOT_JSON,
                     "422": _problem("One or more items are invalid; nothing was saved.", {
                         "type": TYPES["validation"], "title": "The request has invalid fields", "status": 422,
                         "errors": {"measurements[1].value": ["Footfall can't be negative."],

@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin
+from app.core.models import Base, CreatedByMixin, TimestampMixin
 from app.org.models import Person
 
 
-class InviteToken(TimestampMixin, Base):
+class InviteToken(CreatedByMixin, TimestampMixin, Base):
     __tablename__ = "invite_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -19,7 +19,6 @@ class InviteToken(TimestampMixin, Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 

@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.badges.models import BadgeDefinition
-from app.core.i18n import localize_stored
+from app.core.i18n import localize_defaults
 from app.extensions import db
+from app.org.company import add_builtins
 
 # key, name, description, tier, criterion, threshold, event type, granters, monthly limit, expiry days, points
 # Every badge here must be earnable: an automatic rule names an event some feature really records (points,
@@ -115,22 +116,13 @@ def seed_builtin_badges(language: str | None = None) -> int:
             key=key, name=name, description=description, image=f"{key}.svg", tier=tier, criterion=criterion,
             threshold=threshold, event_type=event_type, granters=list(granters), monthly_limit=limit,
             expires_after_days=expiry, points=points, position=position, active=True))
-    db.session.add_all(added)
-    db.session.flush()
-    if language:
-        from app.org.company import localize_builtins
-
-        localize_builtins(language)
-    return len(added)
+    return add_builtins(added, language)
 
 
 def localize_builtins() -> int:
     """The built-in badges' unchanged English names and descriptions, in the current locale. How many texts."""
-    english = {row[0]: row for row in BUILTIN_BADGES}
-    changed = 0
-    for badge in db.session.scalars(sa.select(BadgeDefinition).where(BadgeDefinition.key.in_(english))):
-        _key, name, description = english[badge.key][:3]
-        changed += localize_stored(badge, "name", name, TRANSLATED.get(name))
-        changed += localize_stored(badge, "description", description, TRANSLATED.get(description))
+    english = {key: {"name": name, "description": description} for key, name, description, *_ in BUILTIN_BADGES}
+    changed = localize_defaults(
+        db.session.scalars(sa.select(BadgeDefinition).where(BadgeDefinition.key.in_(english))), english, TRANSLATED)
     db.session.flush()
     return changed

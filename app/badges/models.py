@@ -4,54 +4,47 @@ A grant is unique per (person, badge, generation): generation 1 is the first gra
 generation is only possible once the previous grant has expired. Inserting with ON CONFLICT DO
 NOTHING on that key makes every grant idempotent, even under concurrent requests."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, LabelledEnum, TimestampMixin
 from app.org.models import Person
 
 
-class Tier(enum.StrEnum):
-    BRONZE = "bronze"
-    SILVER = "silver"
-    GOLD = "gold"
+class Tier(LabelledEnum):
+    BRONZE = "bronze", _l("Bronze")
+    SILVER = "silver", _l("Silver")
+    GOLD = "gold", _l("Gold")
 
 
-TIER_LABELS = {Tier.BRONZE: _l("Bronze"), Tier.SILVER: _l("Silver"), Tier.GOLD: _l("Gold")}
+TIER_LABELS = Tier.labels()
 
 
-class Criterion(enum.StrEnum):
-    MANUAL = "manual"            # granted by a person (see `granters`)
-    MISSION = "mission"          # completing mission `mission_id`
-    STREAK = "streak"            # a streak of `threshold` days
-    LIFETIME_POINTS = "lifetime_points"  # `threshold` lifetime points
-    EVENT_COUNT = "event_count"  # `threshold` events of type `event_type` (kudos received, ideas adopted…)
+class Criterion(LabelledEnum):
+    MANUAL = "manual", _l("Given by a person")                  # granted by a person (see `granters`)
+    MISSION = "mission", _l("Completing a mission")             # completing mission `mission_id`
+    STREAK = "streak", _l("A streak of active days")            # a streak of `threshold` days
+    LIFETIME_POINTS = "lifetime_points", _l("Lifetime points")  # `threshold` lifetime points
+    # `threshold` events of type `event_type` (kudos received, ideas adopted…)
+    EVENT_COUNT = "event_count", _l("A number of events")
 
 
-CRITERION_LABELS = {
-    Criterion.MANUAL: _l("Given by a person"),
-    Criterion.MISSION: _l("Completing a mission"),
-    Criterion.STREAK: _l("A streak of active days"),
-    Criterion.LIFETIME_POINTS: _l("Lifetime points"),
-    Criterion.EVENT_COUNT: _l("A number of events"),
-}
+CRITERION_LABELS = Criterion.labels()
 
 
-class Granter(enum.StrEnum):
-    MANAGERS = "managers"  # store and district managers, inside their scope
-    HR = "hr"              # HR and admins, anyone
-    PEERS = "peers"        # anyone who holds the badge, to a colleague they can see
+class Granter(LabelledEnum):
+    MANAGERS = "managers", _l("Managers")          # store and district managers, inside their scope
+    HR = "hr", _l("HR")                            # HR and admins, anyone
+    PEERS = "peers", _l("Colleagues who hold it")  # anyone who holds the badge, to a colleague they can see
 
 
-GRANTER_LABELS = {Granter.MANAGERS: _l("Managers"), Granter.HR: _l("HR"),
-                  Granter.PEERS: _l("Colleagues who hold it")}
+GRANTER_LABELS = Granter.labels()
 
 
-class BadgeDefinition(Base):
+class BadgeDefinition(TimestampMixin, Base):
     __tablename__ = "badge_definitions"
     __table_args__ = (
         sa.CheckConstraint("points >= 0", name="points_not_negative"),
@@ -73,7 +66,6 @@ class BadgeDefinition(Base):
     points: Mapped[int] = mapped_column(default=0)  # paid through the ledger with each grant
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def image_path(self) -> str:
@@ -95,7 +87,7 @@ class BadgeDefinition(Base):
         return f"<BadgeDefinition {self.key}>"
 
 
-class BadgeGrant(Base):
+class BadgeGrant(TimestampMixin, Base):
     __tablename__ = "badge_grants"
     __table_args__ = (
         sa.UniqueConstraint("person_id", "badge_id", "generation", name="uq_badge_grants_person_badge_gen"),
@@ -109,7 +101,6 @@ class BadgeGrant(Base):
     generation: Mapped[int] = mapped_column(default=1)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     note: Mapped[str] = mapped_column(sa.String(280), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     seen_at: Mapped[datetime | None]  # celebrated once on the person's next page view
 
@@ -118,7 +109,7 @@ class BadgeGrant(Base):
     badge: Mapped[BadgeDefinition] = relationship()
 
 
-class BadgeEvent(Base):
+class BadgeEvent(TimestampMixin, Base):
     """Counted events badges can ask for ("kudos_received", "idea_adopted"). Features record them
     through `app.badges.services.record_event`; the source key makes a replay count once."""
 
@@ -131,4 +122,3 @@ class BadgeEvent(Base):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     event_type: Mapped[str] = mapped_column(sa.String(40))
     source_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,6 @@ A challenge's window runs from 00:00 on `starts_on` to 23:59:59 on `ends_on` in 
 The status moves draft → scheduled (published) → running → closed, each step a guarded
 `UPDATE … WHERE status = :expected`, so two job runs never both make the same move."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -14,60 +13,48 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.badges.models import BadgeDefinition
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.core.models import Base, utcnow
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin, UpdatedAtMixin, store_links
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Person, Store
 
 
-class Kind(enum.StrEnum):
-    INDIVIDUAL = "individual"  # people against people
-    STORES = "stores"          # store against store
+class Kind(LabelledEnum):
+    INDIVIDUAL = "individual", _l("Person against person")
+    STORES = "stores", _l("Store against store")
 
 
-class Metric(enum.StrEnum):
-    POINTS = "points"
-    MISSIONS = "missions"
-    KPI = "kpi"
+class Metric(LabelledEnum):
+    POINTS = "points", _l("Points earned")
+    MISSIONS = "missions", _l("Missions completed")
+    KPI = "kpi", _l("A KPI")
 
 
-class Format(enum.StrEnum):
-    RACE = "race"        # the first N to reach the target win
-    RANKING = "ranking"  # the top N at the end win
+class Format(LabelledEnum):
+    RACE = "race", _l("Race: first to reach the target")           # the first N to reach the target win
+    RANKING = "ranking", _l("Ranking: the top places at the end")  # the top N at the end win
 
 
-class Status(enum.StrEnum):
-    DRAFT = "draft"          # not published: only its authors see it
-    SCHEDULED = "scheduled"  # published, waiting for its first day
-    RUNNING = "running"
-    CLOSED = "closed"        # final: results written, rewards paid
-    CANCELLED = "cancelled"  # withdrawn before it started
+class Status(LabelledEnum):
+    DRAFT = "draft", _l("Draft")              # not published: only its authors see it
+    SCHEDULED = "scheduled", _l("Upcoming")   # published, waiting for its first day
+    RUNNING = "running", _l("Running")
+    CLOSED = "closed", _l("Finished")         # final: results written, rewards paid
+    CANCELLED = "cancelled", _l("Cancelled")  # withdrawn before it started
 
 
-class Audience(enum.StrEnum):
-    STORE = "store"        # one store
-    DISTRICT = "district"  # every store of a district
-    ALL = "all"            # every store
+class Audience(LabelledEnum):
+    STORE = "store", _l("One store")
+    DISTRICT = "district", _l("The stores of a district")
+    ALL = "all", _l("Every store")
 
 
-KIND_LABELS = {Kind.INDIVIDUAL: _l("Person against person"), Kind.STORES: _l("Store against store")}
-METRIC_LABELS = {Metric.POINTS: _l("Points earned"), Metric.MISSIONS: _l("Missions completed"),
-                 Metric.KPI: _l("A KPI")}
-FORMAT_LABELS = {Format.RACE: _l("Race: first to reach the target"),
-                 Format.RANKING: _l("Ranking: the top places at the end")}
-STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.SCHEDULED: _l("Upcoming"), Status.RUNNING: _l("Running"),
-                 Status.CLOSED: _l("Finished"), Status.CANCELLED: _l("Cancelled")}
-AUDIENCE_LABELS = {Audience.STORE: _l("One store"), Audience.DISTRICT: _l("The stores of a district"),
-                   Audience.ALL: _l("Every store")}
+KIND_LABELS, METRIC_LABELS, FORMAT_LABELS = Kind.labels(), Metric.labels(), Format.labels()
+STATUS_LABELS, AUDIENCE_LABELS = Status.labels(), Audience.labels()
 
-challenge_stores = sa.Table(
-    "challenge_stores",
-    Base.metadata,
-    sa.Column("challenge_id", sa.ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("store_id", sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+challenge_stores = store_links("challenge_stores", "challenge_id", "challenges")
 
 
-class Challenge(Base):
+class Challenge(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "challenges"
     __table_args__ = (
         sa.Index("ix_challenges_status_starts", "status", "starts_at"),
@@ -93,9 +80,6 @@ class Challenge(Base):
     starts_at: Mapped[datetime]  # naive UTC: 00:00 of starts_on in `timezone`
     ends_at: Mapped[datetime]    # naive UTC: 23:59:59 of ends_on in `timezone`
     status: Mapped[str] = mapped_column(sa.String(12), default=Status.DRAFT)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
     ending_nudged_at: Mapped[datetime | None]  # the "ends tomorrow" nudge went out
     closed_at: Mapped[datetime | None]
@@ -124,21 +108,21 @@ class Challenge(Base):
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return Status.label_of(self.status)
 
     @property
     def metric_label(self) -> str:
         if self.metric == Metric.KPI and self.kpi is not None:
             return self.kpi.name
-        return str(METRIC_LABELS.get(self.metric, self.metric))
+        return Metric.label_of(self.metric)
 
     @property
     def format_label(self) -> str:
-        return str(FORMAT_LABELS.get(self.format, self.format))
+        return Format.label_of(self.format)
 
     @property
     def kind_label(self) -> str:
-        return str(KIND_LABELS.get(self.kind, self.kind))
+        return Kind.label_of(self.kind)
 
 
 class ChallengeResult(Base):

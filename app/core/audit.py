@@ -1,5 +1,7 @@
 """Audit trail of admin actions and awards: who did what to whom, and when."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -28,3 +30,13 @@ def record(action: str, *, actor_id: int | None, target_type: str | None = None,
                        target_id=target_id, details=details)
     db.session.add(entry)
     return entry
+
+
+@contextmanager
+def change_recorded(action: str, row, fields: tuple[str, ...], *, actor_id: int | None) -> Iterator[None]:
+    """Audit what the block changes in `row`: `fields` before and after. The action names the target type
+    ("mission.updated" targets a mission); nothing is recorded if the block raises."""
+    before = {field: getattr(row, field) for field in fields}
+    yield
+    record(action, actor_id=actor_id, target_type=action.split(".")[0], target_id=row.id, before=before,
+           after={field: getattr(row, field) for field in fields})

@@ -30,6 +30,15 @@ def store_ids_in_scope(user: Person) -> set[int] | None:
     return set()
 
 
+def in_store_scope(query: sa.Select, user: Person, store_column) -> sa.Select:
+    """`query` narrowed to the rows whose `store_column` names a store `user` manages: every row for HR and
+    admins, none for someone who manages no store."""
+    scope = store_ids_in_scope(user)
+    if scope is None:
+        return query
+    return query.where(store_column.in_(scope)) if scope else query.where(sa.false())
+
+
 def visible_stores(user: Person) -> sa.Select:
     """Stores a person can see: managers their scope, staff their own store."""
     query = sa.select(Store)

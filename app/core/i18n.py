@@ -78,3 +78,13 @@ def localize_stored(row, attribute: str, english: str, translation) -> bool:
         return False
     setattr(row, attribute, text)
     return True
+
+
+def localize_defaults(rows, defaults: dict[str, dict[str, str]], translations: dict, *, key: str = "key") -> int:
+    """`localize_stored` for every built-in among `rows`: `defaults` gives, by the row's `key`, the English
+    default of each attribute; `translations` an English text's translation. How many texts changed."""
+    changed = 0
+    for row in rows:
+        for attribute, english in defaults.get(getattr(row, key), {}).items():
+            changed += localize_stored(row, attribute, english, translations.get(english))
+    return changed

@@ -102,6 +102,11 @@ def parse_number(text, locale, *, symbols: str = "€%") -> Decimal:
     return -value if negative and value else value
 
 
+def whole_percent(part: int, whole: int) -> int:
+    """`part` of `whole` as a rounded percentage (a progress bar's width); 0 of nothing."""
+    return round(100 * part / whole) if whole else 0
+
+
 def parse_whole_number(text, locale) -> int:
     """`parse_number`, for a count: "1.500" is 1500 in Italian; "2,5" is refused (NumberError)."""
     value = parse_number(text, locale)

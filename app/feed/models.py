@@ -4,13 +4,12 @@ Items are written by signal listeners (badges, missions, stages, challenges) and
 upward-feedback services. `source_ref` is unique, so a replayed signal never posts twice."""
 
 import enum
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, TimestampMixin
 from app.org.models import Person
 
 
@@ -32,7 +31,7 @@ REACTIONS = {
 }
 
 
-class FeedItem(Base):
+class FeedItem(TimestampMixin, Base):
     __tablename__ = "feed_items"
     __table_args__ = (
         sa.Index("ix_feed_items_store_created", "store_id", "created_at", "id"),
@@ -45,17 +44,15 @@ class FeedItem(Base):
     subject_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # what the card says (names, titles)
     source_ref: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])
     subject: Mapped[Person | None] = relationship(foreign_keys=[subject_id])
 
 
-class FeedReaction(Base):
+class FeedReaction(TimestampMixin, Base):
     __tablename__ = "feed_reactions"
 
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("feed_items.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
                                            index=True)
     kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, LabelledEnum, TimestampMixin
 from app.org.models import Person
 
 MAX_MESSAGE = 500
@@ -29,7 +29,7 @@ DEFAULT_VALUES = (
 _TRANSLATED_NAMES = {name: label for _key, name, label, _description in DEFAULT_VALUES}
 
 
-class CompanyValue(Base):
+class CompanyValue(TimestampMixin, Base):
     """A company value or competency a kudos can be tagged with (HR edits the list)."""
 
     __tablename__ = "company_values"
@@ -40,7 +40,6 @@ class CompanyValue(Base):
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def display_name(self) -> str:
@@ -59,7 +58,7 @@ class Visibility(enum.StrEnum):
     PRIVATE = "private"  # the receiver, the giver and the receiver's managers
 
 
-class Feedback(Base):
+class Feedback(TimestampMixin, Base):
     __tablename__ = "feedback_items"
     __table_args__ = (
         sa.CheckConstraint("points >= 0", name="points_not_negative"),
@@ -78,7 +77,6 @@ class Feedback(Base):
     points: Mapped[int] = mapped_column(default=0)
     # Set when this item answers a feedback request.
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("feedback_requests.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     giver: Mapped[Person] = relationship(foreign_keys=[giver_id])
     receiver: Mapped[Person] = relationship(foreign_keys=[receiver_id])
@@ -100,7 +98,7 @@ class RequestStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class FeedbackRequest(Base):
+class FeedbackRequest(TimestampMixin, Base):
     """"How did my upsell pitch go?": someone asks a person in scope for feedback."""
 
     __tablename__ = "feedback_requests"
@@ -114,25 +112,21 @@ class FeedbackRequest(Base):
     asked_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     question: Mapped[str] = mapped_column(sa.String(MAX_QUESTION))
     status: Mapped[str] = mapped_column(sa.String(10), default=RequestStatus.PENDING)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
 
     requester: Mapped[Person] = relationship(foreign_keys=[requester_id])
     asked: Mapped[Person] = relationship(foreign_keys=[asked_id])
 
 
-class Audience(enum.StrEnum):
-    MANAGER = "manager"  # the author's own manager
-    MANAGEMENT = "management"  # everyone who manages the author: store, district, HR
+class Audience(LabelledEnum):
+    MANAGER = "manager", _l("My manager")        # the author's own manager
+    MANAGEMENT = "management", _l("Management")  # everyone who manages the author: store, district, HR
 
 
-AUDIENCE_LABELS = {
-    Audience.MANAGER: _l("My manager"),
-    Audience.MANAGEMENT: _l("Management"),
-}
+AUDIENCE_LABELS = Audience.labels()
 
 
-class UpwardMessage(Base):
+class UpwardMessage(TimestampMixin, Base):
     """Feedback or a question from a person to their manager or to management. When anonymous, the
     recipients see "Anonymous colleague"; the author is still stored (and audited) for abuse handling."""
 
@@ -153,7 +147,6 @@ class UpwardMessage(Base):
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     answered_at: Mapped[datetime | None]
     shared: Mapped[bool] = mapped_column(default=False)  # the Q&A is in the store feed
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[Person] = relationship(foreign_keys=[author_id])
     recipient: Mapped[Person | None] = relationship(foreign_keys=[recipient_id])
@@ -161,4 +154,4 @@ class UpwardMessage(Base):
 
     @property
     def audience_label(self) -> str:
-        return str(AUDIENCE_LABELS.get(self.audience, self.audience))
+        return Audience.label_of(self.audience)

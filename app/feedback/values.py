@@ -13,6 +13,7 @@ from app.core.i18n import localize_stored
 from app.core.text import required_text, squash_spaces
 from app.extensions import db
 from app.feedback.models import DEFAULT_VALUES, CompanyValue
+from app.org.company import add_builtins
 from app.org.models import Person
 
 MAX_NAME = 60
@@ -32,15 +33,9 @@ def ensure_defaults(language: str | None = None) -> None:
     """Add the missing built-ins; in `language` when given (English, as the migration seeds, otherwise)."""
     existing = set(db.session.scalars(sa.select(CompanyValue.key).where(CompanyValue.key.is_not(None))))
     names = set(db.session.scalars(sa.select(CompanyValue.name)))
-    for position, (key, name, _label, description) in enumerate(DEFAULT_VALUES, start=1):
-        if key in existing or name in names:
-            continue
-        db.session.add(CompanyValue(key=key, name=name, description=description, position=position * 10))
-    db.session.flush()
-    if language:
-        from app.org.company import localize_builtins
-
-        localize_builtins(language)
+    add_builtins([CompanyValue(key=key, name=name, description=description, position=position * 10)
+                  for position, (key, name, _label, description) in enumerate(DEFAULT_VALUES, start=1)
+                  if key not in existing and name not in names], language)
 
 
 def localize_builtins() -> int:

@@ -4,9 +4,10 @@ names and descriptions HR hasn't changed into the company's language (app/org/co
 
 import sqlalchemy as sa
 
-from app.core.i18n import localize_stored
+from app.core.i18n import localize_defaults
 from app.extensions import db
 from app.journey.models import DEFAULT_STAGE_DESCRIPTIONS, DEFAULT_STAGE_NAMES, Stage
+from app.org.company import add_builtins
 
 # key, name, description, position, min points, badges, endorsement, level points
 DEFAULT_STAGES = [
@@ -39,23 +40,14 @@ def seed_default_stages(language: str | None = None) -> int:
     """Add the default stages that are missing (by key), in `language` when given (English otherwise).
     Returns how many were added."""
     existing = set(db.session.scalars(sa.select(Stage.key)))
-    added = [_build(None, row) for row in DEFAULT_STAGES if row[0] not in existing]
-    db.session.add_all(added)
-    db.session.flush()
-    if language:
-        from app.org.company import localize_builtins
-
-        localize_builtins(language)
-    return len(added)
+    return add_builtins([_build(None, row) for row in DEFAULT_STAGES if row[0] not in existing], language)
 
 
 def localize_builtins() -> int:
     """The default stages' unchanged English names and descriptions, in the current locale. How many texts."""
-    english = {row[0]: row for row in DEFAULT_STAGES}
-    changed = 0
-    for stage in db.session.scalars(sa.select(Stage).where(Stage.key.in_(english))):
-        _key, name, description = english[stage.key][:3]
-        changed += localize_stored(stage, "name", name, DEFAULT_STAGE_NAMES[stage.key][1])
-        changed += localize_stored(stage, "description", description, DEFAULT_STAGE_DESCRIPTIONS.get(description))
+    english = {key: {"name": name, "description": description} for key, name, description, *_ in DEFAULT_STAGES}
+    translations = {**dict(DEFAULT_STAGE_NAMES.values()), **DEFAULT_STAGE_DESCRIPTIONS}
+    changed = localize_defaults(db.session.scalars(sa.select(Stage).where(Stage.key.in_(english))), english,
+                                translations)
     db.session.flush()
     return changed

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, TimestampMixin, UpdatedAtMixin, utcnow
 from app.org.models import Person
 
 
@@ -39,7 +39,7 @@ DEFAULT_STAGE_DESCRIPTIONS = {
 }
 
 
-class Stage(Base):
+class Stage(UpdatedAtMixin, Base):
     """One stage of the journey. Its criteria are configuration HR edits, not code: a person reaches
     it when every criterion set here is met."""
 
@@ -60,7 +60,6 @@ class Stage(Base):
     requires_endorsement: Mapped[bool] = mapped_column(default=False)
     # Levels inside the stage: one more level every `level_points` lifetime points.
     level_points: Mapped[int] = mapped_column(default=250)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @property
     def display_name(self) -> str:
@@ -90,7 +89,7 @@ class PersonStage(Base):
     stage: Mapped[Stage] = relationship()
 
 
-class StageChange(Base):
+class StageChange(TimestampMixin, Base):
     """A stage-up. `seen_at` stays empty until the person's next page view has celebrated it; the
     manager's home lists recent rows as "recent stage-ups"."""
 
@@ -108,7 +107,6 @@ class StageChange(Base):
     to_stage_id: Mapped[int] = mapped_column(sa.ForeignKey("journey_stages.id"))
     # The manager told about it (the person's manager when it happened), if any.
     manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
@@ -116,7 +114,7 @@ class StageChange(Base):
     to_stage: Mapped[Stage] = relationship(foreign_keys=[to_stage_id])
 
 
-class Endorsement(Base):
+class Endorsement(TimestampMixin, Base):
     """A manager vouches that a person is ready for a stage that asks for it."""
 
     __tablename__ = "journey_endorsements"
@@ -129,7 +127,6 @@ class Endorsement(Base):
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("journey_stages.id"), index=True)
     endorsed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     note: Mapped[str] = mapped_column(sa.String(500))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     endorsed_by: Mapped[Person] = relationship(foreign_keys=[endorsed_by_id])

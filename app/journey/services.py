@@ -5,7 +5,7 @@ grant, an endorsement, a completed mission): the stage-up commits or rolls back 
 Stages only ever go up; a stage once reached is kept even if a badge later expires."""
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -52,13 +52,11 @@ def stage_by_key(key: str) -> Stage | None:
 
 @dataclass
 class Facts:
-    """What a person has, read lazily: a criterion nobody asks for costs no query."""
+    """What a person has, each read lazily and once: a criterion nobody asks for costs no query. The
+    lifetime total may be handed in by a caller that has it already."""
 
     person: Person
     _lifetime: int | None = None
-    _badges: set[str] | None = None
-    _missions: set[int] | None = None
-    _endorsed: set[int] | None = None
 
     @property
     def lifetime(self) -> int:
@@ -66,27 +64,20 @@ class Facts:
             self._lifetime = balances(self.person.id)[0]
         return self._lifetime
 
-    @property
+    @cached_property
     def badge_keys(self) -> set[str]:
-        if self._badges is None:
-            from app.badges.queries import held_badge_keys
+        from app.badges.queries import held_badge_keys
 
-            self._badges = held_badge_keys(self.person.id)
-        return self._badges
+        return held_badge_keys(self.person.id)
 
-    @property
+    @cached_property
     def mission_ids(self) -> set[int]:
-        if self._missions is None:
-            self._missions = set(db.session.scalars(sa.select(MissionCompletion.mission_id)
-                                                    .where(MissionCompletion.person_id == self.person.id)))
-        return self._missions
+        return set(db.session.scalars(sa.select(MissionCompletion.mission_id)
+                                      .where(MissionCompletion.person_id == self.person.id)))
 
-    @property
+    @cached_property
     def endorsed_stage_ids(self) -> set[int]:
-        if self._endorsed is None:
-            self._endorsed = set(db.session.scalars(sa.select(Endorsement.stage_id)
-                                                    .where(Endorsement.person_id == self.person.id)))
-        return self._endorsed
+        return set(db.session.scalars(sa.select(Endorsement.stage_id).where(Endorsement.person_id == self.person.id)))
 
 
 def criteria_met(stage: Stage, facts: Facts) -> bool:

@@ -5,9 +5,10 @@ names and descriptions HR hasn't changed into the company's language (app/org/co
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.core.i18n import localize_stored
+from app.core.i18n import localize_defaults
 from app.extensions import db
 from app.kpis.models import KpiDefinition
+from app.org.company import add_builtins
 
 # code, name, unit, direction, aggregation, numerator, denominator, scale, decimals, description
 BUILT_IN = (
@@ -85,6 +86,7 @@ def ensure_defaults(language: str | None = None) -> None:
     """Add the missing built-ins; in `language` when given (English, as the migration seeds, otherwise)."""
     existing = set(db.session.scalars(sa.select(KpiDefinition.code)))
     by_code = {kpi.code: kpi for kpi in db.session.scalars(sa.select(KpiDefinition))}
+    added = []
     for row in rows():
         if row["code"] in existing:
             continue
@@ -93,24 +95,15 @@ def ensure_defaults(language: str | None = None) -> None:
                             description=row["description"], position=row["position"], built_in=True,
                             min_value=row["min_value"], max_value=row["max_value"],
                             numerator=by_code.get(row["numerator"]), denominator=by_code.get(row["denominator"]))
-        db.session.add(kpi)
+        added.append(kpi)
         by_code[kpi.code] = kpi
-    db.session.flush()
-    if language:
-        from app.org.company import localize_builtins
-
-        localize_builtins(language)
+    add_builtins(added, language)
 
 
 def localize_builtins() -> int:
     """The built-in KPIs' unchanged English names and descriptions, in the current locale. How many texts."""
-    english = {row["code"]: row for row in rows()}
-    changed = 0
-    for kpi in db.session.scalars(sa.select(KpiDefinition).where(KpiDefinition.built_in.is_(True))):
-        default = english.get(kpi.code)
-        if default is None:
-            continue
-        for attribute in ("name", "description"):
-            changed += localize_stored(kpi, attribute, default[attribute], TRANSLATED.get(default[attribute]))
+    english = {row["code"]: {"name": row["name"], "description": row["description"]} for row in rows()}
+    changed = localize_defaults(db.session.scalars(sa.select(KpiDefinition).where(KpiDefinition.built_in.is_(True))),
+                                english, TRANSLATED, key="code")
     db.session.flush()
     return changed

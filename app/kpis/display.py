@@ -14,8 +14,7 @@ STATUS_LABELS = {ON_TRACK: _l("On track"), AT_RISK: _l("At risk"), OFF_TRACK: _l
 # Icons from the sprite: the status is never told by colour alone.
 STATUS_ICONS = {ON_TRACK: "check", AT_RISK: "alert", OFF_TRACK: "alert"}
 STATUS_ORDER = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, None: 3}  # what needs attention first
-UNIT_LABELS = {Unit.PERCENT: _l("Percent"), Unit.CURRENCY: _l("Amount in €"), Unit.COUNT: _l("Count"),
-               Unit.SECONDS: _l("Seconds"), Unit.SCORE: _l("Score"), Unit.DECIMAL: _l("Decimal number")}
+UNIT_LABELS = Unit.labels()
 
 
 def number(kpi: KpiDefinition, value: float | None, *, compact: bool = False) -> str:

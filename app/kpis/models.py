@@ -5,21 +5,22 @@ is never stored: it is computed from the sums of its parts, so aggregating it ov
 (averaging daily ratios would weigh a quiet Monday like a busy Saturday)."""
 
 import enum
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
 
 
-class Unit(enum.StrEnum):
-    PERCENT = "percent"
-    CURRENCY = "currency"
-    COUNT = "count"
-    SECONDS = "seconds"
-    SCORE = "score"      # e.g. customer satisfaction 1–5 or NPS
-    DECIMAL = "decimal"  # e.g. units per transaction
+class Unit(LabelledEnum):
+    PERCENT = "percent", _l("Percent")
+    CURRENCY = "currency", _l("Amount in €")
+    COUNT = "count", _l("Count")
+    SECONDS = "seconds", _l("Seconds")
+    SCORE = "score", _l("Score")               # e.g. customer satisfaction 1–5 or NPS
+    DECIMAL = "decimal", _l("Decimal number")  # e.g. units per transaction
 
 
 class Direction(enum.StrEnum):
@@ -33,7 +34,7 @@ class Aggregation(enum.StrEnum):
     RATIO = "ratio"      # sum(numerator) ÷ sum(denominator) × scale
 
 
-class KpiDefinition(Base):
+class KpiDefinition(TimestampMixin, Base):
     __tablename__ = "kpi_definitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +55,6 @@ class KpiDefinition(Base):
     max_value: Mapped[float | None]
     built_in: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     numerator: Mapped["KpiDefinition | None"] = relationship(remote_side=[id], foreign_keys=[numerator_id])
     denominator: Mapped["KpiDefinition | None"] = relationship(remote_side=[id], foreign_keys=[denominator_id])
@@ -73,7 +73,7 @@ class PeriodKind(enum.StrEnum):
     QUARTER = "quarter"
 
 
-class KpiTarget(Base):
+class KpiTarget(UpdatedAtMixin, Base):
     """What a store should reach on a KPI over a month or a quarter (the period's aggregate)."""
 
     __tablename__ = "kpi_targets"
@@ -87,12 +87,11 @@ class KpiTarget(Base):
     period_start: Mapped[date]
     value: Mapped[float]
     set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     kpi: Mapped[KpiDefinition] = relationship()
 
 
-class KpiMeasurement(Base):
+class KpiMeasurement(UpdatedAtMixin, Base):
     """One day's value of a base KPI for a store (person_id NULL) or for one person in it.
 
     Two partial unique indexes make "the same day again" an upsert target on SQLite and PostgreSQL alike
@@ -116,12 +115,11 @@ class KpiMeasurement(Base):
     value: Mapped[float]
     source: Mapped[str] = mapped_column(sa.String(12), default="form")  # form, csv, api, demo
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     kpi: Mapped[KpiDefinition] = relationship()
 
 
-class KpiTargetHit(Base):
+class KpiTargetHit(TimestampMixin, Base):
     """A store reached its target on a KPI for a day or a month: the record the rewards job writes once
     (the points themselves are made exactly-once by the ledger's idempotency keys)."""
 
@@ -137,4 +135,3 @@ class KpiTargetHit(Base):
     value: Mapped[float]
     target: Mapped[float]
     people_paid: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

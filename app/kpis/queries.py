@@ -61,6 +61,20 @@ class Tile:
     status_icon: str = "info"
 
 
+class StatusShown:
+    """A row with a `status` (on_track, at_risk, off_track or None) shows it by word and by icon."""
+
+    status: str | None
+
+    @property
+    def status_label(self):
+        return display.STATUS_LABELS.get(self.status, "")
+
+    @property
+    def status_icon(self) -> str:
+        return display.STATUS_ICONS.get(self.status, "info")
+
+
 def _status_fields(value: str | None) -> dict:
     return {"status": value, "status_label": str(display.STATUS_LABELS.get(value, "")),
             "status_icon": display.STATUS_ICONS.get(value, "info")}
@@ -107,7 +121,7 @@ def today_tiles(store_id: int) -> list[Tile]:
 
 
 @dataclass
-class DashboardTile:
+class DashboardTile(StatusShown):
     kpi: KpiDefinition
     today: float | None
     today_target: float | None
@@ -118,14 +132,6 @@ class DashboardTile:
     spark: str  # SVG polyline points
     spark_label: str
     counted_from: date | None = None  # the go-live day, when the store went live this month
-
-    @property
-    def status_label(self):
-        return display.STATUS_LABELS.get(self.status, "")
-
-    @property
-    def status_icon(self) -> str:
-        return display.STATUS_ICONS.get(self.status, "info")
 
     @property
     def percent(self) -> float | None:
@@ -172,10 +178,18 @@ def _spark_label(kpi: KpiDefinition, points: list) -> str:
              low=display.number(kpi, min(present)), high=display.number(kpi, max(present)))
 
 
+def _visible_stores(person: Person, district_id: int | None) -> list[Store]:
+    """The stores `person` may see by name, in one district when one is chosen."""
+    query = authz.visible_stores(person).order_by(Store.name)
+    if district_id is not None:
+        query = query.where(Store.district_id == district_id)
+    return list(db.session.scalars(query))
+
+
 # -- District ----------------------------------------------------------------------------------------
 
 @dataclass
-class StoreRow:
+class StoreRow(StatusShown):
     store: Store
     values: dict[str, float | None]  # by KPI code, month to date
     focus_target: float | None  # the focus KPI's pace target
@@ -183,14 +197,6 @@ class StoreRow:
     status: str | None
     spark: str
     spark_label: str
-
-    @property
-    def status_label(self):
-        return display.STATUS_LABELS.get(self.status, "")
-
-    @property
-    def status_icon(self) -> str:
-        return display.STATUS_ICONS.get(self.status, "info")
 
 
 @dataclass
@@ -207,7 +213,7 @@ class DistrictSummary:
 
 
 @dataclass
-class Attention:
+class Attention(StatusShown):
     """A store below target on one KPI of the board: its worst, by the tiles' own `status`."""
 
     store: Store
@@ -216,14 +222,6 @@ class Attention:
     target: float | None
     status: str
     percent: float | None
-
-    @property
-    def status_label(self):
-        return display.STATUS_LABELS.get(self.status, "")
-
-    @property
-    def status_icon(self) -> str:
-        return display.STATUS_ICONS.get(self.status, "info")
 
 
 @dataclass
@@ -258,10 +256,7 @@ def _sort_rows(rows: list[StoreRow], sort: str, descending: bool, focus: KpiDefi
 def district_dashboard(person: Person, today: date, *, focus_code: str = "conversion_rate", sort: str = "status",
                        descending: bool = False, district_id: int | None = None) -> DistrictDashboard | None:
     """The stores `person` may see, month to date: a constant number of queries, however many stores."""
-    query = authz.visible_stores(person).order_by(Store.name)
-    if district_id is not None:
-        query = query.where(Store.district_id == district_id)
-    stores = list(db.session.scalars(query))
+    stores = _visible_stores(person, district_id)
     active = active_kpis()
     kpis = {kpi.code: kpi for kpi in active}
     if not kpis:
@@ -380,10 +375,7 @@ class TargetGrid:
 def target_grid(person: Person, kind: str, start: date, district_id: int | None = None) -> TargetGrid:
     from app.kpis.targets import previous_period
 
-    query = authz.visible_stores(person).order_by(Store.name)
-    if district_id is not None:
-        query = query.where(Store.district_id == district_id)
-    stores = list(db.session.scalars(query))
+    stores = _visible_stores(person, district_id)
     store_ids = [store.id for store in stores]
 
     def load(period_start):

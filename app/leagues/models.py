@@ -11,23 +11,21 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Store
 
 
-class Basis(enum.StrEnum):
-    PER_HEAD = "per_head"                    # points earned in the month ÷ scheduled headcount
-    PERCENT_OF_TARGET = "percent_of_target"  # a KPI month to date ÷ the store's monthly target × 100
+class Basis(LabelledEnum):
+    PER_HEAD = "per_head", _l("Points per head")  # points earned in the month ÷ scheduled headcount
+    # a KPI month to date ÷ the store's monthly target × 100
+    PERCENT_OF_TARGET = "percent_of_target", _l("% of KPI target")
 
 
-BASIS_LABELS = {
-    Basis.PER_HEAD: _l("Points per head"),
-    Basis.PERCENT_OF_TARGET: _l("% of KPI target"),
-}
+BASIS_LABELS = Basis.labels()
 
 
-class StoreHeadcount(Base):
+class StoreHeadcount(UpdatedAtMixin, Base):
     """The scheduled headcount of a store for a month, set by its managers. Without one a league counts
     the store's active people."""
 
@@ -39,10 +37,9 @@ class StoreHeadcount(Base):
     month: Mapped[date]  # the first day of the month
     headcount: Mapped[int]
     set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class League(Base):
+class League(CreatedByMixin, TimestampMixin, Base):
     __tablename__ = "leagues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,18 +50,16 @@ class League(Base):
     # None: a company league of every store; else a district manager's league of their district's stores.
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     kpi: Mapped[KpiDefinition | None] = relationship()
     district: Mapped[District | None] = relationship()
 
     @property
     def basis_label(self) -> str:
-        return str(BASIS_LABELS.get(self.basis, self.basis))
+        return Basis.label_of(self.basis)
 
 
-class LeagueSeason(Base):
+class LeagueSeason(TimestampMixin, Base):
     """One month of a league. The unique (league, month) makes the month-start job idempotent."""
 
     __tablename__ = "league_seasons"
@@ -74,7 +69,6 @@ class LeagueSeason(Base):
     league_id: Mapped[int] = mapped_column(sa.ForeignKey("leagues.id", ondelete="CASCADE"))
     month: Mapped[date]  # the first day of the month
     closed_at: Mapped[datetime | None]  # set when the final standings were frozen
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     league: Mapped[League] = relationship()
 

@@ -3,12 +3,12 @@
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.missions.models import RECURRENCE_LABELS, Audience, Mission
-from app.org.models import ROLE_LABELS
+from app.missions.models import Audience, Mission, Recurrence
+from app.org.models import Role
 
 
 def recurrence_label(code: str) -> str:
-    return str(RECURRENCE_LABELS.get(code, code))
+    return Recurrence.label_of(code)
 
 
 def audience_summary(mission: Mission) -> str:
@@ -16,7 +16,7 @@ def audience_summary(mission: Mission) -> str:
     if mission.audience == Audience.STORE:
         return _("Associates · %(where)s", where=where)
     if mission.audience == Audience.ROLE:
-        return _("%(role)s · %(where)s", role=ROLE_LABELS.get(mission.audience_role, mission.audience_role),
+        return _("%(role)s · %(where)s", role=Role.label_of(mission.audience_role),
                  where=where)
     if mission.audience == Audience.NEW_HIRES:
         return ngettext("Hired in the last %(num)d day · %(where)s",

@@ -7,7 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import managed_people, store_ids_in_scope
+from app.core.authz import in_store_scope, managed_people
+from app.core.numbers import whole_percent
 from app.extensions import db
 from app.missions.models import (
     AssignmentStatus,
@@ -24,11 +25,7 @@ from app.org.models import Person
 
 
 def _missions_in_scope(actor: Person) -> sa.Select:
-    query = sa.select(Mission)
-    scope = store_ids_in_scope(actor)
-    if scope is not None:
-        query = query.where(Mission.store_id.in_(scope)) if scope else query.where(sa.false())
-    return query
+    return in_store_scope(sa.select(Mission), actor, Mission.store_id)
 
 
 @dataclass
@@ -40,7 +37,7 @@ class MissionRow:
 
     @property
     def done_percent(self) -> int:
-        return round(100 * self.done / self.assigned) if self.assigned else 0
+        return whole_percent(self.done, self.assigned)
 
 
 def managed_missions(actor: Person, *, archived: bool = False) -> list[MissionRow]:

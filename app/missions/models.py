@@ -10,55 +10,39 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin, utcnow
 from app.org.models import Person, Store
 
 
-class EvidenceType(enum.StrEnum):
-    TICK = "tick"          # the checklist (or one tap) is the proof
-    TEXT = "text"          # a short written answer
-    PHOTO = "photo"        # a photo upload
-    QUIZ = "quiz"          # questions with options, scored on the server
-    SIGNOFF = "signoff"    # the manager confirms it was done
+class EvidenceType(LabelledEnum):
+    TICK = "tick", _l("Tick when done")          # the checklist (or one tap) is the proof
+    TEXT = "text", _l("Written answer")          # a short written answer
+    PHOTO = "photo", _l("Photo")                 # a photo upload
+    QUIZ = "quiz", _l("Quiz")                    # questions with options, scored on the server
+    SIGNOFF = "signoff", _l("Manager sign-off")  # the manager confirms it was done
 
 
-EVIDENCE_LABELS = {
-    EvidenceType.TICK: _l("Tick when done"),
-    EvidenceType.TEXT: _l("Written answer"),
-    EvidenceType.PHOTO: _l("Photo"),
-    EvidenceType.QUIZ: _l("Quiz"),
-    EvidenceType.SIGNOFF: _l("Manager sign-off"),
-}
+EVIDENCE_LABELS = EvidenceType.labels()
 
 
-class Audience(enum.StrEnum):
-    STORE = "store"          # every associate in the store (or in every store)
-    ROLE = "role"            # everyone with a role
-    NEW_HIRES = "new_hires"  # associates hired in the last N days
-    PEOPLE = "people"        # the people picked by name
-    JOURNEY = "journey"      # nobody directly: assigned through the onboarding journey
+class Audience(LabelledEnum):
+    STORE = "store", _l("Everyone in the store")        # every associate in the store (or in every store)
+    ROLE = "role", _l("Everyone with a role")           # everyone with a role
+    NEW_HIRES = "new_hires", _l("New hires")            # associates hired in the last N days
+    PEOPLE = "people", _l("Specific people")            # the people picked by name
+    JOURNEY = "journey", _l("Onboarding journey only")  # nobody directly: assigned through the onboarding journey
 
 
-AUDIENCE_LABELS = {
-    Audience.STORE: _l("Everyone in the store"),
-    Audience.ROLE: _l("Everyone with a role"),
-    Audience.NEW_HIRES: _l("New hires"),
-    Audience.PEOPLE: _l("Specific people"),
-    Audience.JOURNEY: _l("Onboarding journey only"),
-}
+AUDIENCE_LABELS = Audience.labels()
 
 
-class Recurrence(enum.StrEnum):
-    NONE = "none"
-    DAILY = "daily"
-    WEEKLY = "weekly"
+class Recurrence(LabelledEnum):
+    NONE = "none", _l("Once")
+    DAILY = "daily", _l("Every day")
+    WEEKLY = "weekly", _l("Every week")
 
 
-RECURRENCE_LABELS = {
-    Recurrence.NONE: _l("Once"),
-    Recurrence.DAILY: _l("Every day"),
-    Recurrence.WEEKLY: _l("Every week"),
-}
+RECURRENCE_LABELS = Recurrence.labels()
 
 
 class AssignmentStatus(enum.StrEnum):
@@ -74,7 +58,7 @@ class SubmissionStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Mission(TimestampMixin, Base):
+class Mission(TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "missions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +82,6 @@ class Mission(TimestampMixin, Base):
     recurrence: Mapped[str] = mapped_column(sa.String(8), default=Recurrence.NONE)
     active: Mapped[bool] = mapped_column(default=True, index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     store: Mapped[Store | None] = relationship()
     created_by: Mapped[Person | None] = relationship()
@@ -115,7 +98,7 @@ class Mission(TimestampMixin, Base):
 
     @property
     def evidence_label(self) -> str:
-        return str(EVIDENCE_LABELS.get(self.evidence_type, self.evidence_type))
+        return EvidenceType.label_of(self.evidence_type)
 
 
 class MissionStep(Base):
@@ -234,7 +217,7 @@ class StepCheck(Base):
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class MissionSubmission(Base):
+class MissionSubmission(TimestampMixin, Base):
     """Evidence sent for an assignment. A rejected one stays as history; the person sends a new one."""
 
     __tablename__ = "mission_submissions"
@@ -252,7 +235,6 @@ class MissionSubmission(Base):
     quiz_correct: Mapped[int | None]
     quiz_total: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(sa.String(500))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     reviewed_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(sa.String(500))

@@ -50,12 +50,9 @@ def update_mission(actor: Person, mission: Mission, draft: MissionDraft, *, toda
     problems = check_draft(actor, draft, today=today, existing=mission)
     if problems:
         raise DraftError(problems)
-    before = {"points": mission.points, "audience": mission.audience, "store_id": mission.store_id}
-    _apply(mission, draft)
-    db.session.flush()
-    audit.record("mission.updated", actor_id=actor.id, target_type="mission", target_id=mission.id,
-                 before=before, after={"points": mission.points, "audience": mission.audience,
-                                       "store_id": mission.store_id})
+    with audit.change_recorded("mission.updated", mission, ("points", "audience", "store_id"), actor_id=actor.id):
+        _apply(mission, draft)
+        db.session.flush()
     sync_mission(mission, today)
     return mission
 

@@ -7,7 +7,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, TimestampMixin, UpdatedAtMixin, utcnow
 from app.org.models import Person
 
 
@@ -20,7 +20,7 @@ class PushStatus(enum.StrEnum):
     FAILED = "failed"    # the push service kept failing, or refused it
 
 
-class Notification(Base):
+class Notification(TimestampMixin, Base):
     __tablename__ = "notifications"
     __table_args__ = (
         sa.Index("ix_notifications_person_created", "person_id", "created_at"),
@@ -40,7 +40,6 @@ class Notification(Base):
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # Periodic and signal-driven nudges name their event: the same event never nudges twice.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     push_status: Mapped[str] = mapped_column(sa.String(12), default=PushStatus.QUEUED)
     push_note: Mapped[str | None] = mapped_column(sa.String(200))
@@ -71,7 +70,7 @@ class NotificationDelivery(Base):
     delivered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class NudgePreference(Base):
+class NudgePreference(UpdatedAtMixin, Base):
     """A person's quiet hours and daily cap. No row: the defaults in the settings (21:00-08:00, 5 a day)."""
 
     __tablename__ = "nudge_preferences"
@@ -81,7 +80,6 @@ class NudgePreference(Base):
     quiet_start: Mapped[time]
     quiet_end: Mapped[time]
     daily_cap: Mapped[int]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class NudgeTypeChoice(Base):

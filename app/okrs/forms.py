@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.core import numbers, params
 from app.core.errors import ServiceError
 from app.core.forms import CheckboxListField, choices
-from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, LEVEL_LABELS, KeyResultKind
+from app.okrs.models import CONFIDENCE_LABELS, KIND_LABELS, KeyResultKind, Level
 from app.okrs.services import KeyResultDraft
 
 _ROW_FIELD = re.compile(r"^kr-([A-Za-z0-9]{1,16})-title$")
@@ -62,7 +62,7 @@ def kind_choices():
 
 
 def level_label(level: str) -> str:
-    return str(LEVEL_LABELS.get(level, level))
+    return Level.label_of(level)
 
 
 def new_row_key() -> str:
@@ -87,13 +87,16 @@ def rows_from_form(formdata) -> list[dict]:
     return rows
 
 
-def _number(text: str, row_number: int, label: str, locale: str) -> float | None:
-    """A key result's number as typed in `locale` ("1.250,5" in Italian); None when empty."""
+def _optional_number(text: str | None, locale: str) -> float | None:
+    """A number typed in `locale` ("1.250,5" in Italian); None when empty; NumberError when it isn't one."""
     text = (text or "").strip()
-    if not text:
-        return None
+    return float(numbers.parse_number(text, locale)) if text else None
+
+
+def _number(text: str, row_number: int, label: str, locale: str) -> float | None:
+    """A key result's number; the error names the row and the field."""
     try:
-        return float(numbers.parse_number(text, locale))
+        return _optional_number(text, locale)
     except numbers.NumberError as error:
         raise ServiceError(_("Key result %(n)d, %(field)s: %(problem)s", n=row_number, field=label,
                              problem=error.message)) from None
@@ -101,11 +104,8 @@ def _number(text: str, row_number: int, label: str, locale: str) -> float | None
 
 def parse_number(text: str | None, locale: str) -> float | None:
     """A check-in value typed in `locale`: None when empty; ServiceError when it isn't a number."""
-    text = (text or "").strip()
-    if not text:
-        return None
     try:
-        return float(numbers.parse_number(text, locale))
+        return _optional_number(text, locale)
     except numbers.NumberError as error:
         raise ServiceError(error.message, field="value") from None
 

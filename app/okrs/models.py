@@ -6,62 +6,47 @@ on read from the key results (app/okrs/progress.py), so a key result linked to a
 a measurement arrives."""
 
 import enum
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.kpis.models import KpiDefinition
 from app.org.models import District, Person, Store
 
 
-class Level(enum.StrEnum):
-    COMPANY = "company"
-    DISTRICT = "district"
-    STORE = "store"
-    PERSON = "person"
+class Level(LabelledEnum):
+    COMPANY = "company", _l("Company")
+    DISTRICT = "district", _l("District")
+    STORE = "store", _l("Store")
+    PERSON = "person", _l("Personal")
 
 
-LEVEL_LABELS = {
-    Level.COMPANY: _l("Company"),
-    Level.DISTRICT: _l("District"),
-    Level.STORE: _l("Store"),
-    Level.PERSON: _l("Personal"),
-}
+LEVEL_LABELS = Level.labels()
 # The level a parent objective sits at, for each level.
 PARENT_LEVEL = {Level.DISTRICT: Level.COMPANY, Level.STORE: Level.DISTRICT, Level.PERSON: Level.STORE}
 
 
-class KeyResultKind(enum.StrEnum):
-    NUMBER = "number"
-    PERCENTAGE = "percentage"
-    CURRENCY = "currency"
-    BOOLEAN = "boolean"
-    KPI = "kpi"
+class KeyResultKind(LabelledEnum):
+    NUMBER = "number", _l("Number")
+    PERCENTAGE = "percentage", _l("Percentage")
+    CURRENCY = "currency", _l("Amount in €")
+    BOOLEAN = "boolean", _l("Yes / no")
+    KPI = "kpi", _l("Linked to a KPI")
 
 
-KIND_LABELS = {
-    KeyResultKind.NUMBER: _l("Number"),
-    KeyResultKind.PERCENTAGE: _l("Percentage"),
-    KeyResultKind.CURRENCY: _l("Amount in €"),
-    KeyResultKind.BOOLEAN: _l("Yes / no"),
-    KeyResultKind.KPI: _l("Linked to a KPI"),
-}
+KIND_LABELS = KeyResultKind.labels()
 
 
-class Confidence(enum.StrEnum):
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
+class Confidence(LabelledEnum):
+    ON_TRACK = "on_track", _l("On track")
+    AT_RISK = "at_risk", _l("At risk")
+    OFF_TRACK = "off_track", _l("Off track")
 
 
-CONFIDENCE_LABELS = {
-    Confidence.ON_TRACK: _l("On track"),
-    Confidence.AT_RISK: _l("At risk"),
-    Confidence.OFF_TRACK: _l("Off track"),
-}
+CONFIDENCE_LABELS = Confidence.labels()
 # Worst first: the order of "needs attention" and of siblings in the tree.
 CONFIDENCE_SEVERITY = {Confidence.OFF_TRACK: 0, Confidence.AT_RISK: 1, Confidence.ON_TRACK: 2, None: 3}
 
@@ -71,7 +56,7 @@ class ObjectiveStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class GoalTemplate(Base):
+class GoalTemplate(CreatedByMixin, TimestampMixin, Base):
     """An objective with its key results, written once and applied to many stores or people at once.
     `key_results` holds plain rows: {title, kind, start, target, weight, kpi_code}."""
 
@@ -83,11 +68,9 @@ class GoalTemplate(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.String(2000), default="")
     key_results: Mapped[list] = mapped_column(sa.JSON, default=list)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Objective(Base):
+class Objective(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "objectives"
     __table_args__ = (
         sa.Index("ix_objectives_period", "period_start", "period_end"),
@@ -109,9 +92,6 @@ class Objective(Base):
     status: Mapped[str] = mapped_column(sa.String(12), default=ObjectiveStatus.ACTIVE)
     template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("goal_templates.id", ondelete="SET NULL"),
                                                     index=True)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     district: Mapped[District | None] = relationship(foreign_keys=[district_id])
     store: Mapped[Store | None] = relationship(foreign_keys=[store_id])
@@ -123,14 +103,14 @@ class Objective(Base):
 
     @property
     def level_label(self) -> str:
-        return str(LEVEL_LABELS.get(self.level, self.level))
+        return Level.label_of(self.level)
 
     @property
     def is_active(self) -> bool:
         return self.status == ObjectiveStatus.ACTIVE
 
 
-class KeyResult(Base):
+class KeyResult(TimestampMixin, Base):
     __tablename__ = "key_results"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,7 +124,6 @@ class KeyResult(Base):
     weight: Mapped[float] = mapped_column(default=1.0)
     kpi_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kpi_definitions.id"))
     position: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     objective: Mapped[Objective] = relationship(back_populates="key_results")
     kpi: Mapped[KpiDefinition | None] = relationship()
@@ -154,10 +133,10 @@ class KeyResult(Base):
 
     @property
     def kind_label(self) -> str:
-        return str(KIND_LABELS.get(self.kind, self.kind))
+        return KeyResultKind.label_of(self.kind)
 
 
-class CheckIn(Base):
+class CheckIn(TimestampMixin, Base):
     __tablename__ = "okr_check_ins"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,11 +145,10 @@ class CheckIn(Base):
     value: Mapped[float | None]  # the new current value, when the check-in moved it
     confidence: Mapped[str] = mapped_column(sa.String(12))
     comment: Mapped[str] = mapped_column(sa.String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     key_result: Mapped[KeyResult] = relationship(back_populates="check_ins")
     person: Mapped[Person | None] = relationship()
 
     @property
     def confidence_label(self) -> str:
-        return str(CONFIDENCE_LABELS.get(self.confidence, self.confidence))
+        return Confidence.label_of(self.confidence)

@@ -106,11 +106,7 @@ def district_choices(actor: Person) -> list[District]:
 
 
 def store_choices(actor: Person) -> list[Store]:
-    scope = authz.store_ids_in_scope(actor)
-    query = sa.select(Store).order_by(Store.name)
-    if scope is not None:
-        query = query.where(Store.id.in_(scope))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(authz.in_store_scope(sa.select(Store).order_by(Store.name), actor, Store.id)))
 
 
 def people_choices(actor: Person) -> list[Person]:

@@ -4,28 +4,23 @@ shared notes, the manager's private notes, and action items that follow the pair
 A 1:1 belongs to its two participants. Nobody else reads it: not the manager's own manager, not HR
 (they see their own direct reports' 1:1s, and the coaching figures, never another pair's words)."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.org.models import Person
 
 
-class OneOnOneStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    DONE = "done"
-    CANCELLED = "cancelled"
+class OneOnOneStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    DONE = "done", _l("Done")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-STATUS_LABELS = {
-    OneOnOneStatus.SCHEDULED: _l("Scheduled"),
-    OneOnOneStatus.DONE: _l("Done"),
-    OneOnOneStatus.CANCELLED: _l("Cancelled"),
-}
+STATUS_LABELS = OneOnOneStatus.labels()
 
 PULSE_MIN, PULSE_MAX = 1, 5
 # The words beside each pulse value: a number alone means different things to different people.
@@ -38,7 +33,7 @@ PULSE_WORDS = {
 }
 
 
-class OneOnOne(TimestampMixin, Base):
+class OneOnOne(TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "one_on_ones"
     __table_args__ = (
         sa.CheckConstraint("pulse IS NULL OR (pulse >= 1 AND pulse <= 5)", name="pulse_range"),
@@ -59,14 +54,13 @@ class OneOnOne(TimestampMixin, Base):
     notes: Mapped[str] = mapped_column(sa.Text, default="")  # shared: both participants read them
     completed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return OneOnOneStatus.label_of(self.status)
 
     @property
     def is_scheduled(self) -> bool:
@@ -79,7 +73,7 @@ class OneOnOne(TimestampMixin, Base):
         return self.person if person_id == self.manager_id else self.manager
 
 
-class AgendaItem(Base):
+class AgendaItem(TimestampMixin, Base):
     """A point either participant wants to talk about."""
 
     __tablename__ = "one_on_one_agenda_items"
@@ -89,12 +83,11 @@ class AgendaItem(Base):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     text: Mapped[str] = mapped_column(sa.String(280))
     done: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[Person] = relationship()
 
 
-class PrivateNote(Base):
+class PrivateNote(UpdatedAtMixin, Base):
     """The manager's own notes about a 1:1: only their author ever reads them. One per 1:1 and author."""
 
     __tablename__ = "one_on_one_private_notes"
@@ -104,10 +97,9 @@ class PrivateNote(Base):
     one_on_one_id: Mapped[int] = mapped_column(sa.ForeignKey("one_on_ones.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     text: Mapped[str] = mapped_column(sa.Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ActionItem(Base):
+class ActionItem(TimestampMixin, Base):
     """Something one of the pair will do. It belongs to the pair, not to one meeting: while open it shows
     in every later 1:1 of the same manager and person ("carried to the next 1:1")."""
 
@@ -125,7 +117,6 @@ class ActionItem(Base):
     due_on: Mapped[date | None]
     done_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
 

@@ -141,18 +141,19 @@ def _nudge_scheduled(one: OneOnOne, manager: Person, person: Person) -> None:
 
 
 def complete(actor: Person, one: OneOnOne, *, now: datetime | None = None) -> None:
-    _require_manager(actor, one)
-    _require_open(one)
-    one.status = OneOnOneStatus.DONE
-    one.completed_at = now or utcnow()
-    db.session.flush()
+    _close(actor, one, OneOnOneStatus.DONE, "completed_at", now)
 
 
 def cancel(actor: Person, one: OneOnOne, *, now: datetime | None = None) -> None:
+    _close(actor, one, OneOnOneStatus.CANCELLED, "cancelled_at", now)
+
+
+def _close(actor: Person, one: OneOnOne, status: str, stamp_column: str, now: datetime | None) -> None:
+    """The manager ends a scheduled 1:1, done or cancelled, stamping when."""
     _require_manager(actor, one)
     _require_open(one)
-    one.status = OneOnOneStatus.CANCELLED
-    one.cancelled_at = now or utcnow()
+    one.status = status
+    setattr(one, stamp_column, now or utcnow())
     db.session.flush()
 
 

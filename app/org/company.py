@@ -26,3 +26,13 @@ def localize_builtins(language: str, *, actor_id: int | None = None) -> dict[str
                      **changed)
         db.session.flush()
     return changed
+
+
+def add_builtins(rows: list, language: str | None) -> int:
+    """Store newly built built-in rows (written in English, as the migration seeds them), then, when a
+    language is given, localize every built-in still reading as its default. How many rows were added."""
+    db.session.add_all(rows)
+    db.session.flush()
+    if language:
+        localize_builtins(language)
+    return len(rows)

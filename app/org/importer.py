@@ -35,7 +35,7 @@ from app.org.import_reading import (
     read_line,
     role_key,
 )
-from app.org.models import MANAGER_ROLES, ROLE_LABELS, Person, Role
+from app.org.models import MANAGER_ROLES, Person, Role
 from app.org.services import PersonDraft, check_draft, set_active
 
 PREVIEW_ROWS = 10
@@ -234,7 +234,7 @@ def _draft(reading: LineReading, existing: Person | None, lookups: Lookups) -> P
 def _changes(person: Person, draft: PersonDraft, reading: LineReading, lookups: Lookups) -> list[Change]:
     numbers = lookups.employee_numbers
     shown = {
-        "role": lambda value: str(ROLE_LABELS.get(value, value)),
+        "role": lambda value: Role.label_of(value),
         "store_id": lambda value: lookups.store_codes.get(value, ""),
         "district_id": lambda value: lookups.district_codes.get(value, ""),
         "hire_date": lambda value: format_date(value) if value else "",

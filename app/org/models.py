@@ -1,6 +1,5 @@
 """Districts → stores → people. A person is also the login account."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -9,25 +8,19 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.org.names import SEARCH_NAME_LENGTH, search_name_for
 
 
-class Role(enum.StrEnum):
-    STAFF = "staff"
-    STORE_MANAGER = "store_manager"
-    DISTRICT_MANAGER = "district_manager"
-    HR = "hr"
-    ADMIN = "admin"
+class Role(LabelledEnum):
+    STAFF = "staff", _l("Store associate")
+    STORE_MANAGER = "store_manager", _l("Store manager")
+    DISTRICT_MANAGER = "district_manager", _l("District manager")
+    HR = "hr", _l("HR")
+    ADMIN = "admin", _l("Administrator")
 
 
-ROLE_LABELS = {
-    Role.STAFF: _l("Store associate"),
-    Role.STORE_MANAGER: _l("Store manager"),
-    Role.DISTRICT_MANAGER: _l("District manager"),
-    Role.HR: _l("HR"),
-    Role.ADMIN: _l("Administrator"),
-}
+ROLE_LABELS = Role.labels()
 
 MANAGER_ROLES = frozenset({Role.STORE_MANAGER, Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN})
 ORG_WIDE_ROLES = frozenset({Role.HR, Role.ADMIN})
@@ -60,7 +53,7 @@ class Store(TimestampMixin, Base):
     district: Mapped[District] = relationship(back_populates="stores")
 
 
-class Person(UserMixin, TimestampMixin, Base):
+class Person(UserMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +79,6 @@ class Person(UserMixin, TimestampMixin, Base):
     # remember-me cookie carries the old number and is refused.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     store: Mapped[Store | None] = relationship(foreign_keys=[store_id])
     district: Mapped[District | None] = relationship(foreign_keys=[district_id])

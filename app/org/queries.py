@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import InviteToken
 from app.core.authz import managed_people, visible_people, visible_stores
 from app.core.models import utcnow
+from app.core.numbers import whole_percent
 from app.extensions import db
 from app.org.models import MANAGER_ROLES, District, Person, Store
 from app.org.search import person_matches
@@ -60,7 +61,7 @@ class StoreRow:
 
     @property
     def activation_percent(self) -> int:
-        return round(100 * self.activated / self.headcount) if self.headcount else 0
+        return whole_percent(self.activated, self.headcount)
 
 
 def store_rows(actor: Person, *, district_id: int | None = None, include_closed: bool = False) -> list[StoreRow]:

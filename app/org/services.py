@@ -152,10 +152,8 @@ def update_person(actor: Person, person: Person, draft: PersonDraft) -> Person:
     problems = check_draft(actor, draft, existing=person)
     if problems:
         raise ServiceError(" ".join(problems))
-    before = {"role": person.role, "store_id": person.store_id}
-    _apply(person, draft)
-    audit.record("person.updated", actor_id=actor.id, target_type="person", target_id=person.id,
-                 before=before, after={"role": person.role, "store_id": person.store_id})
+    with audit.change_recorded("person.updated", person, ("role", "store_id"), actor_id=actor.id):
+        _apply(person, draft)
     return person
 
 

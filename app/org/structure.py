@@ -98,6 +98,19 @@ def _refuse_if(problems: list[str | None]) -> None:
         raise ServiceError(" ".join(found))
 
 
+def _record(action: str, actor: Person | None, place: District | Store, **details) -> None:
+    """Audit a change to a district or a store: "district.closed" targets a district. No actor: the CLI."""
+    audit.record(action, actor_id=actor.id if actor else None, target_type=action.split(".")[0],
+                 target_id=place.id, **details)
+
+
+def _mark_closed(action: str, actor: Person | None, place: District | Store):
+    """Close a district or store once nothing is left in it: never deleted, its history still names it."""
+    place.closed_at = utcnow()
+    _record(action, actor, place, code=place.code)
+    return place
+
+
 # Districts ----------------------------------------------------------------------------------------------
 
 def district_or_none(district_id: int | None) -> District | None:
@@ -114,8 +127,7 @@ def create_district(actor: Person | None, *, code: str, name: str) -> District:
     district = District(code=code, name=name)
     db.session.add(district)
     db.session.flush()
-    audit.record("district.created", actor_id=actor.id if actor else None, target_type="district",
-                 target_id=district.id, code=code, name=name)
+    _record("district.created", actor, district, code=code, name=name)
     return district
 
 
@@ -124,8 +136,7 @@ def rename_district(actor: Person | None, district: District, *, name: str) -> D
     _refuse_if([_name_problem(District, name)])
     if name != district.name:
         before, district.name = district.name, name
-        audit.record("district.renamed", actor_id=actor.id if actor else None, target_type="district",
-                     target_id=district.id, before=before, after=name)
+        _record("district.renamed", actor, district, before=before, after=name)
     return district
 
 
@@ -146,10 +157,7 @@ def close_district(actor: Person | None, district: District) -> District:
     if managers:
         raise ServiceError(_("%(n)d active district manager(s) still look after %(name)s: give them another "
                              "district first.", n=managers, name=district.name))
-    district.closed_at = utcnow()
-    audit.record("district.closed", actor_id=actor.id if actor else None, target_type="district",
-                 target_id=district.id, code=district.code)
-    return district
+    return _mark_closed("district.closed", actor, district)
 
 
 # Stores -------------------------------------------------------------------------------------------------
@@ -186,8 +194,7 @@ def create_store(actor: Person | None, *, code: str, name: str, city: str = "", 
     store = Store(code=code, name=name, city=city, district_id=district_id, timezone=timezone)
     db.session.add(store)
     db.session.flush()
-    audit.record("store.created", actor_id=actor.id if actor else None, target_type="store", target_id=store.id,
-                 code=code, district_id=district_id)
+    _record("store.created", actor, store, code=code, district_id=district_id)
     return store
 
 
@@ -207,8 +214,7 @@ def update_store(actor: Person | None, store: Store, *, code: str | None = None,
     if before:
         for key, value in changes.items():
             setattr(store, key, value)
-        audit.record("store.updated", actor_id=actor.id if actor else None, target_type="store",
-                     target_id=store.id, before=before, after={key: changes[key] for key in before})
+        _record("store.updated", actor, store, before=before, after={key: changes[key] for key in before})
     return store
 
 
@@ -219,8 +225,7 @@ def move_store(actor: Person | None, store: Store, *, district_id: int | None) -
     _refuse_if([_open_district_problem(district_id)])
     if district_id != store.district_id:
         before, store.district_id = store.district_id, district_id
-        audit.record("store.moved", actor_id=actor.id if actor else None, target_type="store",
-                     target_id=store.id, before=before, after=district_id)
+        _record("store.moved", actor, store, before=before, after=district_id)
     return store
 
 
@@ -246,7 +251,4 @@ def close_store(actor: Person | None, store: Store) -> Store:
     if people:
         raise ServiceError(_("%(n)d active people still work at %(name)s: move them to another store (or "
                              "deactivate them) first.", n=people, name=store.name))
-    store.closed_at = utcnow()
-    audit.record("store.closed", actor_id=actor.id if actor else None, target_type="store", target_id=store.id,
-                 code=store.code)
-    return store
+    return _mark_closed("store.closed", actor, store)

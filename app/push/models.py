@@ -5,10 +5,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, TimestampMixin
 
 
-class PushSubscription(Base):
+class PushSubscription(TimestampMixin, Base):
     __tablename__ = "push_subscriptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,7 +18,6 @@ class PushSubscription(Base):
     p256dh: Mapped[str] = mapped_column(sa.String(200))  # the browser's public key (base64url)
     auth: Mapped[str] = mapped_column(sa.String(100))  # its 16-byte auth secret (base64url)
     device: Mapped[str] = mapped_column(sa.String(80), default="")  # "Chrome on Android", from the User-Agent
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_success_at: Mapped[datetime | None]
 
     def info(self) -> dict:

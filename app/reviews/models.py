@@ -10,28 +10,21 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin
 from app.org.models import Person, Store
 
 
-class Phase(enum.StrEnum):
-    DRAFT = "draft"
-    SELF_REVIEW = "self_review"
-    MANAGER_REVIEW = "manager_review"
-    CALIBRATION = "calibration"
-    SIGN_OFF = "sign_off"
-    CLOSED = "closed"
+class Phase(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SELF_REVIEW = "self_review", _l("Self-review")
+    MANAGER_REVIEW = "manager_review", _l("Manager review")
+    CALIBRATION = "calibration", _l("Calibration")
+    SIGN_OFF = "sign_off", _l("Sign-off")
+    CLOSED = "closed", _l("Closed")
 
 
 PHASES = tuple(Phase)  # in order: a cycle only ever moves one step forward
-PHASE_LABELS = {
-    Phase.DRAFT: _l("Draft"),
-    Phase.SELF_REVIEW: _l("Self-review"),
-    Phase.MANAGER_REVIEW: _l("Manager review"),
-    Phase.CALIBRATION: _l("Calibration"),
-    Phase.SIGN_OFF: _l("Sign-off"),
-    Phase.CLOSED: _l("Closed"),
-}
+PHASE_LABELS = Phase.labels()
 # The due date that ends each working phase (draft and closed have none).
 PHASE_DUE_FIELDS = {
     Phase.SELF_REVIEW: "self_due",
@@ -55,22 +48,17 @@ class PeerKind(enum.StrEnum):
     UPWARD = "upward"  # someone who reports to the person: feedback about them as a manager
 
 
-class PeerStatus(enum.StrEnum):
-    NOMINATED = "nominated"
-    APPROVED = "approved"
-    DECLINED = "declined"
-    SUBMITTED = "submitted"
+class PeerStatus(LabelledEnum):
+    NOMINATED = "nominated", _l("Waiting for the manager")
+    APPROVED = "approved", _l("Asked")
+    DECLINED = "declined", _l("Declined")
+    SUBMITTED = "submitted", _l("Answered")
 
 
-PEER_STATUS_LABELS = {
-    PeerStatus.NOMINATED: _l("Waiting for the manager"),
-    PeerStatus.APPROVED: _l("Asked"),
-    PeerStatus.DECLINED: _l("Declined"),
-    PeerStatus.SUBMITTED: _l("Answered"),
-}
+PEER_STATUS_LABELS = PeerStatus.labels()
 
 
-class ReviewTemplate(TimestampMixin, Base):
+class ReviewTemplate(CreatedByMixin, TimestampMixin, Base):
     __tablename__ = "review_templates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,10 +66,9 @@ class ReviewTemplate(TimestampMixin, Base):
     # [{"key": "customer_focus", "label": "Customer focus", "description": "…"}]
     competencies: Mapped[list] = mapped_column(sa.JSON, default=list)
     questions: Mapped[list] = mapped_column(sa.JSON, default=list)  # ["What went well?", …]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
 
 
-class ReviewCycle(TimestampMixin, Base):
+class ReviewCycle(CreatedByMixin, TimestampMixin, Base):
     __tablename__ = "review_cycles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +85,6 @@ class ReviewCycle(TimestampMixin, Base):
     store_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     hired_before: Mapped[date | None]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
     launched_at: Mapped[datetime | None]
     phase_changed_at: Mapped[datetime | None]
 
@@ -106,7 +92,7 @@ class ReviewCycle(TimestampMixin, Base):
 
     @property
     def phase_label(self) -> str:
-        return str(PHASE_LABELS.get(self.phase, self.phase))
+        return Phase.label_of(self.phase)
 
     def due_for(self, phase: str) -> date | None:
         field = PHASE_DUE_FIELDS.get(phase)
@@ -183,4 +169,4 @@ class PeerReview(TimestampMixin, Base):
 
     @property
     def status_label(self) -> str:
-        return str(PEER_STATUS_LABELS.get(self.status, self.status))
+        return PeerStatus.label_of(self.status)

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import ORG_ADMINS, store_ids_in_scope
+from app.core.authz import ORG_ADMINS, in_store_scope
 from app.extensions import db
 from app.org.models import Person, Role, Store
 from app.reviews.models import RATINGS, PeerReview, PeerStatus, Phase, Review, ReviewCycle, ReviewTemplate
@@ -35,10 +35,7 @@ def scoped_reviews(actor: Person) -> sa.Select:
     query = sa.select(Review).where(Review.person_id != actor.id)
     if actor.role not in CALIBRATOR_ROLES:
         return query.where(sa.false())
-    scope = store_ids_in_scope(actor)
-    if scope is None:
-        return query
-    return query.where(Review.store_id.in_(scope)) if scope else query.where(sa.false())
+    return in_store_scope(query, actor, Review.store_id)
 
 
 def _visible_cycles(actor: Person) -> sa.Select:

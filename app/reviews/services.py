@@ -102,6 +102,19 @@ def _overall(value, *, complete: bool) -> int | None:
     return rating
 
 
+def _write(review: Review, side: str, overall_column: str, *, ratings: dict, answers: dict, overall,
+           submit: bool) -> None:
+    """One side's (self or manager) ratings, answers and overall rating, checked against the template;
+    complete, and stamped as submitted, when `submit`."""
+    template = review.cycle.template
+    setattr(review, f"{side}_ratings", clean_ratings(template, ratings, complete=submit))
+    setattr(review, f"{side}_answers", clean_answers(template, answers))
+    setattr(review, overall_column, _overall(overall, complete=submit))
+    if submit:
+        setattr(review, f"{side}_submitted_at", utcnow())
+    db.session.flush()
+
+
 # -- The person's self-review ----------------------------------------------------------------------
 
 def save_self_review(actor: Person, review: Review, *, ratings: dict, answers: dict, overall=None,
@@ -111,13 +124,7 @@ def save_self_review(actor: Person, review: Review, *, ratings: dict, answers: d
     _in_phase(review, Phase.SELF_REVIEW, _("The self-review is open only during the self-review phase."))
     if review.self_submitted_at is not None:
         raise ServiceError(_("You've already submitted your self-review."))
-    template = review.cycle.template
-    review.self_ratings = clean_ratings(template, ratings, complete=submit)
-    review.self_answers = clean_answers(template, answers)
-    review.self_overall = _overall(overall, complete=submit)
-    if submit:
-        review.self_submitted_at = utcnow()
-    db.session.flush()
+    _write(review, "self", "self_overall", ratings=ratings, answers=answers, overall=overall, submit=submit)
 
 
 # -- The manager's review --------------------------------------------------------------------------
@@ -130,13 +137,7 @@ def save_manager_review(actor: Person, review: Review, *, ratings: dict, answers
     _in_phase(review, Phase.MANAGER_REVIEW, _("The manager review is open only during the manager review phase."))
     if review.manager_submitted_at is not None:
         raise ServiceError(_("You've already submitted this review."))
-    template = review.cycle.template
-    review.manager_ratings = clean_ratings(template, ratings, complete=submit)
-    review.manager_answers = clean_answers(template, answers)
-    review.overall_rating = _overall(overall, complete=submit)
-    if submit:
-        review.manager_submitted_at = utcnow()
-    db.session.flush()
+    _write(review, "manager", "overall_rating", ratings=ratings, answers=answers, overall=overall, submit=submit)
 
 
 # -- Calibration -----------------------------------------------------------------------------------

@@ -129,11 +129,9 @@ def update_reward(actor: Person, reward: Reward, draft: RewardDraft) -> Reward:
     problems = check_draft(draft)
     if problems:
         raise DraftProblems(problems)
-    before = {"cost": reward.cost, "stock": reward.stock, "active": reward.active}
-    _apply(reward, draft)
-    db.session.flush()
-    audit.record("reward.updated", actor_id=actor.id, target_type="reward", target_id=reward.id,
-                 before=before, after={"cost": reward.cost, "stock": reward.stock, "active": reward.active})
+    with audit.change_recorded("reward.updated", reward, ("cost", "stock", "active"), actor_id=actor.id):
+        _apply(reward, draft)
+        db.session.flush()
     return reward
 
 

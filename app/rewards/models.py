@@ -3,25 +3,19 @@
 Stock is a plain counter moved by atomic `stock = stock ± 1` updates (NULL means unlimited); the points
 side lives in the ledger (`Redemption.spend_entry_id`, and `refund_entry_id` once refused)."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, utcnow
+from app.core.models import Base, CreatedByMixin, LabelledEnum, TimestampMixin, UpdatedAtMixin, store_links
 from app.org.models import Person, Store
 
-reward_stores = sa.Table(
-    "reward_stores",
-    Base.metadata,
-    sa.Column("reward_id", sa.ForeignKey("rewards.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("store_id", sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+reward_stores = store_links("reward_stores", "reward_id", "rewards")
 
 
-class Reward(TimestampMixin, Base):
+class Reward(CreatedByMixin, TimestampMixin, UpdatedAtMixin, Base):
     __tablename__ = "rewards"
     __table_args__ = (
         sa.CheckConstraint("cost > 0", name="cost_positive"),
@@ -40,8 +34,6 @@ class Reward(TimestampMixin, Base):
     # An uploaded picture (a random file name under <instance>/rewards/) wins over a built-in illustration.
     image_filename: Mapped[str | None] = mapped_column(sa.String(64))
     illustration: Mapped[str | None] = mapped_column(sa.String(32))
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     stores: Mapped[list[Store]] = relationship(secondary=reward_stores, order_by=Store.name)
 
@@ -50,26 +42,20 @@ class Reward(TimestampMixin, Base):
         return self.stock is None
 
 
-class RedemptionStatus(enum.StrEnum):
-    PENDING = "pending"        # points taken, waiting for a manager or HR
-    APPROVED = "approved"      # ready to collect
-    FULFILLED = "fulfilled"    # handed over
-    REFUSED = "refused"        # points refunded, stock returned
-    CANCELLED = "cancelled"    # withdrawn by the person while pending: refunded too
+class RedemptionStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting for approval")            # points taken, waiting for a manager or HR
+    APPROVED = "approved", _l("Ready to collect")              # ready to collect
+    FULFILLED = "fulfilled", _l("Collected")                   # handed over
+    REFUSED = "refused", _l("Refused, points returned")        # points refunded, stock returned
+    CANCELLED = "cancelled", _l("Cancelled, points returned")  # withdrawn by the person while pending: refunded too
 
 
-STATUS_LABELS = {
-    RedemptionStatus.PENDING: _l("Waiting for approval"),
-    RedemptionStatus.APPROVED: _l("Ready to collect"),
-    RedemptionStatus.FULFILLED: _l("Collected"),
-    RedemptionStatus.REFUSED: _l("Refused, points returned"),
-    RedemptionStatus.CANCELLED: _l("Cancelled, points returned"),
-}
+STATUS_LABELS = RedemptionStatus.labels()
 # Redemptions that hold a unit and count towards the per-person limit.
 HOLDING_STATUSES = (RedemptionStatus.PENDING, RedemptionStatus.APPROVED, RedemptionStatus.FULFILLED)
 
 
-class Redemption(Base):
+class Redemption(TimestampMixin, Base):
     __tablename__ = "redemptions"
     __table_args__ = (
         sa.Index("ix_redemptions_store_status", "store_id", "status"),
@@ -86,7 +72,6 @@ class Redemption(Base):
     # Set in the same transaction right after the redemption row gets its id (the spend names it).
     spend_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("point_entries.id"), unique=True)
     refund_entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("point_entries.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]
     refusal_reason: Mapped[str | None] = mapped_column(sa.String(280))
@@ -99,4 +84,4 @@ class Redemption(Base):
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return RedemptionStatus.label_of(self.status)

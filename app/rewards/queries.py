@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import store_ids_in_scope
+from app.core.authz import in_store_scope
 from app.extensions import db
 from app.org.models import Person, Role
 from app.rewards.models import HOLDING_STATUSES, Redemption, RedemptionStatus, Reward, reward_stores
@@ -41,10 +41,7 @@ def approvable_redemptions(actor: Person) -> sa.Select:
     query = sa.select(Redemption).where(Redemption.person_id != actor.id)
     if actor.role not in APPROVER_ROLES:
         return query.where(sa.false())
-    scope = store_ids_in_scope(actor)
-    if scope is None:
-        return query
-    return query.where(Redemption.store_id.in_(scope)) if scope else query.where(sa.false())
+    return in_store_scope(query, actor, Redemption.store_id)
 
 
 def held_count(person_id: int, reward_id: int) -> int:

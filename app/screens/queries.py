@@ -30,10 +30,9 @@ SECTIONS = {
 
 def screens_for(person: Person) -> list[ScreenToken]:
     """Screens of the stores `person` manages, live ones first."""
-    query = sa.select(ScreenToken).options(selectinload(ScreenToken.store), selectinload(ScreenToken.created_by))
-    scope = authz.store_ids_in_scope(person)
-    if scope is not None:
-        query = query.where(ScreenToken.store_id.in_(scope or {-1}))
+    query = authz.in_store_scope(
+        sa.select(ScreenToken).options(selectinload(ScreenToken.store), selectinload(ScreenToken.created_by)),
+        person, ScreenToken.store_id)
     return list(db.session.scalars(query.order_by(ScreenToken.revoked_at.is_not(None),
                                                   ScreenToken.created_at.desc(), ScreenToken.id.desc())))
 

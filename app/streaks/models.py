@@ -1,14 +1,14 @@
 """A person's streak, the days they were active, and the days they said they're off."""
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import Base, utcnow
+from app.core.models import Base, TimestampMixin, UpdatedAtMixin
 
 
-class Streak(Base):
+class Streak(UpdatedAtMixin, Base):
     """Cached state, moved forward by each new active day. `current` counts active days as of
     `last_active_on`; whether it is still alive today is worked out when it is read."""
 
@@ -20,7 +20,6 @@ class Streak(Base):
     last_active_on: Mapped[date | None]
     # ISO week ("2026-W48") whose one automatic freeze was last used.
     last_freeze_week: Mapped[str | None] = mapped_column(sa.String(10))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class ActiveDay(Base):
@@ -35,7 +34,7 @@ class ActiveDay(Base):
     first_activity: Mapped[str] = mapped_column(sa.String(40))
 
 
-class DayOff(Base):
+class DayOff(TimestampMixin, Base):
     """A day the person isn't working: it neither counts nor breaks the streak."""
 
     __tablename__ = "streak_days_off"
@@ -46,4 +45,3 @@ class DayOff(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     day: Mapped[date]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -154,8 +154,9 @@ class BulkWriter:
         """Core's insert, run as one executemany of plain tuples: Core's per-row parameter processing
         cost more than SQLite's own work here. Dates and datetimes are written in the very text format
         SQLAlchemy's SQLite types write (and compare as text)."""
-        columns = list(rows[0])
-        statement = self.tables[table].insert().compile(dialect=self.connection.dialect, column_keys=columns)
+        statement = self.tables[table].insert().compile(dialect=self.connection.dialect, column_keys=list(rows[0]))
+        # The statement lists the columns in the table's order, not the row's: the values follow it.
+        columns = list(statement.positiontup)
         types = self.tables[table].c
         converters = [(index, _sqlite_datetime if isinstance(types[name].type, sa.DateTime) else str)
                       for index, name in enumerate(columns)
