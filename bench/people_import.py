@@ -38,10 +38,10 @@ def run_one(database_url: str, people: int) -> dict:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.missions.demo import load_missions
-    from app.org.demo import load_org
     from app.extensions import db
+    from app.missions.demo import load_missions
     from app.missions.models import MissionAssignment
+    from app.org.demo import load_org
     from app.org.importer import import_people, plan_import
     from app.org.models import Person, Store
 
