@@ -3,8 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-import app.badges.listeners  # noqa: F401  (connects the automatic badge rules)
-from app.badges import people, queries, services
+from app.badges import listeners, people, queries, services
 from app.badges.forms import GiveBadgeForm
 from app.badges.models import TIER_LABELS, BadgeDefinition
 from app.core import authz
@@ -12,6 +11,8 @@ from app.core.errors import ServiceError
 from app.core.htmx import see_other
 from app.extensions import db
 from app.points.sources import register_source
+
+listeners.connect()  # the automatic badge rules
 
 bp = Blueprint("badges", __name__, url_prefix="/badges")
 

@@ -191,4 +191,6 @@ def challenge_status_tone(status: str) -> str:
             Status.CANCELLED: "pill--bad"}.get(status, "")
 
 
-from app.challenges import jobs  # noqa: E402,F401  (periodic jobs and the points listener register)
+from app.challenges import jobs, listeners  # noqa: E402,F401  (the periodic jobs register)
+
+listeners.connect()  # the "overtaken" check after a points award

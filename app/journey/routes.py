@@ -2,16 +2,17 @@ from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-import app.journey.listeners  # noqa: F401  (connects the stage-up rules)
 from app.badges.queries import badge_names
 from app.core import authz
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, see_other
 from app.extensions import db
-from app.journey import queries, services, settings
+from app.journey import listeners, queries, services, settings
 from app.journey.forms import EndorseForm, StageForm
 from app.journey.models import Stage
+
+listeners.connect()  # the stage-up rules
 
 bp = Blueprint("journey", __name__, url_prefix="/journey")
 

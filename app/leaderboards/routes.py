@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-import app.leaderboards.listeners  # noqa: F401  (the boards follow the ledger; the "overtaken" nudge)
 from app.core import params
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
 from app.extensions import db
-from app.leaderboards import access, periods, queries, scores
+from app.leaderboards import access, listeners, periods, queries, scores
 from app.org.models import ORG_WIDE_ROLES, Role
+
+listeners.connect()  # the boards follow the ledger; the "overtaken" nudge
 
 bp = Blueprint("leaderboards", __name__, url_prefix="/board")
 

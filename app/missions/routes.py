@@ -12,10 +12,9 @@ from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
-from app.core.signals import people_created, person_created
 from app.core.timezones import default_zone, local_today, today_in
 from app.extensions import db
-from app.missions import assignments, completion, evidence, labels, manage_queries, queries
+from app.missions import assignments, completion, evidence, labels, listeners, manage_queries, queries
 from app.missions.models import AssignmentStatus, EvidenceType
 from app.org.models import Role
 from app.points.ledger import Withheld
@@ -24,8 +23,7 @@ from app.points.sources import register_source
 bp = Blueprint("missions", __name__, url_prefix="/missions", static_folder="static",
                static_url_path="/static")
 
-person_created.connect(assignments.on_person_created)
-people_created.connect(assignments.on_people_created)
+listeners.connect()  # new people get their missions
 
 register_tab("missions.index", _l("Missions"), "audit", (Role.STAFF,), order=10,
              also_active_for=("missions.assignment",))

@@ -6,7 +6,6 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-import app.nudges.listeners  # noqa: F401  (badge and stage nudges)
 import app.nudges.schedule  # noqa: F401  (registers the periodic jobs)
 from app.core import params
 from app.core.database import write_transaction
@@ -14,8 +13,10 @@ from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.core.timezones import local_time, zone_for
 from app.extensions import db
-from app.nudges import queries, registry, services
+from app.nudges import listeners, queries, registry, services
 from app.nudges.forms import NudgeSettingsForm
+
+listeners.connect()  # badge and stage nudges
 
 bp = Blueprint("nudges", __name__, url_prefix="/notifications")
 

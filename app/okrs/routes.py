@@ -16,7 +16,7 @@ from app.core.navigation import register_tab
 from app.core.timezones import local_today
 from app.extensions import db
 from app.kpis.models import KpiDefinition
-from app.okrs import forms, goal_templates, live, queries, rules, services
+from app.okrs import forms, goal_templates, listeners, live, queries, rules, services
 from app.okrs.models import (
     CONFIDENCE_LABELS,
     KIND_LABELS,
@@ -31,7 +31,7 @@ from app.okrs.models import (
 from app.org.models import Role
 
 bp = Blueprint("okrs", __name__, url_prefix="/goals")
-live.connect()
+listeners.connect()  # KPI measurements refresh the goals pages
 
 register_tab("okrs.index", _l("Goals"), "target", (Role.DISTRICT_MANAGER,), order=20,
              also_active_for=("okrs.objective", "okrs.new_objective", "okrs.edit_objective", "okrs.templates",

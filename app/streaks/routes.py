@@ -3,12 +3,13 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-import app.streaks.listeners  # noqa: F401  (activities feed the streak)
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, see_other
 from app.extensions import db
-from app.streaks import queries, services
+from app.streaks import listeners, queries, services
 from app.streaks.forms import DayOffForm
+
+listeners.connect()  # activities feed the streak
 
 bp = Blueprint("streaks", __name__, url_prefix="/streak")
 
