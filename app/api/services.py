@@ -73,7 +73,9 @@ def has_control_characters(value: str) -> bool:
 
 
 def parse_award(body: Any) -> AwardRequest:
-    """Check the JSON body of POST /awards; every problem at once, by field."""
+    """Check the shape of the JSON body of POST /awards; every problem at once, by field. What the values
+    may be (points above zero and within the limits, a reason that says something, not too much) is the
+    ledger's rule, the one a manager's award meets: `award_points` hands its refusals back by field."""
     if not isinstance(body, dict):
         raise InvalidFields({"body": [_("The body must be a JSON object.")]})
     errors: dict[str, list[str]] = {}
@@ -99,10 +101,6 @@ def parse_award(body: Any) -> AwardRequest:
         add("points", _("Required."))
     elif not isinstance(points, int) or isinstance(points, bool):
         add("points", _("Must be a whole number."))
-    elif points <= 0:
-        add("points", _("Must be above zero."))
-    # The reason's shape only: whether it says something, and not too much, is the ledger's rule (a
-    # manager's award meets the same one).
     reason = body.get("reason")
     if reason is None:
         add("reason", _("Required."))

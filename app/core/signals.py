@@ -7,8 +7,9 @@ The convention, for every signal here:
   The sender is always None; `send` refuses any other payload type.
 - A receiver is `def on_something(_sender, *, event: Payload) -> None`, connected by its feature's
   `listeners.connect()` (never at import time), which is safe to call twice.
-- Receivers run in the order they were connected (blinker on its own calls them in the order of their
-  memory addresses), so the order the features connect in is the order they react in.
+- Receivers run in the order they were connected (blinker on its own keeps them in a set of their ids,
+  memory addresses, whose order changes from one process to the next), so the order the features
+  connect in is the order they react in.
 
 In-transaction signals fire inside the writer's transaction (badge rules, stage-up): a receiver's
 writes commit or roll back with the change that caused them. Side effects that leave the process
@@ -209,8 +210,9 @@ _settling: ContextVar[_Settling | None] = ContextVar("ascent_signals_settling", 
 @contextlib.contextmanager
 def settling() -> Iterator[None]:
     """One event, however many signals it sends: what `when_settled` queues inside runs once, at the end.
-    Every `send` is one; a sender whose one event is several signals (a mission completion pays points,
-    then sends mission_completed and activity_recorded) wraps them in another."""
+    Every `send` opens one (a send inside it, by a receiver, joins it); a sender whose one event is several
+    signals (a mission completion pays points, then sends mission_completed and activity_recorded) wraps
+    them in one of its own."""
     state = _settling.get()
     if state is None:
         state = _Settling()
