@@ -16,7 +16,6 @@ from app.api import tokens
 from app.api.models import ApiAward, ApiToken
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.text import squash_spaces
 from app.extensions import db
 from app.journey.services import current_stage
 from app.org.models import Person
@@ -74,7 +73,9 @@ def has_control_characters(value: str) -> bool:
 
 
 def parse_award(body: Any) -> AwardRequest:
-    """Check the JSON body of POST /awards; every problem at once, by field."""
+    """Check the shape of the JSON body of POST /awards; every problem at once, by field. What the values
+    may be (points above zero and within the limits, a reason that says something, not too much) is the
+    ledger's rule, the one a manager's award meets: `award_points` hands its refusals back by field."""
     if not isinstance(body, dict):
         raise InvalidFields({"body": [_("The body must be a JSON object.")]})
     errors: dict[str, list[str]] = {}
@@ -100,22 +101,25 @@ def parse_award(body: Any) -> AwardRequest:
         add("points", _("Required."))
     elif not isinstance(points, int) or isinstance(points, bool):
         add("points", _("Must be a whole number."))
-    elif points <= 0:
-        add("points", _("Must be above zero."))
-    for name, maximum in (("reason", ledger.MAX_REASON), ("source", MAX_SOURCE)):
-        value = body.get(name)
-        if value is None:
-            add(name, _("Required."))
-        elif not isinstance(value, str) or not value.strip():
-            add(name, _("Must be a non-empty string."))
-        elif len(value.strip()) > maximum:
-            add(name, _("At most %(n)d characters.", n=maximum))
-        elif has_control_characters(value):
-            add(name, _("Must not contain control characters."))
+    reason = body.get("reason")
+    if reason is None:
+        add("reason", _("Required."))
+    elif not isinstance(reason, str):
+        add("reason", _("Must be a non-empty string."))
+    elif has_control_characters(reason):
+        add("reason", _("Must not contain control characters."))
+    source = body.get("source")
+    if source is None:
+        add("source", _("Required."))
+    elif not isinstance(source, str) or not source.strip():
+        add("source", _("Must be a non-empty string."))
+    elif len(source.strip()) > MAX_SOURCE:
+        add("source", _("At most %(n)d characters.", n=MAX_SOURCE))
+    elif has_control_characters(source):
+        add("source", _("Must not contain control characters."))
     if errors:
         raise InvalidFields(errors)
-    return AwardRequest(given[0], body[given[0]].strip(), points, squash_spaces(body["reason"]),
-                        body["source"].strip())
+    return AwardRequest(given[0], body[given[0]].strip(), points, reason, source.strip())
 
 
 def fingerprint(body: Any) -> str:
@@ -158,8 +162,9 @@ def find_person(request: AwardRequest, *, lock: bool = False) -> Person | None:
 
 def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutcome:
     """Pay an award once per (token, Idempotency-Key). A repeat with the same body returns the original
-    award; with another body, KeyReused. Bad input raises InvalidFields, a person outside the token's
-    stores OutOfScope; nothing changes in either case. Flushes; the caller commits."""
+    award; with another body, KeyReused. Bad input (the ledger's refusals included: the reason, a
+    deactivated person, the per-award maximum and the daily cap) raises InvalidFields, a person outside the
+    token's stores OutOfScope; nothing changes in either case. Flushes; the caller commits."""
     body_fingerprint = fingerprint(body)
     recorded = _recorded(token.id, idempotency_key)
     if recorded is not None:
@@ -171,22 +176,17 @@ def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutco
                                                       field=request.person_field)]})
     if not tokens.covers(token, person):
         raise OutOfScope()
-    if not person.active:
-        raise InvalidFields({request.person_field: [_("%(name)s is deactivated.", name=person.full_name)]})
+    # The ledger's own key makes the payment exactly-once per (token, Idempotency-Key): a concurrent
+    # repeat that paid while this call waited for the person's lock comes back, even when its points
+    # now leave no room under the cap. The record of the call is written only once it has paid.
     try:
-        ledger.check_discretionary_limits(person, request.points)
+        result = ledger.award(person, request.points, source_type=SOURCE_TYPE, reason=request.reason,
+                              idempotency_key=f"api:{token.id}:{idempotency_key}", source_id=request.source,
+                              discretionary=True)
     except ServiceError as error:
-        # A concurrent repeat of this key may have paid while we waited for the person's lock: its
-        # points count toward the cap, but the caller must get that first award back, not a refusal.
-        recorded = _recorded(token.id, idempotency_key)
-        if recorded is not None:
-            return _replay(recorded, body_fingerprint)
-        raise InvalidFields({error.field or "points": [error.message]}) from error
-    # The ledger's own key makes the payment exactly-once per (token, Idempotency-Key); the record of
-    # the call is written only once it has paid.
-    result = ledger.award(person, request.points, source_type=SOURCE_TYPE, reason=request.reason,
-                          idempotency_key=f"api:{token.id}:{idempotency_key}", source_id=request.source,
-                          awarded_by=None)
+        # The ledger names the field at fault; the one refusal without a field that an API award can
+        # meet is about the person (deactivated).
+        raise InvalidFields({error.field or request.person_field: [error.message]}) from error
     if not result.created:  # a concurrent request with this key (maybe naming someone else) paid first
         return _replay(_recorded(token.id, idempotency_key), body_fingerprint)
     db.session.execute(_RECORD, {"token_id": token.id, "idempotency_key": idempotency_key,

@@ -14,7 +14,7 @@ from app.core.authz import can_manage_person, visible_people
 from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.signals import badge_granted
+from app.core.signals import BadgeGranted, badge_granted
 from app.core.text import required_text
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
@@ -70,7 +70,7 @@ def grant(person: Person, badge: BadgeDefinition, *, granted_by: Person | None =
 
         ledger.award(person, badge.points, source_type="badge", source_id=grant_id,
                      reason=badge.name, idempotency_key=f"badge:{grant_id}")
-    badge_granted.send(None, person=person, badge=badge, grant=created)
+    badge_granted.send(None, event=BadgeGranted(person=person, badge=badge, grant=created))
     after_commit(partial(_announce, person.id, badge.key))
     return GrantResult(created, created=True)
 

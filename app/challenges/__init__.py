@@ -23,6 +23,7 @@ feature = Feature(
     blueprints=(bp,),
     models=("app.challenges.models",),
     modules=("app.challenges.routes", "app.challenges.jobs"),
+    listeners=("app.challenges.listeners",),
     tabs=(tab("challenges.index", _l("Challenges"), "trophy", (Role.DISTRICT_MANAGER,), order=30,
               also_active_for=("challenges.detail", "challenges.new", "challenges.edit")),),
     links=(

@@ -1,20 +1,17 @@
 """Challenge jobs: the periodic tick that starts, warns and closes challenges by their dates, and the
-"someone passed you" check after a points award.
+"someone passed you" check after a points award (queued after commit by app/challenges/listeners.py).
 
 The tick is safe to run twice, even at the same moment on two consumers: each status change is a guarded
 update that only one run wins (see lifecycle)."""
 
 from datetime import datetime
-from functools import partial
 
 import sqlalchemy as sa
 from huey import crontab
 
 from app.challenges import lifecycle, nudging, queries, standings
 from app.challenges.models import Challenge, Kind, Metric, Status, challenge_stores
-from app.core.aftercommit import after_commit
 from app.core.models import utcnow
-from app.core.signals import points_awarded
 from app.extensions import db
 from app.jobs import job, periodic_job
 from app.org.models import Person
@@ -29,25 +26,11 @@ def tick_challenges() -> dict:
 
 # Overtaken ------------------------------------------------------------------------------------------------
 
-def _running_points_challenges(store_id: int) -> sa.Select:
+def running_points_challenges(store_id: int) -> sa.Select:
     return (sa.select(Challenge.id)
             .join(challenge_stores, challenge_stores.c.challenge_id == Challenge.id)
             .where(challenge_stores.c.store_id == store_id, Challenge.status == Status.RUNNING,
                    Challenge.kind == Kind.INDIVIDUAL, Challenge.metric == Metric.POINTS))
-
-
-@points_awarded.connect
-def _on_points(_sender, *, entry, person, **_extra) -> None:
-    if entry.source_type == standings.PRIZE_SOURCE or entry.store_id is None:
-        return
-    # One indexed lookup in the writer's transaction; the standings are computed later, off the request.
-    if db.session.scalar(_running_points_challenges(entry.store_id).limit(1)) is None:
-        return
-    after_commit(partial(_queue_overtaken_check, entry.id))
-
-
-def _queue_overtaken_check(entry_id: int) -> None:
-    check_overtaken(entry_id)
 
 
 @job(retries=1)
@@ -57,7 +40,7 @@ def check_overtaken(entry_id: int) -> int:
     if entry is None or entry.store_id is None:
         return 0
     sent = 0
-    for challenge_id in db.session.scalars(_running_points_challenges(entry.store_id)):
+    for challenge_id in db.session.scalars(running_points_challenges(entry.store_id)):
         challenge = db.session.get(Challenge, challenge_id)
         sent += overtaken_in(challenge, entry)
     db.session.commit()

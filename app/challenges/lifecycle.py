@@ -21,7 +21,7 @@ from app.challenges.models import Challenge, ChallengeResult, Kind, Status
 from app.core import audit
 from app.core.aftercommit import after_commit
 from app.core.models import utcnow
-from app.core.signals import challenge_closed
+from app.core.signals import ChallengeClosed, ChallengeWinner, challenge_closed
 from app.extensions import db
 from app.org.models import Person, Store
 from app.points import ledger
@@ -99,7 +99,7 @@ def close_challenge(challenge_id: int, now: datetime | None = None) -> bool:
     audit.record("challenge.closed", actor_id=None, target_type="challenge", target_id=challenge.id,
                  winners=[standing.entrant_id for standing in final if standing.winner],
                  kind=challenge.kind, reward_points=challenge.reward_points)
-    challenge_closed.send(None, challenge=challenge, winners=winners)
+    challenge_closed.send(None, event=ChallengeClosed(challenge=challenge, winners=winners))
     from app.challenges import nudging
 
     nudging.results(challenge, final, audience_people(challenge))
@@ -107,7 +107,7 @@ def close_challenge(challenge_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def _write_results_and_pay(challenge: Challenge, final: list) -> list:
+def _write_results_and_pay(challenge: Challenge, final: list) -> tuple[ChallengeWinner, ...]:
     winners = []
     for standing in final:
         result = ChallengeResult(challenge_id=challenge.id, rank=standing.rank, score=standing.score or 0.0,
@@ -121,18 +121,18 @@ def _write_results_and_pay(challenge: Challenge, final: list) -> list:
             continue
         if challenge.for_stores:
             store = db.session.get(Store, standing.entrant_id)
-            winners.append(store)
+            winners.append(ChallengeWinner(id=store.id, name=store.name, store_id=store.id))
             people = list(db.session.scalars(sa.select(Person).where(
                 Person.store_id == store.id, Person.active.is_(True)).order_by(Person.id)))
             for person in people:
                 _pay(challenge, person, f"challenge:{challenge.id}:store:{store.id}:person:{person.id}")
         else:
             person = db.session.get(Person, standing.entrant_id)
-            winners.append(person)
+            winners.append(ChallengeWinner(id=person.id, name=person.display_name, store_id=person.store_id))
             _pay(challenge, person, f"challenge:{challenge.id}:winner:{person.id}")
         result.paid = True
     db.session.flush()
-    return winners
+    return tuple(winners)
 
 
 def _pay(challenge: Challenge, person: Person, key: str) -> None:

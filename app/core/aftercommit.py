@@ -2,8 +2,9 @@
 
 Sockets, pushes and jobs must not announce a change that could still roll back."""
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -15,6 +16,25 @@ _KEY = "ascent_after_commit"
 
 def after_commit(callback: Callable[[], None]) -> None:
     db.session.info.setdefault(_KEY, []).append(callback)
+
+
+@contextlib.contextmanager
+def savepoint() -> Iterator[None]:
+    """`db.session.begin_nested()` whose queued callbacks follow it: kept for the real commit when the
+    savepoint is released, dropped when it rolls back (the exception then goes on).
+
+    SQLAlchemy fires "after_commit" when a savepoint is released too, and rolling one back fires
+    "after_rollback": the handlers below could not tell the savepoint's callbacks from the outer
+    transaction's. So the queue is kept aside while the savepoint lives, and put back afterwards."""
+    info = db.session.info
+    queued = info.pop(_KEY, [])
+    inside: list[Callable[[], None]] = []
+    try:
+        with db.session.begin_nested():
+            yield
+            inside = info.pop(_KEY, [])
+    finally:
+        info[_KEY] = queued + inside  # after a rollback `inside` is empty: what it queued is dropped
 
 
 @event.listens_for(Session, "after_commit")

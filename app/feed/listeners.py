@@ -1,52 +1,77 @@
-"""Signal receivers that post to the store feed. They run inside the writer's transaction, so an item
-commits (or rolls back) with the badge, mission, stage or challenge result that caused it."""
+"""Signal receivers that post to the store feed: every item arrives this way. They run inside the writer's
+transaction, so an item commits (or rolls back) with the kudos, badge, mission, stage, challenge result or
+shared answer that caused it."""
 
-import logging
-
-from app.core.signals import badge_granted, challenge_closed, mission_completed, stage_reached
+from app.core.signals import (
+    BadgeGranted,
+    ChallengeClosed,
+    KudosGiven,
+    MissionCompleted,
+    StageReached,
+    UpwardAnswered,
+    badge_granted,
+    challenge_closed,
+    kudos_given,
+    mission_completed,
+    stage_reached,
+    upward_answered,
+)
 from app.feed.models import FeedKind
 from app.feed.services import add_item
 
-log = logging.getLogger(__name__)
+SHOWN_WINNERS = 3
 
 
-def on_badge_granted(_sender, *, person, badge, grant, **_extra) -> None:
-    add_item(person.store_id, FeedKind.BADGE, f"badge:{grant.id}", subject_id=person.id,
+def on_kudos_given(_sender, *, event: KudosGiven) -> None:
+    if not event.public:
+        return
+    kudos = event.kudos
+    add_item(event.receiver.store_id, FeedKind.KUDOS, f"kudos:{kudos.id}", actor_id=event.giver.id,
+             subject_id=event.receiver.id, created_at=kudos.created_at,
+             params={"message": kudos.message, "value": event.value.name if event.value else None,
+                     "points": kudos.points})
+
+
+def on_badge_granted(_sender, *, event: BadgeGranted) -> None:
+    badge = event.badge
+    add_item(event.person.store_id, FeedKind.BADGE, f"badge:{event.grant.id}", subject_id=event.person.id,
              params={"badge": badge.name, "image": badge.image, "tier": badge.tier})
 
 
-def on_mission_completed(_sender, *, person, mission, assignment, **_extra) -> None:
-    add_item(person.store_id, FeedKind.MISSION, f"mission:{assignment.id}", subject_id=person.id,
-             params={"mission": mission.title, "points": mission.points})
+def on_mission_completed(_sender, *, event: MissionCompleted) -> None:
+    add_item(event.person.store_id, FeedKind.MISSION, f"mission:{event.assignment.id}", subject_id=event.person.id,
+             params={"mission": event.mission.title, "points": event.mission.points})
 
 
-def on_stage_reached(_sender, *, person, stage, previous=None, **_extra) -> None:
+def on_stage_reached(_sender, *, event: StageReached) -> None:
+    person, stage = event.person, event.stage
     add_item(person.store_id, FeedKind.STAGE, f"stage:{person.id}:{stage.id}", subject_id=person.id,
              params={"stage": stage.name, "stage_key": stage.key})
 
 
-def on_challenge_closed(_sender, *, challenge, winners=(), **_extra) -> None:
-    """One item in each store with a winner (a winner is a Person or a Store row, in rank order)."""
-    try:
-        challenge_id = challenge.id
-        title = getattr(challenge, "title", None) or getattr(challenge, "name", None) or ""
-        names, store_ids = [], []
-        for winner in list(winners or [])[:3]:
-            is_person = hasattr(winner, "full_name")
-            names.append(winner.display_name if is_person else getattr(winner, "name", ""))
-            store_id = getattr(winner, "store_id", None) if is_person else getattr(winner, "id", None)
-            if store_id is not None and store_id not in store_ids:
-                store_ids.append(store_id)
-    except Exception:  # a challenge shaped unlike we expect must not fail the close
-        log.exception("feed: could not read the closed challenge")
+def on_challenge_closed(_sender, *, event: ChallengeClosed) -> None:
+    """One item in each store with a winner among the first shown."""
+    challenge, shown = event.challenge, event.winners[:SHOWN_WINNERS]
+    names = [winner.name for winner in shown]
+    for store_id in dict.fromkeys(winner.store_id for winner in shown if winner.store_id is not None):
+        add_item(store_id, FeedKind.CHALLENGE, f"challenge:{challenge.id}:{store_id}",
+                 params={"challenge": challenge.title, "winners": names})
+
+
+def on_upward_answered(_sender, *, event: UpwardAnswered) -> None:
+    """A question answered and shared with the author's store (without the author when anonymous)."""
+    message = event.message
+    if not message.shared:
         return
-    for store_id in store_ids:
-        add_item(store_id, FeedKind.CHALLENGE, f"challenge:{challenge_id}:{store_id}",
-                 params={"challenge": str(title), "winners": [str(name) for name in names]})
+    add_item(message.store_id, FeedKind.UPWARD_ANSWER, f"upward:{message.id}", actor_id=event.answered_by.id,
+             subject_id=None if message.anonymous else message.author_id,
+             params={"question": message.body, "answer": message.answer})
 
 
 def connect() -> None:
+    kudos_given.connect(on_kudos_given)
     badge_granted.connect(on_badge_granted)
     mission_completed.connect(on_mission_completed)
     stage_reached.connect(on_stage_reached)
     challenge_closed.connect(on_challenge_closed)
+    upward_answered.connect(on_upward_answered)

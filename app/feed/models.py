@@ -1,7 +1,8 @@
 """The store feed: what happened in a store worth celebrating, and the reactions to it.
 
-Items are written by signal listeners (badges, missions, stages, challenges) and by the kudos and
-upward-feedback services. `source_ref` is unique, so a replayed signal never posts twice."""
+Items are written by the signal listeners in app/feed/listeners.py (kudos, badges, missions, stages,
+challenges, shared answers to upward feedback). `source_ref` is unique, so a replayed signal never posts
+twice."""
 
 import enum
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.core.models import utcnow
+from app.core.signals import KudosGiven
 from app.extensions import db
+from app.feed import listeners as feed
 from app.feed.models import REACTIONS, FeedItem, FeedReaction
 from app.feed.services import add_item
 from app.feedback.models import CompanyValue, Feedback, FeedbackRequest, UpwardMessage
-from app.feedback.services import post_kudos
 from app.feedback.values import ensure_defaults
 from app.org.models import Person, Role
 from app.points import ledger
@@ -64,8 +65,11 @@ def load_feedback() -> None:
         if points:
             ledger.award(receiver, points, source_type="kudos", source_id=kudos.id, awarded_by=None,
                          reason=f"Kudos from {giver.display_name}", idempotency_key=f"kudos:{kudos.id}")
-        if public:
-            post_kudos(kudos, giver, receiver, db.session.get(CompanyValue, kudos.value_id) if kudos.value_id else None)
+        # Onto the feed as kudos given in the app are, without sending kudos_given: the demo's badges are
+        # granted by app/demo/journey.py.
+        value = db.session.get(CompanyValue, kudos.value_id) if kudos.value_id else None
+        feed.on_kudos_given(None, event=KudosGiven(kudos=kudos, giver=giver, receiver=receiver, value=value,
+                                                   public=public))
     for index, message in enumerate(FEEDBACK):
         db.session.add(Feedback(kind="feedback", giver_id=manager.id, receiver_id=(team or [staff])[index % max(
             1, len(team))].id if index else staff.id, message=message, visibility="private",

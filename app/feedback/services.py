@@ -8,10 +8,8 @@ from app import nudges
 from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.signals import kudos_given
+from app.core.signals import KudosGiven, UpwardAnswered, kudos_given, upward_answered
 from app.extensions import db
-from app.feed import services as feed
-from app.feed.models import FeedKind
 from app.feedback import queries
 from app.feedback.models import (
     MAX_MESSAGE,
@@ -94,21 +92,13 @@ def give_kudos(giver: Person, receiver_id: int | None, message: str, *, value_id
                      idempotency_key=f"kudos:{kudos.id}")
         audit.record("feedback.kudos_points", actor_id=giver.id, target_type="person", target_id=receiver.id,
                      kudos_id=kudos.id, points=points)
-    if public:
-        post_kudos(kudos, giver, receiver, value)
     nudges.send(receiver.id, "kudos_received", nudges.path_for("feedback.item", feedback_id=kudos.id),
                 dedupe_key=f"kudos_received:{kudos.id}", name=giver.display_name, message=message,
                 kudos_id=kudos.id)
-    # In the transaction: the kudos badges count it, or nothing happened.
-    kudos_given.send(None, kudos=kudos, giver=giver, receiver=receiver)
+    # In the transaction: the kudos badges count it and the store feed shows it (when public), or nothing
+    # happened.
+    kudos_given.send(None, event=KudosGiven(kudos=kudos, giver=giver, receiver=receiver, value=value, public=public))
     return kudos
-
-
-def post_kudos(kudos: Feedback, giver: Person, receiver: Person, value: CompanyValue | None) -> None:
-    feed.add_item(receiver.store_id, FeedKind.KUDOS, f"kudos:{kudos.id}", actor_id=giver.id,
-                  subject_id=receiver.id, created_at=kudos.created_at,
-                  params={"message": kudos.message, "value": value.name if value else None,
-                          "points": kudos.points})
 
 
 # -- Constructive feedback ---------------------------------------------------------------------------
@@ -224,9 +214,6 @@ def answer_upward(person: Person, message: UpwardMessage, answer: str, *, share:
         raise ServiceError(_("This message has already been answered."))
     audit.record("feedback.upward_answered", actor_id=person.id, target_type="upward_message",
                  target_id=message.id, shared=message.shared)
-    if message.shared:
-        feed.add_item(message.store_id, FeedKind.UPWARD_ANSWER, f"upward:{message.id}", actor_id=person.id,
-                      subject_id=None if message.anonymous else message.author_id,
-                      params={"question": message.body, "answer": answer})
+    upward_answered.send(None, event=UpwardAnswered(message=message, answered_by=person))  # the feed, if shared
     nudges.send(message.author_id, "upward_answered", nudges.path_for("feedback.upward_item", upward_id=message.id),
                 dedupe_key=f"upward_answered:{message.id}", answer=answer, upward_id=message.id)

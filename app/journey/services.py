@@ -1,7 +1,8 @@
 """Where a person stands on the journey, and the one function that moves them up.
 
 `evaluate_stage` runs inside the transaction of whatever could move someone up (an award, a badge
-grant, an endorsement, a completed mission): the stage-up commits or rolls back with its cause.
+grant, an endorsement, a completed mission; once per event, see app/journey/listeners.py): the stage-up
+commits or rolls back with its cause.
 Stages only ever go up; a stage once reached is kept even if a badge later expires."""
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from app.core.authz import can_manage_person
 from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.signals import stage_reached
+from app.core.signals import StageReached, stage_reached
 from app.core.text import required_text
 from app.extensions import db
 from app.journey.defaults import unsaved_defaults
@@ -137,7 +138,7 @@ def evaluate_stage(person: Person, *, lifetime: int | None = None) -> list[Stage
         db.session.add(change)
         db.session.flush()
         changes.append(change)
-        stage_reached.send(None, person=person, stage=stage, previous=current)
+        stage_reached.send(None, event=StageReached(person=person, stage=stage, previous=current))
         after_commit(partial(_announce, person.id, person.manager_id, stage.key))
         current, stored = stage, True
     return changes

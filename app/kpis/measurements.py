@@ -18,7 +18,7 @@ from app.core import numbers
 from app.core.aftercommit import after_commit
 from app.core.database import dialect_insert
 from app.core.models import utcnow
-from app.core.signals import kpi_measurements_saved
+from app.core.signals import KpiMeasurementsSaved, kpi_measurements_saved
 from app.core.timezones import store_today
 from app.extensions import db
 from app.kpis import ranges
@@ -270,7 +270,8 @@ def save_measurements(items: list, *, source: str, entered_by: Person | None = N
     for kpi_id, store_id, day, _person in latest:
         touched[(store_id, day)].add(kpi_id)
     for (store_id, day), kpi_ids in sorted(touched.items()):
-        kpi_measurements_saved.send(None, store_id=store_id, day=day, kpi_ids=sorted(kpi_ids))
+        kpi_measurements_saved.send(None, event=KpiMeasurementsSaved(store_id=store_id, day=day,
+                                                                     kpi_ids=tuple(sorted(kpi_ids))))
     # Read now: an after-commit callback runs inside the commit and may not query.
     district_ids = set(db.session.scalars(sa.select(Store.district_id).where(
         Store.id.in_({store_id for store_id, _day in touched}))))

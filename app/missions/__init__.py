@@ -25,6 +25,7 @@ feature = Feature(
     uses=("points", "badges"),
     blueprints=(bp,),
     models=("app.missions.models",),
+    listeners=("app.missions.listeners",),
     modules=("app.missions.routes", "app.missions.manage_routes", "app.missions.signoff_routes",
              "app.missions.schedule"),
     tabs=(

@@ -223,19 +223,3 @@ def _active_steps(journey: OnboardingJourney) -> list[JourneyStep]:
         .where(JourneyStep.journey_id == journey.id, Mission.active.is_(True))
         .order_by(JourneyStep.position, JourneyStep.id)))
 
-
-def on_people_created(_sender, *, people: list[Person], **_extra) -> None:
-    """An import: everyone's missions and journey in bulk, in the transaction that creates them. Their
-    "today" is the first person's store day (an import is one chain on one day; a store a time zone away
-    gets its daily missions at the next hourly roll-over)."""
-    from app.core.timezones import local_today
-
-    sync_people(people, local_today(people[0]))
-
-
-def on_person_created(_sender, *, person: Person, **_extra) -> None:
-    """A new person gets the active onboarding journey (if they are a new hire) and every running
-    mission whose audience includes them, in the transaction that creates them."""
-    from app.core.timezones import local_today
-
-    sync_person(person, local_today(person))

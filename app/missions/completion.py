@@ -15,7 +15,7 @@ from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.realtime import notify, person_room, store_room
-from app.core.signals import activity_recorded, mission_completed
+from app.core.signals import ActivityRecorded, MissionCompleted, activity_recorded, mission_completed, settling
 from app.core.text import required_text
 from app.extensions import db
 from app.missions import evidence
@@ -136,21 +136,22 @@ def _complete(assignment: MissionAssignment, *, on: date,
     mission meets the receiver's daily cap): (points paid now, why less than the mission says). The
     completion stands whatever it paid: the work was done."""
     mission, person = assignment.mission, assignment.person
-    payment = ledger.pay_authored(person, mission.points, author=mission.created_by, source_type="mission",
-                                  source_id=assignment.id, reason=mission.title,
-                                  idempotency_key=f"mission:{assignment.id}", awarded_by=awarded_by)
-    assignment.status = AssignmentStatus.DONE
-    assignment.completed_at = assignment.completed_at or utcnow()
-    assignment.points_paid = payment.entry.amount if payment.entry is not None else 0
-    db.session.flush()
-    after_commit(lambda room=person_room(person.id): notify(room, "missions-changed"))
-    # Paid now, or paid nothing only because a limit was reached: the work counts (streaks, journey).
-    # Its author's own completion, or a replay, counts for nothing.
-    counts = payment.created or (payment.entry is None and payment.withheld != ledger.Withheld.AUTHOR)
-    if not counts:
-        return 0, payment.withheld
-    mission_completed.send(None, person=person, mission=mission, assignment=assignment)
-    activity_recorded.send(None, person=person, activity="mission", on=on)
+    with settling():  # the payment and the completion are one event: the journey checks the stage once
+        payment = ledger.pay_authored(person, mission.points, author=mission.created_by, source_type="mission",
+                                      source_id=assignment.id, reason=mission.title,
+                                      idempotency_key=f"mission:{assignment.id}", awarded_by=awarded_by)
+        assignment.status = AssignmentStatus.DONE
+        assignment.completed_at = assignment.completed_at or utcnow()
+        assignment.points_paid = payment.entry.amount if payment.entry is not None else 0
+        db.session.flush()
+        after_commit(lambda room=person_room(person.id): notify(room, "missions-changed"))
+        # Paid now, or paid nothing only because a limit was reached: the work counts (streaks, journey).
+        # Its author's own completion, or a replay, counts for nothing.
+        counts = payment.created or (payment.entry is None and payment.withheld != ledger.Withheld.AUTHOR)
+        if not counts:
+            return 0, payment.withheld
+        mission_completed.send(None, event=MissionCompleted(person=person, mission=mission, assignment=assignment))
+        activity_recorded.send(None, event=ActivityRecorded(person=person, activity="mission", on=on))
     return payment.paid, payment.withheld
 
 

@@ -1,5 +1,5 @@
 """Onboarding journeys: HR orders journey missions into the path every new hire walks. Only one
-journey is active; the person_created signal hands it out (see assignments.on_person_created).
+journey is active; the person_created signal hands it out (see listeners.on_person_created).
 
 One at a time, on purpose: a new hire walks one path in one order (two welcome journeys would double the
 tours and muddle the progress). So switching a journey on while another is on must name the one that

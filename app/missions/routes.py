@@ -10,17 +10,11 @@ from flask_login import current_user, login_required
 from app.core import params
 from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other
-from app.core.signals import people_created, person_created
 from app.core.timezones import default_zone, local_today, today_in
 from app.extensions import db
 from app.missions import assignments, bp, completion, evidence, labels, manage_queries, queries
 from app.missions.models import AssignmentStatus, EvidenceType
 from app.points.ledger import Withheld
-
-person_created.connect(assignments.on_person_created)
-people_created.connect(assignments.on_people_created)
-
-
 
 bp.add_app_template_global(labels.recurrence_label, "recurrence_label")
 bp.add_app_template_global(labels.audience_summary, "audience_summary")

@@ -4,7 +4,6 @@ the page re-fetches its fragment over HTTP (app/core/realtime.py)."""
 
 from app.core import realtime
 from app.core.aftercommit import after_commit
-from app.core.signals import kpi_measurements_saved
 from app.extensions import db
 from app.okrs.models import Level, Objective
 from app.org.models import Store
@@ -45,9 +44,6 @@ def objective_changed(objective: Objective) -> None:
     announce(rooms)
 
 
-def _on_measurements(_sender, store_id: int, **_extra) -> None:
+def store_changed(store_id: int) -> None:
+    """A store's figures moved: its pages and its district's (KPI-linked key results move by themselves)."""
     announce(_store_rooms(store_id))
-
-
-def connect() -> None:
-    kpi_measurements_saved.connect(_on_measurements)

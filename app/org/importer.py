@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from app.core import audit
 from app.core.authz import managed_people
 from app.core.csvfiles import WINDOWS_1252, CsvProblem, read_table
-from app.core.signals import people_created
+from app.core.signals import PeopleCreated, people_created
 from app.extensions import db
 from app.journey.services import current_stage, place_at_stage
 from app.org.import_reading import (
@@ -354,7 +354,7 @@ def apply_plan(actor: Person, plan: ImportPlan) -> ImportPlan:
                                                                              for c in line.changes)):
             place_at_stage(by_number[line.draft.employee_number.lower()], line.reading.stage, actor=actor)
     if plan.created:
-        people_created.send(None, people=plan.created)
+        people_created.send(None, event=PeopleCreated(people=tuple(plan.created)))
     for person in plan.to_deactivate:
         set_active(actor, person, False)
     updated = plan.with_status("updated")

@@ -14,7 +14,7 @@ from app.config import SUPPORTED_LOCALES
 from app.core import audit
 from app.core.authz import assignable_roles, can_manage_store, visible_people
 from app.core.errors import ServiceError
-from app.core.signals import person_created
+from app.core.signals import PersonCreated, person_created
 from app.extensions import db
 from app.org.models import MANAGER_ROLES, District, Person, Role, Store
 from app.org.names import clean_name, name_problems
@@ -144,7 +144,7 @@ def create_person(actor: Person, draft: PersonDraft) -> Person:
     db.session.flush()
     audit.record("person.created", actor_id=actor.id, target_type="person", target_id=person.id,
                  employee_number=person.employee_number, role=person.role)
-    person_created.send(None, person=person)
+    person_created.send(None, event=PersonCreated(person=person))
     return person
 
 

@@ -20,7 +20,7 @@ from app.core.authz import can_manage_store
 from app.core.database import dialect_insert, prepared
 from app.core.errors import ServiceError
 from app.core.models import utcnow
-from app.core.signals import points_awarded, points_reversed
+from app.core.signals import PointsAwarded, PointsReversed, points_awarded, points_reversed
 from app.core.text import required_text, squash_spaces
 from app.extensions import db
 from app.org.models import ORG_WIDE_ROLES, Person, Role
@@ -93,7 +93,7 @@ def _existing(key: str) -> PointEntry:
 
 
 def _check_award_rules(person: Person, points: int, awarded_by: Person | None, source_type: str,
-                       author: Person | None) -> None:
+                       author: Person | None, discretionary: bool) -> None:
     if points <= 0:
         raise ServiceError(_("Points must be a whole number above zero."), field="points")
     if awarded_by is not None and awarded_by.id == person.id:
@@ -101,13 +101,13 @@ def _check_award_rules(person: Person, points: int, awarded_by: Person | None, s
     if source_type in AUTHORED_SOURCES:
         _check_authored(person, points, source_type, author)
         return
-    if awarded_by is None or source_type not in DISCRETIONARY_SOURCES:
+    if source_type not in DISCRETIONARY_SOURCES or (awarded_by is None and not discretionary):
         return
-    if awarded_by.role not in ORG_WIDE_ROLES and source_type != "kudos":
+    if awarded_by is not None and awarded_by.role not in ORG_WIDE_ROLES and source_type != "kudos":
         if awarded_by.role not in (Role.STORE_MANAGER, Role.DISTRICT_MANAGER) or person.store_id is None \
                 or not can_manage_store(awarded_by, person.store_id):
             raise ServiceError(_("You can only award points to people in the stores you manage."))
-    check_discretionary_limits(person, points)
+    _check_discretionary_limits(person, points)
 
 
 # Rules for awards someone set up in advance (a mission, a challenge prize) -----------------------------
@@ -236,9 +236,8 @@ def _check_cap(person: Person, points: int) -> None:
                              cap=current_app.config["POINTS_DAILY_CAP"], left=left), field="points")
 
 
-def check_discretionary_limits(person: Person, points: int) -> None:
-    """The per-award maximum and the daily cap on discretionary points, for callers with no deciding
-    person to pass as `awarded_by` (the integration API). Locks the receiver until commit."""
+def _check_discretionary_limits(person: Person, points: int) -> None:
+    """The per-award maximum and the daily cap on discretionary points. Locks the receiver until commit."""
     maximum = current_app.config["POINTS_MAX_PER_AWARD"]
     if points > maximum:
         raise ServiceError(_("One award can be at most %(n)d points.", n=maximum), field="points")
@@ -247,15 +246,18 @@ def check_discretionary_limits(person: Person, points: int) -> None:
 
 def award(person: Person, points: int, *, source_type: str, reason: str, idempotency_key: str,
           source_id: str | int | None = None, awarded_by: Person | None = None,
-          author: Person | None = None) -> AwardResult:
+          author: Person | None = None, discretionary: bool = False) -> AwardResult:
     """Pay `points` to `person` once per `idempotency_key`. `awarded_by` is the person deciding a
-    discretionary award (None for rule-driven awards); `author` the one who set up the mission or challenge
-    paying it (see AUTHORED_SOURCES; `pay_authored` pays what the rules allow). Flushes; the caller commits."""
+    discretionary award (None for rule-driven awards); `discretionary` bounds an award nobody in Ascent
+    decided (the integration API's) like one they did: per-award maximum and daily cap. `author` is the one
+    who set up the mission or challenge paying it (see AUTHORED_SOURCES; `pay_authored` pays what the rules
+    allow). A key that has paid returns its entry (created False), whatever the checks say now. Flushes;
+    the caller commits."""
     key = idempotency_key.strip()
     if not key or len(key) > 200:
         raise ServiceError(_("An idempotency key of 1 to 200 characters is needed."))
     try:
-        reason = _checked_award(person, points, reason, awarded_by, source_type, author)
+        reason = _checked_award(person, points, reason, awarded_by, source_type, author, discretionary)
     except ServiceError:
         # A key that has already paid returns its entry, whatever the checks say now. Looked up only
         # here and on a conflicting insert: a new key (nearly every call) costs no lookup.
@@ -274,23 +276,25 @@ def award(person: Person, points: int, *, source_type: str, reason: str, idempot
     # Link the entry to the person we hold, without history: `entry.person` then needs no query, and the
     # person stays in the session (its identity map keeps unreferenced objects only weakly).
     set_committed_value(entry, "person", person)
-    entry.lifetime_after, _balance = _add_to_totals(person.id, lifetime=points, balance=points)
+    # The lifetime total this transaction now holds (the row stays locked until commit): the receivers
+    # get it with the award instead of reading it back.
+    lifetime, _balance = _add_to_totals(person.id, lifetime=points, balance=points)
     if awarded_by is not None:
         audit.record("points.awarded", actor_id=awarded_by.id, target_type="person", target_id=person.id,
                      points=points, source=source_type, entry_id=entry.id)
-    points_awarded.send(None, entry=entry, person=person)
+    points_awarded.send(None, event=PointsAwarded(entry=entry, person=person, lifetime=lifetime))
     return AwardResult(entry, created=True)
 
 
 def _checked_award(person: Person, points: int, reason: str, awarded_by: Person | None, source_type: str,
-                   author: Person | None) -> str:
+                   author: Person | None, discretionary: bool) -> str:
     """The award's reason, tidied; ServiceError when the award may not be made."""
     if not person.active:
         raise ServiceError(_("%(name)s is deactivated.", name=person.full_name))
     reason = required_text(reason, max_length=MAX_REASON, field="reason",
                            required_message=_("Say why these points are awarded."),
                            too_long_message=_("Keep the reason under %(n)d characters.", n=MAX_REASON))
-    _check_award_rules(person, points, awarded_by, source_type, author)
+    _check_award_rules(person, points, awarded_by, source_type, author, discretionary)
     return reason
 
 
@@ -343,7 +347,7 @@ def reverse(entry: PointEntry, *, reason: str, reversed_by: Person | None) -> Po
         raise ServiceError(_("This entry was already reversed."))
     audit.record("points.reversed", actor_id=reversed_by.id if reversed_by else None, target_type="person",
                  target_id=entry.person_id, entry_id=entry.id, amount=amount, reason=reason[:200])
-    points_reversed.send(None, entry=reversal, original=entry)
+    points_reversed.send(None, event=PointsReversed(reversal=reversal, original=entry))
     return reversal
 
 

@@ -46,11 +46,6 @@ class PointEntry(Base):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     awarded_by: Mapped[Person | None] = relationship(foreign_keys=[awarded_by_id])
 
-    # Not a column: on the entry `ledger.award` has just written, the person's lifetime total right after
-    # it (their balance row stays locked until commit), so the award's receivers need not read it back.
-    # None on entries read from the database.
-    lifetime_after = None
-
     @property
     def counts_for_lifetime(self) -> bool:
         return self.kind == EntryKind.EARN

@@ -1,9 +1,12 @@
 """Every recorded activity (a mission done, a training finished, feedback given) feeds the streak."""
 
-from app.core.signals import activity_recorded
+from app.core.signals import ActivityRecorded, activity_recorded
 from app.streaks import services
 
 
-@activity_recorded.connect
-def _on_activity(_sender, *, person, activity="activity", on=None, **_extra) -> None:
-    services.record_activity(person, activity, on)
+def on_activity_recorded(_sender, *, event: ActivityRecorded) -> None:
+    services.record_activity(event.person, event.activity, event.on)
+
+
+def connect() -> None:
+    activity_recorded.connect(on_activity_recorded)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
+from app.core.signals import StreakExtended, streak_extended
 from app.core.timezones import local_today
 from app.extensions import db
 from app.org.models import Person
@@ -83,9 +84,7 @@ def record_activity(person: Person, activity: str, on: date | None = None) -> St
     streak.last_active_on = on
     streak.best = max(streak.best, streak.current)
     db.session.flush()
-    from app.badges.services import check_streak_badges
-
-    check_streak_badges(person, streak.current)
+    streak_extended.send(None, event=StreakExtended(person=person, current=streak.current))  # streak badges
     return streak
 
 

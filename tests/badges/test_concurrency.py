@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.badges import services
 from app.badges.models import BadgeDefinition, BadgeGrant
-from app.core.signals import activity_recorded
+from app.core.signals import ActivityRecorded, activity_recorded
 from app.extensions import db
 from app.journey.models import StageChange
 from app.org.models import Person
@@ -72,7 +72,8 @@ def test_racing_activities_count_a_day_once(app, org):
 
     def work(n):
         person = db.session.get(Person, staff_id)
-        activity_recorded.send(None, person=person, activity="mission", on=date(2026, 3, 2 + n % 3))
+        activity_recorded.send(None, event=ActivityRecorded(person=person, activity="mission",
+                                                            on=date(2026, 3, 2 + n % 3)))
 
     assert _race(app, 9, work) == []
     streak = db.session.scalar(sa.select(Streak).where(Streak.person_id == staff_id))

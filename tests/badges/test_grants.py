@@ -7,7 +7,7 @@ from app.badges import services
 from app.badges.models import BadgeDefinition, BadgeGrant
 from app.core.audit import AuditEntry
 from app.core.errors import ServiceError
-from app.core.signals import activity_recorded, badge_granted, mission_completed
+from app.core.signals import ActivityRecorded, MissionCompleted, activity_recorded, badge_granted, mission_completed
 from app.extensions import db
 from app.points import ledger
 from app.points.models import PointEntry
@@ -32,8 +32,8 @@ def test_grant_is_idempotent_and_pays_once(org):
 def test_grant_sends_badge_granted(org):
     seen = []
 
-    def listen(_sender, **kwargs):
-        seen.append((kwargs["person"].id, kwargs["badge"].key, kwargs["grant"].id))
+    def listen(_sender, *, event):
+        seen.append((event.person.id, event.badge.key, event.grant.id))
 
     badge_granted.connect(listen)
     try:
@@ -66,7 +66,8 @@ def test_streak_badge_from_activity(org):
     from datetime import date
 
     for day in range(1, 4):
-        activity_recorded.send(None, person=org.staff, activity="mission", on=date(2026, 3, day))
+        on = date(2026, 3, day)
+        activity_recorded.send(None, event=ActivityRecorded(person=org.staff, activity="mission", on=on))
     assert held(org.staff, "on_a_roll") and not held(org.staff, "week_warrior")
 
 
@@ -81,10 +82,11 @@ def test_mission_badge_and_mission_count(org):
             self.id = id
             self.title = f"Mission {id}"
             self.points = 10
+            self.badge_id = None
 
-    mission_completed.send(None, person=org.staff, mission=Obj(41), assignment=Obj(1))
+    mission_completed.send(None, event=MissionCompleted(person=org.staff, mission=Obj(41), assignment=Obj(1)))
     assert held(org.staff, "first_mission") and not held(org.staff, "window_pro")
-    mission_completed.send(None, person=org.staff, mission=Obj(42), assignment=Obj(2))
+    mission_completed.send(None, event=MissionCompleted(person=org.staff, mission=Obj(42), assignment=Obj(2)))
     assert held(org.staff, "window_pro")
     assert services.event_count(org.staff.id, "mission_completed") == 2
 

@@ -79,8 +79,8 @@ def test_closing_twice_pays_once(org):
     db.session.commit()
     closed = []
 
-    def record(_sender, **kwargs):
-        closed.append(kwargs)
+    def record(_sender, *, event):
+        closed.append(event)
 
     challenge_closed.connect(record)
     try:
@@ -98,8 +98,8 @@ def test_closing_twice_pays_once(org):
                                       .order_by(ChallengeResult.rank)))
     assert [(r.person_id, r.rank, r.winner, r.paid) for r in results] == [
         (org.staff.id, 1, True, True), (org.colleague.id, 2, False, False)]
-    assert len([kw for kw in closed if kw["challenge"].id == challenge.id]) == 1
-    assert [w.id for w in closed[-1]["winners"]] == [org.staff.id]
+    assert len([event for event in closed if event.challenge.id == challenge.id]) == 1
+    assert [w.id for w in closed[-1].winners] == [org.staff.id]
     result_nudges = [n for n in _nudges("challenge_result") if n.params["challenge_id"] == challenge.id]
     assert {n.person_id for n in result_nudges} == {org.staff.id, org.colleague.id}
     assert "won" in next(n.body for n in result_nudges if n.person_id == org.staff.id)

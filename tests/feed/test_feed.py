@@ -3,6 +3,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.core.models import utcnow
+from app.core.signals import BadgeGranted, ChallengeClosed, ChallengeWinner, MissionCompleted, StageReached
 from app.extensions import db
 from app.feed import queries, services
 from app.feed.listeners import on_badge_granted, on_challenge_closed, on_mission_completed, on_stage_reached
@@ -26,23 +27,26 @@ class _Row:
 def test_listeners_post_once(org, app):
     badge = _Row(name="First mission", image="first-mission.svg", tier="bronze")
     grant = _Row(id=7)
-    on_badge_granted(None, person=org.staff, badge=badge, grant=grant)
-    on_badge_granted(None, person=org.staff, badge=badge, grant=grant)
-    on_mission_completed(None, person=org.staff, mission=_Row(title="Window", points=10), assignment=_Row(id=3))
-    on_mission_completed(None, person=org.staff, mission=_Row(title="Window", points=10), assignment=_Row(id=3))
-    on_stage_reached(None, person=org.staff, stage=_Row(id=2, name="Engagement", key="engagement"), previous=None)
-    on_stage_reached(None, person=org.staff, stage=_Row(id=2, name="Engagement", key="engagement"), previous=None)
-    on_badge_granted(None, person=org.dm, badge=badge, grant=_Row(id=8))  # no store: no feed
+    mission = _Row(title="Window", points=10)
+    stage, previous = _Row(id=2, name="Engagement", key="engagement"), _Row(id=1, name="Onboarding", key="onboarding")
+    on_badge_granted(None, event=BadgeGranted(person=org.staff, badge=badge, grant=grant))
+    on_badge_granted(None, event=BadgeGranted(person=org.staff, badge=badge, grant=grant))
+    on_mission_completed(None, event=MissionCompleted(person=org.staff, mission=mission, assignment=_Row(id=3)))
+    on_mission_completed(None, event=MissionCompleted(person=org.staff, mission=mission, assignment=_Row(id=3)))
+    on_stage_reached(None, event=StageReached(person=org.staff, stage=stage, previous=previous))
+    on_stage_reached(None, event=StageReached(person=org.staff, stage=stage, previous=previous))
+    on_badge_granted(None, event=BadgeGranted(person=org.dm, badge=badge, grant=_Row(id=8)))  # no store: no feed
     db.session.commit()
     kinds = sorted(db.session.scalars(sa.select(FeedItem.kind)))
     assert kinds == ["badge", "mission", "stage"]
 
 
-def test_challenge_listener_is_defensive(org):
+def test_challenge_listener_posts_once_in_each_winning_store(org):
     challenge = _Row(id=4, title="Best upsell week")
-    on_challenge_closed(None, challenge=challenge, winners=[org.staff, org.sibling_store])
-    on_challenge_closed(None, challenge=challenge, winners=[org.staff, org.sibling_store])
-    on_challenge_closed(None, challenge=object(), winners=None)  # unexpected shape: ignored
+    winners = (ChallengeWinner(id=org.staff.id, name=org.staff.display_name, store_id=org.store.id),
+               ChallengeWinner(id=org.sibling_store.id, name=org.sibling_store.name, store_id=org.sibling_store.id))
+    on_challenge_closed(None, event=ChallengeClosed(challenge=challenge, winners=winners))
+    on_challenge_closed(None, event=ChallengeClosed(challenge=challenge, winners=winners))
     db.session.commit()
     items = db.session.scalars(sa.select(FeedItem).order_by(FeedItem.store_id)).all()
     assert sorted(item.store_id for item in items) == sorted([org.store.id, org.sibling_store.id])

@@ -45,7 +45,7 @@ BOARD_AND_CHALLENGE_CARDS = 3
 def test_staff_home_query_count_stays_flat(client, org, sign_in, count_queries):
     from datetime import date, timedelta
 
-    from app.core.signals import activity_recorded
+    from app.core.signals import ActivityRecorded, activity_recorded
 
     pay(org.staff, 200)  # in Engagement: the next stage's criteria decide which facts are read
     db.session.commit()
@@ -56,8 +56,8 @@ def test_staff_home_query_count_stays_flat(client, org, sign_in, count_queries):
     pay(org.staff, 2500)
     for n in range(12):
         badges.record_event(org.staff, "kudos_received", f"k{n}")
-        activity_recorded.send(None, person=org.staff, activity="mission",
-                               on=date.today() - timedelta(days=n))
+        activity_recorded.send(None, event=ActivityRecorded(person=org.staff, activity="mission",
+                                                            on=date.today() - timedelta(days=n)))
     badges.manual_grant(org.sm, org.staff, badge("mentor"), "Mentor")
     badges.manual_grant(org.sm, org.staff, badge("helping_hand"), "Helped")
     for _ in range(5):

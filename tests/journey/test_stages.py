@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from app.badges import services as badges
 from app.core.errors import ServiceError
-from app.core.signals import mission_completed, stage_reached
+from app.core.signals import MissionCompleted, mission_completed, stage_reached
 from app.extensions import db
 from app.journey import services
 from app.journey.models import PersonStage, StageChange
@@ -28,8 +28,8 @@ def test_current_stage_works_without_any_configured_stage(org):
 def test_points_move_a_person_up_inside_the_award_transaction(org):
     reached = []
 
-    def listen(_sender, **kwargs):
-        reached.append(kwargs)
+    def listen(_sender, *, event):
+        reached.append(event)
 
     stage_reached.connect(listen)
     try:
@@ -43,7 +43,7 @@ def test_points_move_a_person_up_inside_the_award_transaction(org):
     assert change.from_stage.key == "onboarding" and change.to_stage.key == "engagement"
     assert change.seen_at is None
     assert change.manager_id == org.sm.id and change.store_id == org.store.id
-    assert [kw["stage"].key for kw in reached][-1] == "engagement"
+    assert [event.stage.key for event in reached][-1] == "engagement"
     db.session.rollback()  # the stage-up rolls back with the award that caused it
     assert services.current_stage(org.staff).key == "onboarding"
     assert db.session.scalar(sa.select(sa.func.count(StageChange.id))) == 0
@@ -119,11 +119,16 @@ def test_required_missions_come_from_mission_completed(org):
             self.id = id
             self.title = f"Mission {id}"
             self.points = 10
+            self.badge_id = None
 
-    mission_completed.send(None, person=org.staff, mission=Obj(7), assignment=Obj(70))
+    def complete(mission_id, assignment_id):
+        mission_completed.send(None, event=MissionCompleted(person=org.staff, mission=Obj(mission_id),
+                                                            assignment=Obj(assignment_id)))
+
+    complete(7, 70)
     assert services.current_stage(org.staff).key == "onboarding"
-    mission_completed.send(None, person=org.staff, mission=Obj(8), assignment=Obj(80))
-    mission_completed.send(None, person=org.staff, mission=Obj(8), assignment=Obj(80))  # replay: no effect
+    complete(8, 80)
+    complete(8, 80)  # replay: no effect
     assert services.current_stage(org.staff).key == "engagement"
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.core.signals import kpi_measurements_saved
+from app.core.signals import KpiMeasurementsSaved, kpi_measurements_saved
 from app.extensions import db
 from app.kpis.aggregation import aggregate
 from app.kpis.measurements import MeasurementErrors, save_measurements, store_today
@@ -42,8 +42,8 @@ def test_signal_is_sent_per_store_and_day(org, lib):
     today = store_today(org.store)
     received = []
 
-    def listener(_sender, **kwargs):
-        received.append(kwargs)
+    def listener(_sender, *, event):
+        received.append(event)
 
     kpi_measurements_saved.connect(listener)
     try:
@@ -51,8 +51,8 @@ def test_signal_is_sent_per_store_and_day(org, lib):
                            for kpi in ("footfall", "transactions")], source="api")
     finally:
         kpi_measurements_saved.disconnect(listener)
-    assert received == [{"store_id": org.store.id, "day": today,
-                         "kpi_ids": sorted([lib["footfall"].id, lib["transactions"].id])}]
+    assert received == [KpiMeasurementsSaved(store_id=org.store.id, day=today,
+                                             kpi_ids=tuple(sorted([lib["footfall"].id, lib["transactions"].id])))]
 
 
 @pytest.mark.parametrize(("change", "field"), [

@@ -36,12 +36,11 @@ def received():
     """Signals the streaks, badges and journey features listen to, as they arrive."""
     events = []
 
-    def on_completed(_sender, **kwargs):
-        events.append(("mission_completed", kwargs["person"].id, kwargs["mission"].id,
-                       kwargs["assignment"].id))
+    def on_completed(_sender, *, event):
+        events.append(("mission_completed", event.person.id, event.mission.id, event.assignment.id))
 
-    def on_activity(_sender, **kwargs):
-        events.append(("activity", kwargs["person"].id, kwargs["activity"], kwargs["on"]))
+    def on_activity(_sender, *, event):
+        events.append(("activity", event.person.id, event.activity, event.on))
 
     mission_completed.connect(on_completed)
     activity_recorded.connect(on_activity)

@@ -52,9 +52,9 @@ def test_twelve_simultaneous_submits_pay_once(app, org):
     announced = []
     lock = threading.Lock()
 
-    def on_completed(_sender, **kwargs):
+    def on_completed(_sender, *, event):
         with lock:
-            announced.append(kwargs["assignment"].id)
+            announced.append(event.assignment.id)
 
     def submit():
         person = db.session.get(Person, staff_id)

@@ -3,7 +3,7 @@
 from datetime import date
 
 from app.core import realtime
-from app.core.signals import kpi_measurements_saved
+from app.core.signals import KpiMeasurementsSaved, kpi_measurements_saved
 from app.extensions import db
 
 
@@ -11,7 +11,7 @@ def test_measurement_and_check_in_send_a_hint_after_commit(client, org, goals, s
     sent = []
     monkeypatch.setattr(realtime, "notify", lambda room, event, data=None: sent.append((room, event)))
 
-    kpi_measurements_saved.send(None, store_id=org.store.id, day=date.today(), kpi_ids=[1])
+    kpi_measurements_saved.send(None, event=KpiMeasurementsSaved(store_id=org.store.id, day=date.today(), kpi_ids=(1,)))
     assert sent == []  # nothing before the commit
     db.session.commit()
     assert set(sent) == {(realtime.store_room(org.store.id), "goals-changed"),

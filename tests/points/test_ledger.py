@@ -94,8 +94,8 @@ def test_deactivated_person_gets_nothing(org):
 def test_points_awarded_signal_fires_inside_the_transaction(org):
     seen = []
 
-    def receiver(_sender, entry, person):
-        seen.append((entry.amount, person.id))
+    def receiver(_sender, *, event):
+        seen.append((event.entry.amount, event.person.id, event.lifetime))
 
     points_awarded.connect(receiver)
     try:
@@ -103,7 +103,7 @@ def test_points_awarded_signal_fires_inside_the_transaction(org):
         ledger.award(org.staff, 7, source_type="mission", reason="x", idempotency_key="sig")
     finally:
         points_awarded.disconnect(receiver)
-    assert seen == [(7, org.staff.id)]
+    assert seen == [(7, org.staff.id, 7)]  # the lifetime total comes with the award
 
 
 def test_spend_never_goes_negative(org):

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.errors import ServiceError
-from app.core.signals import activity_recorded
+from app.core.signals import ActivityRecorded, activity_recorded
 from app.extensions import db
 from app.streaks import services
 from app.streaks.models import DayOff, Streak
@@ -20,7 +20,7 @@ def day(n: int) -> date:
 
 def active(person, *offsets):
     for n in offsets:
-        activity_recorded.send(None, person=person, activity="mission", on=day(n))
+        activity_recorded.send(None, event=ActivityRecorded(person=person, activity="mission", on=day(n)))
 
 
 def streak(person) -> Streak:
@@ -80,7 +80,7 @@ def test_days_are_counted_in_the_store_time_zone(org):
 
 
 def test_activity_without_a_date_uses_the_store_today(org):
-    activity_recorded.send(None, person=org.staff, activity="mission", on=None)
+    activity_recorded.send(None, event=ActivityRecorded(person=org.staff, activity="mission", on=None))
     assert streak(org.staff).last_active_on == services.local_today(org.staff)
 
 
