@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.core import params
-from app.core.errors import ServiceError
+from app.core.actions import attempt
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.navigation import register_tab
 from app.core.signals import people_created, person_created
@@ -98,21 +98,14 @@ def assignment(assignment_id: int):
 def checklist(assignment_id: int):
     assignment = _own_or_404(assignment_id)
     step_ids = set(params.ids_arg("step", request.form, limit=500))
-    error, status = None, 200
-    try:
+    with attempt() as outcome:
         completion.set_checklist(current_user, assignment, step_ids, today=local_today(current_user))
-    except ServiceError as problem:
-        db.session.rollback()
-        error, status = problem.message, 422
-    else:
-        db.session.commit()
     if not is_fragment_request():
-        if error:
-            flash(error, "error")
+        outcome.flash()
         return see_other("missions.assignment", assignment_id=assignment_id)
     assignment = _own_or_404(assignment_id)
-    context = _detail_context(assignment, checklist_error=error)
-    return render_template("missions/_checklist.html", **context), status
+    context = _detail_context(assignment, checklist_error=outcome.message)
+    return render_template("missions/_checklist.html", **context), outcome.status
 
 
 def _quiz_answers() -> dict[int, int]:
@@ -137,21 +130,19 @@ def _photo_bytes() -> bytes | None:
 def submit(assignment_id: int):
     assignment = _own_or_404(assignment_id)
     mission = assignment.mission
-    try:
+    with attempt() as sent:
         outcome = completion.submit(
             current_user, assignment, today=local_today(current_user),
             answer=request.form.get("answer") if mission.evidence_type == EvidenceType.TEXT else None,
             photo=_photo_bytes() if mission.evidence_type == EvidenceType.PHOTO else None,
             answers=_quiz_answers() if mission.evidence_type == EvidenceType.QUIZ else None,
             note=request.form.get("note"))
-    except ServiceError as problem:
-        db.session.rollback()
+    if not sent.ok:
         assignment = _own_or_404(assignment_id)
         values = {"answer": request.form.get("answer", ""), "note": request.form.get("note", ""),
                   "quiz": _quiz_answers()}
         return render("missions/assignment.html", "missions/_mission.html", **_detail_context(
-            assignment, error=problem.message, error_field=problem.field, values=values)), 422
-    db.session.commit()
+            assignment, error=sent.message, error_field=sent.error.field, values=values)), 422
     if outcome.already:
         flash(_("You've already sent this one. Nothing more to do."), "info")
     elif outcome.status == AssignmentStatus.DONE:

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 import app.nudges.listeners  # noqa: F401  (badge and stage nudges)
 import app.nudges.schedule  # noqa: F401  (registers the periodic jobs)
 from app.core import params
+from app.core.actions import attempt, done, form_status
 from app.core.database import write_transaction
-from app.core.errors import ServiceError
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.core.timezones import local_time, zone_for
 from app.extensions import db
@@ -99,17 +99,11 @@ def settings():
         form.quiet_start.data, form.quiet_end.data = current.quiet.start, current.quiet.end
         form.daily_cap.data = current.daily_cap
     elif form.validate_on_submit():
-        try:
+        with attempt(form, field="daily_cap") as outcome:
             services.save_preferences(current_user, pushed=set(form.pushed.data or ()),
                                       quiet_hours=form.quiet_hours.data, quiet_start=form.quiet_start.data,
                                       quiet_end=form.quiet_end.data, daily_cap=form.daily_cap.data)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "daily_cap").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Notification settings saved."), "success")
-            return see_other("nudges.settings")
-    status = 422 if form.errors else 200
+        if outcome.ok:
+            return done(_("Notification settings saved."), "nudges.settings")
     return render_template("nudges/settings.html", form=form, types=types,
-                           zone=zone_for(current_user).key), status
+                           zone=zone_for(current_user).key), form_status(form)

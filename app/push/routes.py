@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import params
-from app.core.errors import ServiceError
+from app.core.actions import attempt
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.extensions import db
 from app.push import services
@@ -43,12 +43,10 @@ def subscribe():
     data = _json_body()
     if data is None:
         return _problem(400, _("Send the subscription as JSON (the browser's PushSubscription)."))
-    try:
+    with attempt() as outcome:
         subscription = services.subscribe(current_user, data, request.headers.get("User-Agent", ""))
-    except ServiceError as error:
-        db.session.rollback()
-        return _problem(400, error.message)
-    db.session.commit()
+    if not outcome.ok:
+        return _problem(400, outcome.message)
     return {"id": subscription.id, "device": subscription.device}, 201
 
 
