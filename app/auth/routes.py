@@ -155,10 +155,7 @@ def reset_password():
 
 
 def _decidable_reset_or_404(reset_id: int):
-    reset = resets.decidable_reset(current_user, reset_id)
-    if reset is None:
-        abort(404)
-    return reset
+    return resets.decidable_reset(current_user, reset_id) or abort(404)
 
 
 @bp.post("/password-resets/<int:reset_id>/approve")

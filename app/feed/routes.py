@@ -69,9 +69,7 @@ def index():
 @bp.post("/<int:feed_item_id>/react")
 @login_required
 def react(feed_item_id: int):
-    item = queries.visible_item_or_none(current_user, feed_item_id)
-    if item is None:
-        abort(404)
+    item = queries.visible_item_or_none(current_user, feed_item_id) or abort(404)
     with attempt() as outcome:
         services.toggle_reaction(current_user, item, request.form.get("kind", ""))
     if not is_fragment_request():

@@ -1,7 +1,7 @@
 """Feedback (everyone): the inbox, giving kudos and feedback, feedback requests, upward feedback and
 questions; company values (HR)."""
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -73,9 +73,7 @@ def index():
 @bp.get("/<int:feedback_id>")
 @login_required
 def item(feedback_id: int):
-    found = queries.feedback_or_none(current_user, feedback_id)
-    if found is None:
-        abort(404)
+    found = queries.feedback_or_none(current_user, feedback_id) or abort(404)
     return render_template("feedback/item.html", item=found)
 
 
@@ -139,9 +137,7 @@ def request_feedback():
 @bp.route("/requests/<int:feedback_request_id>/answer", methods=["GET", "POST"])
 @login_required
 def answer_request(feedback_request_id: int):
-    feedback_request = queries.request_to_answer_or_none(current_user, feedback_request_id)
-    if feedback_request is None:
-        abort(404)
+    feedback_request = queries.request_to_answer_or_none(current_user, feedback_request_id) or abort(404)
     form = AnswerForm()
     if feedback_request.status == RequestStatus.PENDING and form.validate_on_submit():
         with attempt(form) as outcome:
@@ -156,9 +152,7 @@ def answer_request(feedback_request_id: int):
 @bp.post("/requests/<int:feedback_request_id>/cancel")
 @login_required
 def cancel_request(feedback_request_id: int):
-    feedback_request = queries.own_request_or_none(current_user, feedback_request_id)
-    if feedback_request is None:
-        abort(404)
+    feedback_request = queries.own_request_or_none(current_user, feedback_request_id) or abort(404)
     with attempt() as outcome:
         services.cancel_request(current_user, feedback_request)
     outcome.flash(_("Request cancelled."))
@@ -186,9 +180,7 @@ def ask_upward():
 @bp.get("/upward/<int:upward_id>")
 @login_required
 def upward_item(upward_id: int):
-    message = queries.upward_or_none(current_user, upward_id)
-    if message is None:
-        abort(404)
+    message = queries.upward_or_none(current_user, upward_id) or abort(404)
     return _upward_page(message, UpwardAnswerForm(formdata=None))
 
 
@@ -248,6 +240,5 @@ def set_value_active(company_value_id: int):
     active = request.form.get("active") == "1"
     values.set_active(current_user, value, active)
     db.session.commit()
-    flash(_("%(name)s can be chosen again.", name=value.display_name) if active
-          else _("%(name)s is hidden from new kudos.", name=value.display_name), "success")
-    return see_other("feedback.company_values")
+    return done(_("%(name)s can be chosen again.", name=value.display_name) if active
+                else _("%(name)s is hidden from new kudos.", name=value.display_name), "feedback.company_values")

@@ -88,9 +88,7 @@ def _district_choices():
 @bp.route("/entry", methods=["GET", "POST"])
 @authz.roles_required(Role.STORE_MANAGER)
 def entry():
-    store = current_user.store
-    if store is None:
-        abort(404)
+    store = current_user.store or abort(404)
     today = timezones.store_today(store)
     kpis = base_kpis()
     errors: dict[str, str] = {}
@@ -133,8 +131,7 @@ def upload():
                                                     locale=reader_locale())
             if report.ok:
                 db.session.commit()
-                flash(_("Imported %(n)d measurements.", n=report.saved), "success")
-                return see_other("kpis.upload")
+                return done(_("Imported %(n)d measurements.", n=report.saved), "kpis.upload")
             db.session.rollback()
     status = 422 if request.method == "POST" else 200
     return render_template("kpis/upload.html", form=form, report=report), status

@@ -96,10 +96,7 @@ def new_mission():
 
 
 def _mission_or_404(mission_id: int):
-    mission = manage_queries.mission_in_scope(current_user, mission_id)
-    if mission is None:
-        abort(404)
-    return mission
+    return manage_queries.mission_in_scope(current_user, mission_id) or abort(404)
 
 
 @bp.route("/manage/<int:mission_id>/edit", methods=["GET", "POST"])
@@ -154,10 +151,7 @@ def journeys_page():
 
 
 def _journey_or_404(journey_id: int):
-    journey = manage_queries.journey_or_none(journey_id)
-    if journey is None:
-        abort(404)
-    return journey
+    return manage_queries.journey_or_none(journey_id) or abort(404)
 
 
 def _step_form(journey) -> JourneyStepForm:

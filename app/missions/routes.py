@@ -64,10 +64,7 @@ def today():
 
 
 def _own_or_404(assignment_id: int):
-    assignment = queries.own_assignment(current_user, assignment_id)
-    if assignment is None:
-        abort(404)
-    return assignment
+    return queries.own_assignment(current_user, assignment_id) or abort(404)
 
 
 def _detail_context(assignment, **extra) -> dict:

@@ -28,10 +28,7 @@ def signoffs():
 
 
 def _submission_or_404(submission_id: int):
-    submission = manage_queries.submission_in_scope(current_user, submission_id)
-    if submission is None:
-        abort(404)
-    return submission
+    return manage_queries.submission_in_scope(current_user, submission_id) or abort(404)
 
 
 @bp.get("/signoffs/<int:submission_id>")

@@ -1,7 +1,7 @@
 """The notification centre (every nudge, pushed or not), the bell with the unread count, and the
 person's nudge settings."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ import app.nudges.schedule  # noqa: F401  (registers the periodic jobs)
 from app.core import params
 from app.core.actions import attempt, done, form_status
 from app.core.database import write_transaction
-from app.core.htmx import is_fragment_request, render, see_other, with_trigger
+from app.core.htmx import is_fragment_request, render, with_trigger
 from app.core.timezones import local_time, zone_for
 from app.extensions import db
 from app.nudges import queries, registry, services
@@ -61,8 +61,7 @@ def read_all():
         items, next_before = queries.page(current_user.id)
         return with_trigger(render_template("nudges/_list.html", items=items, next_before=next_before),
                             "notifications-changed")
-    flash(_("All caught up."), "success")
-    return see_other("nudges.centre")
+    return done(_("All caught up."), "nudges.centre")
 
 
 @bp.get("/<int:notification_id>")
@@ -70,9 +69,7 @@ def read_all():
 @login_required
 def open_notification(notification_id: int):
     """Open what a notification is about, and mark it read (the push links here too)."""
-    notification = queries.own_notification(current_user.id, notification_id)
-    if notification is None:
-        abort(404)
+    notification = queries.own_notification(current_user.id, notification_id) or abort(404)
     services.mark_read(current_user, notification)
     db.session.commit()
     return redirect(notification.url, code=303)

@@ -62,10 +62,7 @@ def index():
 
 
 def _visible_or_404(objective_id: int) -> Objective:
-    objective = queries.visible_objective_or_none(current_user, objective_id)
-    if objective is None:
-        abort(404)
-    return objective
+    return queries.visible_objective_or_none(current_user, objective_id) or abort(404)
 
 
 @bp.get("/<int:objective_id>")
@@ -219,9 +216,8 @@ def set_status(objective_id: int):
     archive = request.form.get("status") == ObjectiveStatus.ARCHIVED
     services.set_status(current_user, found, ObjectiveStatus.ARCHIVED if archive else ObjectiveStatus.ACTIVE)
     db.session.commit()
-    flash(_("Objective archived: it no longer shows in the tree.") if archive else _("Objective active again."),
-          "success")
-    return see_other("okrs.objective", objective_id=found.id)
+    return done(_("Objective archived: it no longer shows in the tree.") if archive else _("Objective active again."),
+                "okrs.objective", objective_id=found.id)
 
 
 @bp.get("/key-result-row")
@@ -261,10 +257,7 @@ def new_template():
 
 
 def _template_or_404(goal_template_id: int) -> GoalTemplate:
-    template = db.session.get(GoalTemplate, goal_template_id)
-    if template is None:
-        abort(404)
-    return template
+    return db.session.get(GoalTemplate, goal_template_id) or abort(404)
 
 
 @bp.route("/templates/<int:goal_template_id>/apply", methods=["GET", "POST"])
@@ -305,5 +298,4 @@ def delete_template(goal_template_id: int):
         abort(404)
     goal_templates.delete_template(current_user, template)
     db.session.commit()
-    flash(_("Template deleted. Objectives made from it stay."), "success")
-    return see_other("okrs.templates")
+    return done(_("Template deleted. Objectives made from it stay."), "okrs.templates")

@@ -52,10 +52,7 @@ def kudos_url(person_id: int) -> str:
 
 
 def _one_or_404(one_on_one_id: int) -> OneOnOne:
-    one = queries.one_on_one_for(current_user, one_on_one_id)
-    if one is None:
-        abort(404)
-    return one
+    return queries.one_on_one_for(current_user, one_on_one_id) or abort(404)
 
 
 def _own_one_or_404(one_on_one_id: int) -> OneOnOne:
@@ -67,10 +64,7 @@ def _own_one_or_404(one_on_one_id: int) -> OneOnOne:
 
 
 def _managed_one_or_404(one_on_one_id: int) -> OneOnOne:
-    one = queries.managed_one_on_one_for(current_user, one_on_one_id)
-    if one is None:
-        abort(404)
-    return one
+    return queries.managed_one_on_one_for(current_user, one_on_one_id) or abort(404)
 
 
 # -- My 1:1s -----------------------------------------------------------------------------------------

@@ -54,9 +54,7 @@ def person_points(person_id: int):
 @bp.route("/points/entries/<int:entry_id>/dispute", methods=["GET", "POST"])
 @login_required
 def dispute(entry_id: int):
-    entry = queries.disputable_entry_or_none(current_user.id, entry_id)
-    if entry is None:
-        abort(404)
+    entry = queries.disputable_entry_or_none(current_user.id, entry_id) or abort(404)
     form = DisputeForm()
     if form.validate_on_submit():
         with attempt(form, field="comment") as outcome:
@@ -93,9 +91,7 @@ def resolve_dispute(dispute_id: int):
 @bp.post("/points/entries/<int:entry_id>/reverse")
 @authz.roles_required(*authz.ORG_ADMINS)
 def reverse_entry(entry_id: int):
-    entry = db.session.get(PointEntry, entry_id)
-    if entry is None:
-        abort(404)
+    entry = db.session.get(PointEntry, entry_id) or abort(404)
     authz.managed_person_or_404(current_user, entry.person_id)
     form = ReverseForm()
     if not form.validate_on_submit():

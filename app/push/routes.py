@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import params
-from app.core.actions import attempt
+from app.core.actions import attempt, done
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.extensions import db
 from app.push import services
@@ -76,8 +76,7 @@ def unsubscribe():
     if is_fragment_request():
         card = render_template("push/_card.html", push_notice=_("Notifications are off on that device."))
         return with_trigger(card, "push-changed")
-    flash(_("Notifications are off on that device."), "success")
-    return see_other("home.me")
+    return done(_("Notifications are off on that device."), "home.me")
 
 
 def _bad_form(message: str):

@@ -117,10 +117,7 @@ def preview_participants():
 
 
 def _cycle_or_404(cycle_id: int):
-    cycle = queries.cycle_or_none(current_user, cycle_id)
-    if cycle is None:
-        abort(404)
-    return cycle
+    return queries.cycle_or_none(current_user, cycle_id) or abort(404)
 
 
 @bp.get("/cycles/<int:cycle_id>")
@@ -180,9 +177,7 @@ def calibration(cycle_id: int):
 @bp.post("/<int:review_id>/calibrate")
 @authz.roles_required(*CALIBRATORS)
 def calibrate(review_id: int):
-    review = queries.calibratable_or_none(current_user, review_id)
-    if review is None:
-        abort(404)
+    review = queries.calibratable_or_none(current_user, review_id) or abort(404)
     with attempt() as outcome:
         services.calibrate(current_user, review, request.form.get("rating"), request.form.get("reason", ""))
     if is_fragment_request():

@@ -40,9 +40,7 @@ def store():
 @bp.get("/<int:reward_id>")
 @login_required
 def reward(reward_id: int):
-    item = queries.catalogue_item(current_user, reward_id)
-    if item is None:
-        abort(404)
+    item = queries.catalogue_item(current_user, reward_id) or abort(404)
     return render_template("rewards/reward.html", item=item, balance=balances(current_user.id)[1],
                            request_key=uuid.uuid4().hex)
 
@@ -72,9 +70,7 @@ def mine():
 @bp.post("/mine/<int:redemption_id>/cancel")
 @login_required
 def cancel(redemption_id: int):
-    redemption = queries.own_redemption_or_none(current_user, redemption_id)
-    if redemption is None:
-        abort(404)
+    redemption = queries.own_redemption_or_none(current_user, redemption_id) or abort(404)
     with attempt() as outcome:
         redemptions.cancel(current_user, redemption)
     outcome.flash(_("Request cancelled: your %(n)d points are back.", n=redemption.cost))
@@ -110,9 +106,7 @@ def approvals():
 
 
 def _decide(redemption_id: int, action, success_message: str, *args):
-    redemption = queries.approvable_or_none(current_user, redemption_id)
-    if redemption is None:
-        abort(404)
+    redemption = queries.approvable_or_none(current_user, redemption_id) or abort(404)
     with attempt() as outcome:
         action(current_user, redemption, *args)
     if is_fragment_request():
@@ -204,6 +198,6 @@ def set_active(reward_id: int):
     active = request.form.get("active") == "1"
     catalogue.set_active(current_user, reward, active)
     db.session.commit()
-    flash(_("%(name)s is back in the store.", name=reward.name) if active else
-          _("%(name)s is hidden from the store. Requests already made go on.", name=reward.name), "success")
-    return see_other("rewards.manage")
+    return done(_("%(name)s is back in the store.", name=reward.name) if active else
+                _("%(name)s is hidden from the store. Requests already made go on.", name=reward.name),
+                "rewards.manage")
