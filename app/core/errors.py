@@ -1,7 +1,10 @@
-"""Error pages and the exception services raise for a bad request that must change nothing."""
+"""Error pages, problem documents, and the exception services raise for a bad request that must change
+nothing."""
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, json, render_template, request
 from sqlalchemy.exc import DataError, IntegrityError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class ServiceError(Exception):
@@ -13,6 +16,26 @@ class ServiceError(Exception):
         self.field = field
 
 
+def problem_response(status: int, title: str, detail: str | None = None, *, problem_type: str = "about:blank",
+                     errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document, the one way every JSON error is answered (the API's, any failure on an
+    /api/ path, push subscriptions): type, title, status, then detail and `errors` (field → messages) when
+    there are some."""
+    body = {"type": problem_type, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    response.headers.update(headers or {})
+    return response
+
+
+def wants_problem() -> bool:
+    """The JSON API answers its errors as problem documents, never as pages."""
+    return request.path.startswith("/api/")
+
+
 def register_error_pages(app: Flask) -> None:
     def page(status: int):
         def handler(_error):
@@ -21,9 +44,8 @@ def register_error_pages(app: Flask) -> None:
             # Whatever the request wrote before it failed (a body found too large only when a view reads
             # it, a 404 after a flush) is not kept: a refused request changes nothing.
             db.session.rollback()
-            if request.path.startswith("/api/"):
-                return {"type": "about:blank", "title": _error_title(status), "status": status}, status, {
-                    "Content-Type": "application/problem+json"}
+            if wants_problem():
+                return problem_response(status, _error_title(status))
             limit = upload_limit() if status == 413 else None
             return render_template("errors/error.html", status=status, upload_limit=limit), status
         return handler
@@ -64,9 +86,8 @@ def _refused(status: int, detail: str):
     from app.extensions import db
 
     db.session.rollback()
-    if request.path.startswith("/api/"):
-        return {"type": "about:blank", "title": _error_title(status), "status": status, "detail": detail}, \
-            status, {"Content-Type": "application/problem+json"}
+    if wants_problem():
+        return problem_response(status, _error_title(status), detail)
     return render_template("errors/error.html", status=status, detail=detail), status
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.core import params
 from app.core.actions import attempt, done
+from app.core.errors import problem_response
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.extensions import db
 from app.push import services
@@ -16,8 +17,7 @@ bp = Blueprint("push", __name__, url_prefix="/push")
 
 
 def _problem(status: int, detail: str):
-    problem = {"title": _("That request could not be understood."), "status": status, "detail": detail}
-    return problem, status, {"Content-Type": "application/problem+json"}
+    return problem_response(status, _("That request could not be understood."), detail)
 
 
 def _json_body() -> object:
