@@ -62,7 +62,7 @@ def _unstorable_value(error: DataError):
     Features should still check their own ranges; this is the net under them, and the log says where."""
     from flask_babel import gettext as _
 
-
+    _drop_writes()
     current_app.logger.warning("Refused a value the database cannot store: %s", error.orig)
     return _refused(400, _("Something you sent can't be stored: a number that is far too large, or a hidden "
                            "control character. Nothing was saved. Go back and check what you typed."))
@@ -74,18 +74,23 @@ def _simultaneous_change(error: IntegrityError):
     shown a crash; the log keeps the constraint, in case it was a missing check rather than a race."""
     from flask_babel import gettext as _
 
-
+    _drop_writes()
     current_app.logger.warning("Refused a change the database's constraints forbid: %s", error.orig)
     return _refused(409, _("Someone saved the same thing at the same moment, or it already exists. Nothing "
                            "was saved: reload the page and check."))
 
 
-def _refused(status: int, detail: str):
-    """The database refused the request's writes: none are kept, and the person (or the API client) is told
-    why in words, as a page or a problem document."""
+def _drop_writes() -> None:
+    """None of a refused request's writes are kept. First thing: until the session is rolled back nothing can
+    read the database, and translating the answer does (the reader's language loads the signed-in person)."""
     from app.extensions import db
 
     db.session.rollback()
+
+
+def _refused(status: int, detail: str):
+    """The database refused the request's writes (dropped already): the person (or the API client) is told
+    why in words, as a page or a problem document."""
     if wants_problem():
         return problem_response(status, _error_title(status), detail)
     return render_template("errors/error.html", status=status, detail=detail), status
