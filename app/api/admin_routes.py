@@ -10,7 +10,7 @@ from app.api import tokens_bp as bp
 from app.api.forms import TokenForm
 from app.api.models import ApiToken
 from app.core import authz
-from app.core.errors import ServiceError
+from app.core.actions import attempt, form_status
 from app.core.forms import choices
 from app.core.htmx import see_other
 from app.extensions import db
@@ -36,22 +36,14 @@ def create():
     form = _form()
     created = None
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             created = tokens.create_token(current_user, form.name.data, all_stores=form.scope.data == "all",
                                           store_ids=form.store_ids.data or [])
-        except ServiceError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             form = _form()
             form.name.data = ""
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("api/tokens.html", form=form, tokens=tokens.tokens(), created=created), status
+    return render_template("api/tokens.html", form=form, tokens=tokens.tokens(), created=created), \
+        form_status(form)
 
 
 @bp.post("/<int:token_id>/revoke")

@@ -3,8 +3,9 @@ specification and against the URL map, so a route can't drift from its documenta
 
 from copy import deepcopy
 
-from app.api.problems import PROBLEM_MEDIA_TYPE, TYPES
+from app.api.problems import TYPES
 from app.api.services import MAX_KEY, MAX_SOURCE
+from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.kpis.measurements import MAX_ITEMS as MAX_MEASUREMENTS
 from app.points.ledger import MAX_REASON
 

@@ -2,13 +2,12 @@
 `errors` (field → messages) for validation problems. Every error an /api/v1 view can end in goes
 through here."""
 
-from flask import Blueprint, Response, json
+from flask import Blueprint, Response
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from app.core.errors import error_title
+from app.core.errors import error_title, problem_response
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 _BASE = "tag:ascent.app,2026:problems/"
 # Problem types beyond a plain HTTP status; "about:blank" means "nothing more than the status says".
 TYPES = {
@@ -33,14 +32,8 @@ class ApiProblem(Exception):
         self.errors, self.headers = errors, headers or {}
 
     def response(self) -> Response:
-        body = {"type": self.type, "title": self.title, "status": self.status}
-        if self.detail:
-            body["detail"] = self.detail
-        if self.errors:
-            body["errors"] = self.errors
-        response = Response(json.dumps(body), status=self.status, mimetype=PROBLEM_MEDIA_TYPE)
-        response.headers.update(self.headers)
-        return response
+        return problem_response(self.status, self.title, self.detail, problem_type=self.type, errors=self.errors,
+                                headers=self.headers)
 
 
 def unauthenticated(detail: str, *, invalid: bool) -> ApiProblem:

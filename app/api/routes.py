@@ -199,19 +199,6 @@ def person_ledger(token: ApiToken, person_id: int):
 
 # -- KPI measurements --------------------------------------------------------------------------------
 
-def _measurement_errors(failed: MeasurementErrors) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for problem in failed.problems:
-        if problem.index < 0:
-            name = problem.field
-        elif problem.field == "item":
-            name = f"measurements[{problem.index}]"
-        else:
-            name = f"measurements[{problem.index}].{problem.field}"
-        errors.setdefault(name, []).append(problem.message)
-    return errors
-
-
 @bp.post("/kpi-measurements")
 @token_required
 def save_kpi_measurements(token: ApiToken):
@@ -221,19 +208,16 @@ def save_kpi_measurements(token: ApiToken):
         raise ApiProblem(415, _("Unsupported media type"), _("Send the measurements as JSON (application/json)."),
                          kind="malformed")
     body = _json_body()
-    if not isinstance(body, dict) or not isinstance(body.get("measurements"), list):
-        raise problems.validation({"measurements": [_("Send {\"measurements\": [...]} with one or more items.")]})
-    unknown = sorted(set(body) - {"measurements"})
-    if unknown:
-        raise problems.validation({name: [_("Unknown field.")] for name in unknown[:20]})
     try:
-        result = save_measurements(body["measurements"], source="api",
+        result = save_measurements(services.measurement_items(body), source="api",
                                    allowed_store_ids=tokens.store_ids(token))
+    except services.InvalidFields as error:
+        raise problems.validation(error.errors) from error
     except MeasurementErrors as failed:
         if failed.out_of_scope:
             raise problems.out_of_scope(_("This token may only send measurements for the stores it was created "
                                           "for.")) from failed
-        raise problems.validation(_measurement_errors(failed),
+        raise problems.validation(services.measurement_errors(failed),
                                   _("Nothing was saved. Fix the items listed in `errors` and send the whole "
                                     "batch again.")) from failed
     db.session.commit()

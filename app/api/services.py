@@ -1,4 +1,5 @@
-"""What the integration API does, with plain arguments: validate an award request, pay it once per
+"""What the integration API does, with plain arguments: read an award request or a batch of KPI
+measurements (app/api/validation.py: every problem at once, by field path), pay an award once per
 Idempotency-Key, read a person's points and ledger. Errors are domain exceptions; the routes turn them
 into problem documents."""
 
@@ -14,10 +15,12 @@ from sqlalchemy.orm import joinedload
 
 from app.api import tokens
 from app.api.models import ApiAward, ApiToken
+from app.api.validation import FieldErrors, InvalidFields, item_path
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
 from app.journey.services import current_stage
+from app.kpis.measurements import MeasurementErrors
 from app.org.models import Person
 from app.points import ledger
 from app.points.models import PointEntry
@@ -26,14 +29,6 @@ SOURCE_TYPE = "api"
 MAX_KEY = 100
 MAX_SOURCE = 64
 AWARD_FIELDS = {"employee_number", "email", "points", "reason", "source"}
-
-
-class InvalidFields(ServiceError):
-    """Field → messages, for a 422."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(" ".join(m for messages in errors.values() for m in messages))
-        self.errors = errors
 
 
 class OutOfScope(ServiceError):
@@ -78,48 +73,65 @@ def parse_award(body: Any) -> AwardRequest:
     ledger's rule, the one a manager's award meets: `award_points` hands its refusals back by field."""
     if not isinstance(body, dict):
         raise InvalidFields({"body": [_("The body must be a JSON object.")]})
-    errors: dict[str, list[str]] = {}
-
-    def add(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
-
-    for unknown in sorted(set(body) - AWARD_FIELDS):
-        add(unknown, _("Unknown field."))
+    errors = FieldErrors()
+    errors.unknown(body, AWARD_FIELDS)
     given = [name for name in ("employee_number", "email") if body.get(name) is not None]
     if not given:
-        add("employee_number", _("Name the person by employee_number or by email."))
+        errors.add("employee_number", _("Name the person by employee_number or by email."))
     elif len(given) > 1:
-        add("email", _("Give employee_number or email, not both."))
+        errors.add("email", _("Give employee_number or email, not both."))
     else:
         value = body[given[0]]
         if not isinstance(value, str) or not value.strip() or len(value) > 254:
-            add(given[0], _("Must be a non-empty string."))
+            errors.add(given[0], _("Must be a non-empty string."))
         elif has_control_characters(value):
-            add(given[0], _("Must not contain control characters."))
+            errors.add(given[0], _("Must not contain control characters."))
     points = body.get("points")
     if points is None:
-        add("points", _("Required."))
+        errors.add("points", _("Required."))
     elif not isinstance(points, int) or isinstance(points, bool):
-        add("points", _("Must be a whole number."))
+        errors.add("points", _("Must be a whole number."))
     reason = body.get("reason")
     if reason is None:
-        add("reason", _("Required."))
+        errors.add("reason", _("Required."))
     elif not isinstance(reason, str):
-        add("reason", _("Must be a non-empty string."))
+        errors.add("reason", _("Must be a non-empty string."))
     elif has_control_characters(reason):
-        add("reason", _("Must not contain control characters."))
+        errors.add("reason", _("Must not contain control characters."))
     source = body.get("source")
     if source is None:
-        add("source", _("Required."))
+        errors.add("source", _("Required."))
     elif not isinstance(source, str) or not source.strip():
-        add("source", _("Must be a non-empty string."))
+        errors.add("source", _("Must be a non-empty string."))
     elif len(source.strip()) > MAX_SOURCE:
-        add("source", _("At most %(n)d characters.", n=MAX_SOURCE))
+        errors.add("source", _("At most %(n)d characters.", n=MAX_SOURCE))
     elif has_control_characters(source):
-        add("source", _("Must not contain control characters."))
-    if errors:
-        raise InvalidFields(errors)
+        errors.add("source", _("Must not contain control characters."))
+    errors.raise_if_any()
     return AwardRequest(given[0], body[given[0]].strip(), points, reason, source.strip())
+
+
+def measurement_items(body: Any) -> list:
+    """The items of a POST /kpi-measurements body ({"measurements": [...]}, nothing else); each item is
+    checked by app.kpis.measurements, the same rules as the entry form and the CSV upload."""
+    if not isinstance(body, dict) or not isinstance(body.get("measurements"), list):
+        raise InvalidFields({"measurements": [_("Send {\"measurements\": [...]} with one or more items.")]})
+    errors = FieldErrors()
+    errors.unknown(body, {"measurements"})
+    errors.raise_if_any()
+    return body["measurements"]
+
+
+def measurement_errors(failed: MeasurementErrors) -> dict[str, list[str]]:
+    """The refused batch's problems by field path, "measurements[2].value", as an award's are by field."""
+    errors = FieldErrors()
+    for problem in failed.problems:
+        if problem.index < 0:  # about the batch itself
+            path = problem.field
+        else:
+            path = item_path("measurements", problem.index, None if problem.field == "item" else problem.field)
+        errors.add(path, problem.message)
+    return errors.errors
 
 
 def fingerprint(body: Any) -> str:

@@ -8,7 +8,7 @@ from app.auth import bp, limits, resets, services
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.config import SUPPORTED_LOCALES
 from app.core import authz
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done, form_status
 from app.core.htmx import see_other
 from app.extensions import db, limiter
 
@@ -58,8 +58,7 @@ def login():
             db.session.commit()
             start_session(person, remember=form.remember.data)
             return see_other_path(safe_next(request.args.get("next")))
-    status = 422 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 def see_other_path(path: str):
@@ -87,18 +86,13 @@ def accept_invite(token: str):
         return render_template("auth/invite_invalid.html"), 410
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="password") as outcome:
             person = services.redeem_invite(token, form.password.data, form.confirm.data)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "password").errors.append(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             start_session(person, remember=False)
-            flash(_("Welcome to Ascent, %(name)s! Your password is set.", name=person.first_name), "success")
-            return see_other("home.index")
-    status = 422 if form.errors else 200
-    return render_template("auth/invite.html", form=form, person=invite.person), status
+            return done(_("Welcome to Ascent, %(name)s! Your password is set.", name=person.first_name),
+                        "home.index")
+    return render_template("auth/invite.html", form=form, person=invite.person), form_status(form)
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
@@ -108,20 +102,14 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         person = current_user._get_current_object()
-        try:
+        with attempt(form, field="password") as outcome:
             services.change_password(person, form.current_password.data, form.password.data,
                                      form.confirm.data)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "password").errors.append(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             # Other devices are signed out; this one carries on with a fresh session.
             start_session(person, remember=False)
-            flash(_("Password changed. Other devices have been signed out."), "success")
-            return see_other("home.me")
-    status = 422 if form.errors else 200
-    return render_template("auth/change_password.html", form=form), status
+            return done(_("Password changed. Other devices have been signed out."), "home.me")
+    return render_template("auth/change_password.html", form=form), form_status(form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -141,8 +129,7 @@ def forgot_password():
         db.session.commit()
         session[RESET_TICKET] = ticket
         return see_other("auth.reset_password")
-    status = 422 if form.errors else 200
-    return render_template("auth/forgot_password.html", form=form), status
+    return render_template("auth/forgot_password.html", form=form), form_status(form)
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
@@ -154,27 +141,19 @@ def reset_password():
     state, _reset = resets.browser_state(ticket)
     form = SetPasswordForm()
     if state == resets.APPROVED and form.validate_on_submit():
-        try:
+        with attempt(form, field="password") as outcome:
             resets.complete(ticket, form.password.data, form.confirm.data)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "password").errors.append(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             session.pop(RESET_TICKET, None)
-            flash(_("Your new password is set and you were signed out everywhere. Sign in with it now."),
-                  "success")
-            return see_other("auth.login")
+            return done(_("Your new password is set and you were signed out everywhere. Sign in with it now."),
+                        "auth.login")
     status = 422 if request.method == "POST" else 200
     return render_template("auth/reset_password.html", form=form, state=state, ticket=ticket,
                            valid_minutes=current_app.config["RESET_VALID_MINUTES"]), status
 
 
 def _decidable_reset_or_404(reset_id: int):
-    reset = resets.decidable_reset(current_user, reset_id)
-    if reset is None:
-        abort(404)
-    return reset
+    return resets.decidable_reset(current_user, reset_id) or abort(404)
 
 
 @bp.post("/password-resets/<int:reset_id>/approve")
@@ -182,16 +161,11 @@ def _decidable_reset_or_404(reset_id: int):
 @authz.roles_required(*authz.ORG_ADMINS)
 def approve_reset(reset_id: int):
     reset = _decidable_reset_or_404(reset_id)
-    try:
+    with attempt() as outcome:
         resets.approve(current_user, reset, request.form.get("code", "")[:20],
                        valid_minutes=current_app.config["RESET_VALID_MINUTES"])
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Approved. %(name)s can now choose a new password on the phone they asked from.",
-                name=reset.person.full_name), "success")
+    outcome.flash(_("Approved. %(name)s can now choose a new password on the phone they asked from.",
+                    name=reset.person.full_name))
     return see_other("org.person", person_id=reset.person_id)
 
 
@@ -199,14 +173,9 @@ def approve_reset(reset_id: int):
 @authz.roles_required(*authz.ORG_ADMINS)
 def refuse_reset(reset_id: int):
     reset = _decidable_reset_or_404(reset_id)
-    try:
+    with attempt() as outcome:
         resets.refuse(current_user, reset)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Refused. Their password stays as it was."), "success")
+    outcome.flash(_("Refused. Their password stays as it was."))
     return see_other("org.person", person_id=reset.person_id)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from app.core import realtime
 from app.core.aftercommit import after_commit
+from app.core.errors import problem_response, wants_problem
 from app.extensions import db
 from app.org.models import Person
 
@@ -36,9 +37,8 @@ def init_login(app: Flask, login_manager) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorized():
-        if request.path.startswith("/api/"):
-            return {"title": "Authentication required", "status": 401}, 401, {
-                "Content-Type": "application/problem+json"}
+        if wants_problem():
+            return problem_response(401, "Authentication required")
         target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
         if request.headers.get("HX-Request") == "true":
             # A fragment request from an expired session: send the whole page to sign-in.

@@ -1,4 +1,4 @@
-from flask import flash, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -6,8 +6,8 @@ from app.badges import bp, people, queries, services
 from app.badges.forms import GiveBadgeForm
 from app.badges.models import TIER_LABELS, BadgeDefinition
 from app.core import authz
+from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
-from app.core.htmx import see_other
 from app.extensions import db
 
 
@@ -46,18 +46,12 @@ def give(person_id: int):
     form.badge_id.choices = [("", _("— choose —"))] + [(badge.id, badge.display_name) for badge in badges]
     if form.validate_on_submit():
         badge = db.session.get(BadgeDefinition, form.badge_id.data)
-        try:
+        with attempt(form, on_form=True) as outcome:
             if badge is None:
                 raise ServiceError(_("Choose a badge."), field="badge_id")
             services.manual_grant(current_user, person, badge, form.note.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has the %(badge)s badge. Thank you for noticing!", name=person.first_name,
-                    badge=badge.display_name), "success")
-            return see_other("badges.wall", person_id=person.id)
-    status = 422 if form.errors or form.form_errors else 200
+        if outcome.ok:
+            return done(_("%(name)s has the %(badge)s badge. Thank you for noticing!", name=person.first_name,
+                          badge=badge.display_name), "badges.wall", person_id=person.id)
     return render_template("badges/give.html", form=form, person=person, badges=badges,
-                           limits=people.limits_left(current_user, badges)), status
+                           limits=people.limits_left(current_user, badges)), form_status(form)

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.challenges import authoring, bp, lifecycle, queries
-from app.challenges.authoring import AUTHORS, ChallengeDraft, DraftError
+from app.challenges.authoring import AUTHORS, ChallengeDraft
 from app.challenges.forms import ChallengeForm
 from app.challenges.models import Audience, Challenge, Status
 from app.core import authz
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
@@ -83,32 +83,17 @@ def _draft(form: ChallengeForm) -> ChallengeDraft:
         district_id=form.district_id.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data)
 
 
-def _show_problems(form: ChallengeForm, error: ServiceError) -> None:
-    problems = error.problems if isinstance(error, DraftError) else {error.field or "": [error.message]}
-    for name, messages in problems.items():
-        target = getattr(form, name, None) if name else None
-        if target is None or not hasattr(target, "errors"):
-            form.form_errors.extend(messages)
-        else:
-            target.errors = list(target.errors) + messages
-
-
 def _save(form: ChallengeForm, challenge: Challenge | None):
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             if challenge is None:
                 challenge = authoring.create_challenge(current_user, _draft(form))
             else:
                 authoring.update_challenge(current_user, challenge, _draft(form))
-        except ServiceError as error:
-            db.session.rollback()
-            _show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved. Publish it when you're ready: until then only managers see it."), "success")
-            return see_other("challenges.detail", challenge_id=challenge.id)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("challenges/form.html", form=form, challenge=challenge), status
+        if outcome.ok:
+            return done(_("Saved. Publish it when you're ready: until then only managers see it."),
+                        "challenges.detail", challenge_id=challenge.id)
+    return render_template("challenges/form.html", form=form, challenge=challenge), form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -127,16 +112,11 @@ def edit(challenge_id: int):
     return _save(_form(challenge), challenge)
 
 
-def _act(challenge_id: int, action, done: str):
+def _act(challenge_id: int, action, success: str):
     challenge = queries.manageable_or_none(current_user, challenge_id) or abort(404)
-    try:
+    with attempt() as outcome:
         action(current_user, challenge)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    outcome.flash(success)
     return see_other("challenges.detail", challenge_id=challenge_id)
 
 

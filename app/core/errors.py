@@ -1,7 +1,10 @@
-"""Error pages and the exception services raise for a bad request that must change nothing."""
+"""Error pages, problem documents, and the exception services raise for a bad request that must change
+nothing."""
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, json, render_template, request
 from sqlalchemy.exc import DataError, IntegrityError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class ServiceError(Exception):
@@ -13,6 +16,26 @@ class ServiceError(Exception):
         self.field = field
 
 
+def problem_response(status: int, title: str, detail: str | None = None, *, problem_type: str = "about:blank",
+                     errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document, the one way every JSON error is answered (the API's, any failure on an
+    /api/ path, push subscriptions): type, title, status, then detail and `errors` (field → messages) when
+    there are some."""
+    body = {"type": problem_type, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    response.headers.update(headers or {})
+    return response
+
+
+def wants_problem() -> bool:
+    """The JSON API answers its errors as problem documents, never as pages."""
+    return request.path.startswith("/api/")
+
+
 def register_error_pages(app: Flask) -> None:
     def page(status: int):
         def handler(_error):
@@ -21,9 +44,8 @@ def register_error_pages(app: Flask) -> None:
             # Whatever the request wrote before it failed (a body found too large only when a view reads
             # it, a 404 after a flush) is not kept: a refused request changes nothing.
             db.session.rollback()
-            if request.path.startswith("/api/"):
-                return {"type": "about:blank", "title": _error_title(status), "status": status}, status, {
-                    "Content-Type": "application/problem+json"}
+            if wants_problem():
+                return problem_response(status, _error_title(status))
             limit = upload_limit() if status == 413 else None
             return render_template("errors/error.html", status=status, upload_limit=limit), status
         return handler
@@ -40,7 +62,7 @@ def _unstorable_value(error: DataError):
     Features should still check their own ranges; this is the net under them, and the log says where."""
     from flask_babel import gettext as _
 
-
+    _drop_writes()
     current_app.logger.warning("Refused a value the database cannot store: %s", error.orig)
     return _refused(400, _("Something you sent can't be stored: a number that is far too large, or a hidden "
                            "control character. Nothing was saved. Go back and check what you typed."))
@@ -52,21 +74,25 @@ def _simultaneous_change(error: IntegrityError):
     shown a crash; the log keeps the constraint, in case it was a missing check rather than a race."""
     from flask_babel import gettext as _
 
-
+    _drop_writes()
     current_app.logger.warning("Refused a change the database's constraints forbid: %s", error.orig)
     return _refused(409, _("Someone saved the same thing at the same moment, or it already exists. Nothing "
                            "was saved: reload the page and check."))
 
 
-def _refused(status: int, detail: str):
-    """The database refused the request's writes: none are kept, and the person (or the API client) is told
-    why in words, as a page or a problem document."""
+def _drop_writes() -> None:
+    """None of a refused request's writes are kept. First thing: until the session is rolled back nothing can
+    read the database, and translating the answer does (the reader's language loads the signed-in person)."""
     from app.extensions import db
 
     db.session.rollback()
-    if request.path.startswith("/api/"):
-        return {"type": "about:blank", "title": _error_title(status), "status": status, "detail": detail}, \
-            status, {"Content-Type": "application/problem+json"}
+
+
+def _refused(status: int, detail: str):
+    """The database refused the request's writes (dropped already): the person (or the API client) is told
+    why in words, as a page or a problem document."""
+    if wants_problem():
+        return problem_response(status, _error_title(status), detail)
     return render_template("errors/error.html", status=status, detail=detail), status
 
 

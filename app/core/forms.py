@@ -24,6 +24,22 @@ def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def show_error(form, error, *, field: str | None = None, on_form: bool = False) -> None:
+    """Put a service's refusal where the person reads it: beside the form field it names, else beside
+    `field`, else at the top of the form (`on_form`: at the top whatever it names). A refusal carrying
+    `problems` ({field name or None: [messages]}, a whole draft checked at once) is spread the same way."""
+    problems = getattr(error, "problems", None)
+    if not isinstance(problems, dict):
+        problems = {error.field: [error.message]}
+    for name, messages in problems.items():
+        name = name or field
+        target = form[name] if name and not on_form and name in form else None
+        if target is not None and isinstance(target.errors, list | tuple):
+            target.errors = [*target.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+
+
 def optional_id(value) -> int | None:
     """A SelectField's `coerce` for an id chosen in a list: None for the empty placeholder ("Choose…"), the id
     when it is ASCII digits within the database's range, otherwise a form error (WTForms turns the ValueError

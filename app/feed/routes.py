@@ -1,15 +1,14 @@
 """The store feed (everyone): public kudos, badges, missions, stages, challenge results and shared
 answers, with reactions and infinite scroll."""
 
-from flask import abort, flash, render_template, request
+from flask import abort, render_template, request
 from flask_babel import format_timedelta
 from flask_login import current_user, login_required
 
 from app.core import params
-from app.core.errors import ServiceError
+from app.core.actions import attempt
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.models import utcnow
-from app.extensions import db
 from app.feed import bp, queries, services
 from app.feed.models import REACTIONS
 from app.org.models import Role
@@ -62,19 +61,13 @@ def index():
 @bp.post("/<int:feed_item_id>/react")
 @login_required
 def react(feed_item_id: int):
-    item = queries.visible_item_or_none(current_user, feed_item_id)
-    if item is None:
-        abort(404)
-    try:
+    item = queries.visible_item_or_none(current_user, feed_item_id) or abort(404)
+    with attempt() as outcome:
         services.toggle_reaction(current_user, item, request.form.get("kind", ""))
-    except ServiceError as error:
-        db.session.rollback()
-        if is_fragment_request():
-            return error.message, 422
-        flash(error.message, "error")
+    if not is_fragment_request():
+        outcome.flash()
         return see_other("feed.index", store=item.store_id)
-    db.session.commit()
-    if is_fragment_request():
-        reactions = queries.reactions_for(current_user, [item.id]).get(item.id, queries.Reactions())
-        return render_template("feed/_reactions.html", item=item, reactions=reactions)
-    return see_other("feed.index", store=item.store_id)
+    if not outcome.ok:
+        return outcome.message, 422
+    reactions = queries.reactions_for(current_user, [item.id]).get(item.id, queries.Reactions())
+    return render_template("feed/_reactions.html", item=item, reactions=reactions)

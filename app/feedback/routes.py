@@ -1,12 +1,12 @@
 """Feedback (everyone): the inbox, giving kudos and feedback, feedback requests, upward feedback and
 questions; company values (HR)."""
 
-from flask import abort, flash, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import authz, params
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
@@ -28,14 +28,6 @@ TABS = ("received", "given", "requests", "upward")
 @bp.app_template_global()
 def feedback_shows_author(message) -> bool:
     return queries.shows_author(current_user, message)
-
-
-def _show_error(form, error: ServiceError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _people_choices(form_field, placeholder: str) -> None:
@@ -74,9 +66,7 @@ def index():
 @bp.get("/<int:feedback_id>")
 @login_required
 def item(feedback_id: int):
-    found = queries.feedback_or_none(current_user, feedback_id)
-    if found is None:
-        abort(404)
+    found = queries.feedback_or_none(current_user, feedback_id) or abort(404)
     return render_template("feedback/item.html", item=found)
 
 
@@ -91,24 +81,19 @@ def give_kudos():
                                     + [(value.id, value.display_name) for value in values.active_values()])
     _preselect(form.receiver_id)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             kudos = services.give_kudos(current_user, form.receiver_id.data, form.message.data,
                                         value_id=form.value_id.data, public=form.visibility.data != "private",
                                         points=form.points.data)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             return see_other("feedback.give_kudos", sent=kudos.id)
     sent = None
     if request.method == "GET" and params.id_arg("sent"):
         sent = db.session.get(Feedback, params.id_arg("sent"))
         if sent is None or sent.giver_id != current_user.id:
             sent = None
-    status = 422 if form.errors or form.form_errors else 200
     return render_template("feedback/give_kudos.html", form=form, budget=queries.budget(current_user),
-                           sent=sent), status
+                           sent=sent), form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -118,17 +103,11 @@ def give_feedback():
     _people_choices(form.receiver_id, _("Choose someone"))
     _preselect(form.receiver_id)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             services.give_feedback(current_user, form.receiver_id.data, form.message.data)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Feedback sent. Only they and their managers can read it."), "success")
-            return see_other("feedback.index", tab="given")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("feedback/give_feedback.html", form=form), status
+        if outcome.ok:
+            return done(_("Feedback sent. Only they and their managers can read it."), "feedback.index", tab="given")
+    return render_template("feedback/give_feedback.html", form=form), form_status(form)
 
 
 # -- Feedback requests -------------------------------------------------------------------------------
@@ -140,55 +119,36 @@ def request_feedback():
     _people_choices(form.asked_id, _("Choose someone"))
     _preselect(form.asked_id)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             asked = services.request_feedback(current_user, form.asked_id.data, form.question.data)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Asked. We'll let you know when %(name)s answers.", name=asked.asked.first_name), "success")
-            return see_other("feedback.index", tab="requests")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("feedback/request.html", form=form), status
+        if outcome.ok:
+            return done(_("Asked. We'll let you know when %(name)s answers.", name=asked.asked.first_name),
+                        "feedback.index", tab="requests")
+    return render_template("feedback/request.html", form=form), form_status(form)
 
 
 @bp.route("/requests/<int:feedback_request_id>/answer", methods=["GET", "POST"])
 @login_required
 def answer_request(feedback_request_id: int):
-    feedback_request = queries.request_to_answer_or_none(current_user, feedback_request_id)
-    if feedback_request is None:
-        abort(404)
+    feedback_request = queries.request_to_answer_or_none(current_user, feedback_request_id) or abort(404)
     form = AnswerForm()
     if feedback_request.status == RequestStatus.PENDING and form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             services.answer_request(current_user, feedback_request, form.message.data)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Thanks: your feedback is on its way to %(name)s.",
-                    name=feedback_request.requester.first_name), "success")
-            return see_other("feedback.index", tab="requests")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("feedback/answer.html", form=form, feedback_request=feedback_request), status
+        if outcome.ok:
+            return done(_("Thanks: your feedback is on its way to %(name)s.",
+                          name=feedback_request.requester.first_name), "feedback.index", tab="requests")
+    return render_template("feedback/answer.html", form=form, feedback_request=feedback_request), \
+        form_status(form)
 
 
 @bp.post("/requests/<int:feedback_request_id>/cancel")
 @login_required
 def cancel_request(feedback_request_id: int):
-    feedback_request = queries.own_request_or_none(current_user, feedback_request_id)
-    if feedback_request is None:
-        abort(404)
-    try:
+    feedback_request = queries.own_request_or_none(current_user, feedback_request_id) or abort(404)
+    with attempt() as outcome:
         services.cancel_request(current_user, feedback_request)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Request cancelled."), "success")
+    outcome.flash(_("Request cancelled."))
     return see_other("feedback.index", tab="requests")
 
 
@@ -201,27 +161,19 @@ def ask_upward():
     if request.method == "GET" and current_user.manager is None:
         form.audience.data = "management"
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             message = services.ask_upward(current_user, form.audience.data, form.body.data,
                                           anonymous=form.anonymous.data)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Sent anonymously. Your manager won't see your name.") if message.anonymous
-                  else _("Sent. You'll be told when there is an answer."), "success")
-            return see_other("feedback.index", tab="upward")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("feedback/ask_upward.html", form=form), status
+        if outcome.ok:
+            return done(_("Sent anonymously. Your manager won't see your name.") if message.anonymous
+                        else _("Sent. You'll be told when there is an answer."), "feedback.index", tab="upward")
+    return render_template("feedback/ask_upward.html", form=form), form_status(form)
 
 
 @bp.get("/upward/<int:upward_id>")
 @login_required
 def upward_item(upward_id: int):
-    message = queries.upward_or_none(current_user, upward_id)
-    if message is None:
-        abort(404)
+    message = queries.upward_or_none(current_user, upward_id) or abort(404)
     return _upward_page(message, UpwardAnswerForm(formdata=None))
 
 
@@ -239,16 +191,11 @@ def answer_upward(upward_id: int):
         abort(404)
     form = UpwardAnswerForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             services.answer_upward(current_user, message, form.answer.data, share=form.share.data)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Answer sent.") if not message.shared else _("Answer sent and shared with the team."),
-                  "success")
-            return see_other("feedback.upward_item", upward_id=upward_id)
+        if outcome.ok:
+            return done(_("Answer sent.") if not message.shared else _("Answer sent and shared with the team."),
+                        "feedback.upward_item", upward_id=upward_id)
     return _upward_page(message, form, 422)
 
 
@@ -259,17 +206,11 @@ def answer_upward(upward_id: int):
 def company_values():
     form = ValueForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             value = values.create_value(current_user, form.name.data, form.description.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s added.", name=value.name), "success")
-            return see_other("feedback.company_values")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("feedback/values.html", form=form, rows=values.all_values()), status
+        if outcome.ok:
+            return done(_("%(name)s added.", name=value.name), "feedback.company_values")
+    return render_template("feedback/values.html", form=form, rows=values.all_values()), form_status(form)
 
 
 @bp.route("/values/<int:company_value_id>", methods=["GET", "POST"])
@@ -278,17 +219,11 @@ def edit_value(company_value_id: int):
     value = db.session.get(CompanyValue, company_value_id) or abort(404)
     form = ValueForm(obj=value)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             values.update_value(current_user, value, form.name.data, form.description.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s saved.", name=value.name), "success")
-            return see_other("feedback.company_values")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("feedback/value_form.html", form=form, value=value), status
+        if outcome.ok:
+            return done(_("%(name)s saved.", name=value.name), "feedback.company_values")
+    return render_template("feedback/value_form.html", form=form, value=value), form_status(form)
 
 
 @bp.post("/values/<int:company_value_id>/active")
@@ -298,6 +233,5 @@ def set_value_active(company_value_id: int):
     active = request.form.get("active") == "1"
     values.set_active(current_user, value, active)
     db.session.commit()
-    flash(_("%(name)s can be chosen again.", name=value.display_name) if active
-          else _("%(name)s is hidden from new kudos.", name=value.display_name), "success")
-    return see_other("feedback.company_values")
+    return done(_("%(name)s can be chosen again.", name=value.display_name) if active
+                else _("%(name)s is hidden from new kudos.", name=value.display_name), "feedback.company_values")

@@ -1,12 +1,12 @@
 """Admins see the jobs that failed after their last retry, and queue them again or dismiss them."""
 
-from flask import flash, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import params
+from app.core.actions import attempt
 from app.core.authz import roles_required
-from app.core.errors import ServiceError
 from app.core.htmx import see_other
 from app.extensions import db
 from app.jobs import bp, failures
@@ -38,12 +38,7 @@ def dismiss():
 
 
 def _handle(action, message: str):
-    try:
+    with attempt() as outcome:
         action(current_user, _failure_id())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    outcome.flash(message)
     return see_other("jobs.failed")

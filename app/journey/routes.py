@@ -1,9 +1,10 @@
-from flask import flash, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.badges.queries import badge_names
 from app.core import authz
+from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, see_other
@@ -54,22 +55,16 @@ def endorse(person_id: int):
     form.stage_id.choices = [(stage.id, stage.display_name) for stage in choices]
     if form.validate_on_submit():
         stage = db.session.get(Stage, form.stage_id.data)
-        try:
+        with attempt(form, on_form=True) as outcome:
             if stage is None:
                 raise ServiceError(_("Choose a stage."), field="stage_id")
             services.endorse(current_user, person, stage, form.note.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("You endorsed %(name)s for %(stage)s.", name=person.first_name, stage=stage.display_name),
-                  "success")
-            return see_other("org.person", person_id=person.id)
-    status = 422 if form.errors or form.form_errors else 200
+        if outcome.ok:
+            return done(_("You endorsed %(name)s for %(stage)s.", name=person.first_name, stage=stage.display_name),
+                        "org.person", person_id=person.id)
     return render_template("journey/endorse.html", form=form, person=person, choices=choices,
                            journey=queries.journey_for(person, for_endorser=True),
-                           endorsements=queries.endorsements_for(person.id)), status
+                           endorsements=queries.endorsements_for(person.id)), form_status(form)
 
 
 @bp.route("/stages", methods=["GET", "POST"])
@@ -95,20 +90,15 @@ def stage_settings():
         form = stage_form(stage)
         forms[stage.id] = form
         if form.validate_on_submit():
-            try:
+            with attempt(form, on_form=True) as outcome:
                 settings.update_stage(
                     current_user, stage, name=form.name.data, description=form.description.data or "",
                     min_lifetime_points=form.min_lifetime_points.data,
                     required_badge_keys=form.required_badge_keys.data or [],
                     required_mission_ids=form.required_mission_ids.data or [],
                     requires_endorsement=form.requires_endorsement.data, level_points=form.level_points.data)
-            except ServiceError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("%(stage)s saved.", stage=stage.display_name), "success")
-                return see_other("journey.stage_settings")
+            if outcome.ok:
+                return done(_("%(stage)s saved.", stage=stage.display_name), "journey.stage_settings")
         status = 422
     return _settings_page(all_stages, forms), status
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import authz, params, timezones
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.i18n import reader_locale
@@ -77,9 +77,7 @@ def _district_choices():
 @bp.route("/entry", methods=["GET", "POST"])
 @authz.roles_required(Role.STORE_MANAGER)
 def entry():
-    store = current_user.store
-    if store is None:
-        abort(404)
+    store = current_user.store or abort(404)
     today = timezones.store_today(store)
     kpis = base_kpis()
     errors: dict[str, str] = {}
@@ -91,19 +89,15 @@ def entry():
         if not items:
             errors["_form"] = _("Enter at least one value.")
         else:
-            try:
+            with attempt(refusal=MeasurementErrors) as outcome:
                 result = save_measurements(items, source="form", entered_by=current_user,
                                            allowed_store_ids={store.id}, text_locale=reader_locale(),
                                            recent_only=True)
-            except MeasurementErrors as failed:
-                db.session.rollback()
-                for problem in failed.problems:
-                    code = items[problem.index]["kpi"] if problem.index >= 0 else "_form"
-                    errors[code] = problem.message
-            else:
-                db.session.commit()
-                flash(_("Saved %(n)d values for today. Thanks!", n=result.count), "success")
-                return see_other("kpis.store_dashboard")
+            if outcome.ok:
+                return done(_("Saved %(n)d values for today. Thanks!", n=result.count), "kpis.store_dashboard")
+            for problem in outcome.error.problems:
+                code = items[problem.index]["kpi"] if problem.index >= 0 else "_form"
+                errors[code] = problem.message
     saved = values_for(store.id, today)
     return render_template("kpis/entry.html", store=store, today=today, kpis=kpis, saved=saved,
                            submitted=submitted, errors=errors), 422 if errors else 200
@@ -126,8 +120,7 @@ def upload():
                                                     locale=reader_locale())
             if report.ok:
                 db.session.commit()
-                flash(_("Imported %(n)d measurements.", n=report.saved), "success")
-                return see_other("kpis.upload")
+                return done(_("Imported %(n)d measurements.", n=report.saved), "kpis.upload")
             db.session.rollback()
     status = 422 if request.method == "POST" else 200
     return render_template("kpis/upload.html", form=form, report=report), status
@@ -173,16 +166,14 @@ def targets_page():
             name = f"t-{kpi.id}-{store.id}"
             if name in request.form:
                 raw[(kpi, store.id)] = request.form[name]
-    try:
+    with attempt(refusal=targets.TargetErrors) as outcome:
         changed = targets.set_cells(current_user, kind, start, raw, locale=reader_locale())
-    except targets.TargetErrors as error:
-        db.session.rollback()
-        context.update(problems=error.problems, typed={(k.id, s): v for (k, s), v in raw.items()},
-                       error=error.message)
+    if not outcome.ok:
+        context.update(problems=outcome.error.problems, typed={(k.id, s): v for (k, s), v in raw.items()},
+                       error=outcome.message)
         return render("kpis/targets.html", "kpis/_target_grid.html", **context), 422
-    db.session.commit()
-    flash(_("Targets saved (%(n)d changed).", n=changed), "success")
-    return see_other("kpis.targets_page", period=context["period"], district=context["district_id"])
+    return done(_("Targets saved (%(n)d changed).", n=changed), "kpis.targets_page", period=context["period"],
+                district=context["district_id"])
 
 
 @bp.post("/targets/<int:kpi_id>/<int:store_id>")
@@ -196,13 +187,10 @@ def target_cell(kpi_id: int, store_id: int):
     kind, start = _period_from(request.values.get("period"))
     text = request.form.get(f"t-{kpi.id}-{store.id}", request.form.get("value", ""))
     error = saved = None
-    try:
+    with attempt(refusal=targets.TargetErrors) as outcome:
         saved = bool(targets.set_cells(current_user, kind, start, {(kpi, store.id): text}, locale=reader_locale()))
-    except targets.TargetErrors as refused:
-        db.session.rollback()
-        error = refused.problems[(kpi.id, store.id)]
-    else:
-        db.session.commit()
+    if not outcome.ok:
+        error = outcome.error.problems[(kpi.id, store.id)]
     if not is_fragment_request():
         if error:
             flash(error, "error")
@@ -227,14 +215,10 @@ def copy_targets():
     store_ids = None
     if district_id is not None:
         store_ids = [store.id for store in queries.target_grid(current_user, kind, start, district_id).stores]
-    try:
+    with attempt(flash_refusal=True) as outcome:
         changed = targets.copy_previous(current_user, kind, start, request.form.get("uplift", ""), store_ids,
                                         locale=reader_locale())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("Copied %(n)d targets from the period before.", n=changed), "success")
     return see_other("kpis.targets_page", period=period_param(start, kind), district=district_id)
 
@@ -265,24 +249,14 @@ def _save_kpi(form: KpiForm, kpi: KpiDefinition | None):
             denominator_id=form.denominator_id.data, scale=form.scale.data or 1.0,
             decimals=form.decimals.data or 0, position=form.position.data, min_value=form.min_value.data,
             max_value=form.max_value.data)
-        try:
+        with attempt(form) as outcome:
             if kpi is None:
                 kpi = library.create_kpi(current_user, draft)
             else:
                 library.update_kpi(current_user, kpi, draft)
-        except ServiceError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("%(name)s saved.", name=kpi.name), "success")
-            return see_other("kpis.library_page")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("kpis/kpi_form.html", form=form, kpi=kpi), status
+        if outcome.ok:
+            return done(_("%(name)s saved.", name=kpi.name), "kpis.library_page")
+    return render_template("kpis/kpi_form.html", form=form, kpi=kpi), form_status(form)
 
 
 @bp.route("/library/new", methods=["GET", "POST"])
@@ -302,13 +276,9 @@ def edit_kpi(kpi_id: int):
 @authz.roles_required(*authz.ORG_ADMINS)
 def set_kpi_active(kpi_id: int):
     kpi = db.session.get(KpiDefinition, kpi_id) or abort(404)
-    try:
+    with attempt(flash_refusal=True) as outcome:
         library.set_active(current_user, kpi, request.form.get("active") == "1")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("%(name)s is active again.", name=kpi.name) if kpi.active else
               _("%(name)s is deactivated: hidden from dashboards and entry, its history kept.", name=kpi.name),
               "success")
@@ -320,14 +290,9 @@ def set_kpi_active(kpi_id: int):
 def delete_kpi(kpi_id: int):
     kpi = db.session.get(KpiDefinition, kpi_id) or abort(404)
     name = kpi.name
-    try:
+    with attempt() as outcome:
         library.delete_kpi(current_user, kpi)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s deleted.", name=name), "success")
+    outcome.flash(_("%(name)s deleted.", name=name))
     return see_other("kpis.library_page")
 
 

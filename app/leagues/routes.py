@@ -3,14 +3,14 @@ their stores; HR and admins (and district managers, for their district) run leag
 managers set the month's scheduled headcount. Reached from links (no tab of its own)."""
 
 import sqlalchemy as sa
-from flask import abort, flash, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import authz, numbers, params
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
-from app.core.htmx import render, see_other
+from app.core.htmx import render
 from app.core.i18n import reader_locale
 from app.extensions import db
 from app.kpis.models import KpiDefinition
@@ -69,24 +69,14 @@ def _draft(form: LeagueForm) -> services.LeagueDraft:
 
 def _save(form: LeagueForm, league: League | None):
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             if league is None:
                 league = services.create_league(current_user, _draft(form))
             else:
                 services.update_league(current_user, league, _draft(form))
-        except ServiceError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("%(name)s saved.", name=league.name), "success")
-            return see_other("leagues.index", league=league.id)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("leagues/league_form.html", form=form, league=league), status
+        if outcome.ok:
+            return done(_("%(name)s saved.", name=league.name), "leagues.index", league=league.id)
+    return render_template("leagues/league_form.html", form=form, league=league), form_status(form)
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -136,12 +126,10 @@ def set_headcount():
         headcount = numbers.parse_whole_number(raw, reader_locale()) if raw else None
     except numbers.NumberError:
         return _headcount_page(month, 422, _("Enter the headcount as a whole number."), store_id)
-    try:
+    with attempt() as outcome:
         headcounts.set_headcount(current_user, store_id, month, headcount)
-    except ServiceError as error:
-        db.session.rollback()
-        return _headcount_page(month, 422, error.message, store_id)
-    db.session.commit()
-    flash(_("Headcount saved.") if headcount else _("Headcount back to the default: the store's active people."),
-          "success")
-    return see_other("leagues.headcounts_page", month=month.strftime("%Y-%m"))
+    if not outcome.ok:
+        return _headcount_page(month, 422, outcome.message, store_id)
+    return done(_("Headcount saved.") if headcount else _("Headcount back to the default: the store's active people."),
+                "leagues.headcounts_page", month=month.strftime("%Y-%m"))
+

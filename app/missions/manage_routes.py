@@ -7,13 +7,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core import authz, params, timezones
+from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.core.timezones import local_today
-from app.extensions import db
 from app.missions import authoring, bp, journeys, manage_queries, services
-from app.missions.authoring import MISSION_AUTHORS, DraftError, MissionDraft
+from app.missions.authoring import MISSION_AUTHORS, MissionDraft
 from app.missions.forms import JourneyForm, JourneyStepForm, MissionForm
 from app.missions.models import AUDIENCE_LABELS, Audience, EvidenceType
 from app.org import queries as org_queries
@@ -63,34 +63,20 @@ def _draft(form: MissionForm) -> MissionDraft:
         start_date=form.start_date.data, due_date=form.due_date.data, recurrence=form.recurrence.data)
 
 
-def _show_problems(form: MissionForm, error: ServiceError) -> None:
-    problems = error.problems if isinstance(error, DraftError) else {error.field or "": [error.message]}
-    for name, messages in problems.items():
-        field = getattr(form, name, None) if name else None
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = list(field.errors) + messages
-
-
 def _save(form: MissionForm, mission=None):
-    """Validate and save; the response to return, or None to show the form again."""
-    if not form.validate_on_submit():
-        return None
-    today = local_today(current_user)
-    try:
-        draft = _draft(form)
-        if mission is None:
-            mission = services.create_mission(current_user, draft, today=today)
-        else:
-            services.update_mission(current_user, mission, draft, today=today)
-    except ServiceError as error:
-        db.session.rollback()
-        _show_problems(form, error)
-        return None
-    db.session.commit()
-    flash(_("Mission “%(title)s” saved.", title=mission.title), "success")
-    return see_other("missions.mission", mission_id=mission.id)
+    """Validate and save: the mission's page once saved, else the form again with what to fix."""
+    if form.validate_on_submit():
+        today = local_today(current_user)
+        with attempt(form) as outcome:
+            draft = _draft(form)
+            if mission is None:
+                mission = services.create_mission(current_user, draft, today=today)
+            else:
+                services.update_mission(current_user, mission, draft, today=today)
+        if outcome.ok:
+            return done(_("Mission “%(title)s” saved.", title=mission.title), "missions.mission",
+                        mission_id=mission.id)
+    return render_template("missions/form.html", form=form, mission=mission), form_status(form)
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -101,18 +87,11 @@ def new_mission():
     if request.method == "GET":
         form.store_id.data = current_user.store_id
         form.start_date.data = local_today(current_user)
-    response = _save(form)
-    if response is not None:
-        return response
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("missions/form.html", form=form, mission=None), status
+    return _save(form)
 
 
 def _mission_or_404(mission_id: int):
-    mission = manage_queries.mission_in_scope(current_user, mission_id)
-    if mission is None:
-        abort(404)
-    return mission
+    return manage_queries.mission_in_scope(current_user, mission_id) or abort(404)
 
 
 @bp.route("/manage/<int:mission_id>/edit", methods=["GET", "POST"])
@@ -126,11 +105,7 @@ def edit_mission(mission_id: int):
         form.quiz.data = authoring.quiz_to_text(mission)
         form.pass_mark.data = mission.quiz_pass_mark
         form.person_ids.data = [target.person_id for target in mission.targets]
-    response = _save(form, mission)
-    if response is not None:
-        return response
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("missions/form.html", form=form, mission=mission), status
+    return _save(form, mission)
 
 
 @bp.get("/manage/<int:mission_id>")
@@ -147,15 +122,9 @@ def mission(mission_id: int):
 def set_mission_active(mission_id: int):
     mission = _mission_or_404(mission_id)
     active = request.form.get("active") == "1"
-    try:
+    with attempt() as outcome:
         services.set_active(current_user, mission, active, today=local_today(current_user))
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Mission is live again.") if active else
-              _("Mission withdrawn: it no longer shows on phones."), "success")
+    outcome.flash(_("Mission is live again.") if active else _("Mission withdrawn: it no longer shows on phones."))
     return see_other("missions.mission", mission_id=mission.id)
 
 
@@ -166,26 +135,18 @@ def set_mission_active(mission_id: int):
 def journeys_page():
     form = JourneyForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="name") as outcome:
             journey = journeys.create_journey(current_user, name=form.name.data,
                                               description=form.description.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [error.message]
-        else:
-            db.session.commit()
-            flash(_("Journey created. Now add its missions in order."), "success")
-            return see_other("missions.journey", journey_id=journey.id)
-    status = 422 if form.errors else 200
+        if outcome.ok:
+            return done(_("Journey created. Now add its missions in order."), "missions.journey",
+                        journey_id=journey.id)
     return render_template("missions/journeys.html", form=form, journeys=manage_queries.journeys(),
-                           progress=manage_queries.journey_progress), status
+                           progress=manage_queries.journey_progress), form_status(form)
 
 
 def _journey_or_404(journey_id: int):
-    journey = manage_queries.journey_or_none(journey_id)
-    if journey is None:
-        abort(404)
-    return journey
+    return manage_queries.journey_or_none(journey_id) or abort(404)
 
 
 def _step_form(journey) -> JourneyStepForm:
@@ -201,18 +162,12 @@ def journey(journey_id: int):
     journey = _journey_or_404(journey_id)
     form = _step_form(journey)
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="mission_id") as outcome:
             journeys.add_step(current_user, journey, mission_id=form.mission_id.data,
                               due_after_days=form.due_after_days.data)
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.mission_id
-            field.errors = list(field.errors) + [error.message]
-        else:
-            db.session.commit()
-            flash(_("Mission added to the journey."), "success")
-            return see_other("missions.journey", journey_id=journey.id)
-    status = 422 if form.errors else 200
+        if outcome.ok:
+            return done(_("Mission added to the journey."), "missions.journey", journey_id=journey.id)
+    status = form_status(form)
     recent_days = journeys.RECENT_HIRE_DAYS
     recent_count = None if journey.active else journeys.count_recent_hires(current_user, journey, recent_days,
                                                                             _company_today())
@@ -227,18 +182,13 @@ def journey(journey_id: int):
 def journey_step(journey_id: int, step_id: int):
     journey = _journey_or_404(journey_id)
     action = request.form.get("action", "")
-    try:
+    with attempt(flash_refusal=True):
         if action in ("up", "down"):
             journeys.move_step(current_user, journey, step_id, -1 if action == "up" else 1)
         elif action == "remove":
             journeys.remove_step(current_user, journey, step_id)
         else:
             raise ServiceError(_("Choose move up, move down or remove."))
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
     return see_other("missions.journey", journey_id=journey.id)
 
 
@@ -255,17 +205,13 @@ def set_journey_active(journey_id: int):
     # Ticked "also give it to people hired in the last N days": N is checked before anything changes.
     recent = active and request.form.get("recent") == "1"
     reached = 0
-    try:
+    with attempt(flash_refusal=True) as outcome:
         days = journeys.check_recent_days(params.int_arg("recent_days", clamp=False, source=request.form)) \
             if recent else 0
         journeys.set_active(current_user, journey, active, replacing_id=request.form.get("replacing", type=int))
         if recent:
             reached = journeys.give_to_recent_hires(current_user, journey, days, _company_today())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("Journey switched on: new hires get it from now on.") if active else
               _("Journey switched off: new hires won't get it."), "success")
         if recent:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import params
-from app.core.errors import ServiceError
+from app.core.actions import attempt
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.timezones import default_zone, local_today, today_in
 from app.extensions import db
@@ -47,10 +47,7 @@ def today():
 
 
 def _own_or_404(assignment_id: int):
-    assignment = queries.own_assignment(current_user, assignment_id)
-    if assignment is None:
-        abort(404)
-    return assignment
+    return queries.own_assignment(current_user, assignment_id) or abort(404)
 
 
 def _detail_context(assignment, **extra) -> dict:
@@ -81,21 +78,14 @@ def assignment(assignment_id: int):
 def checklist(assignment_id: int):
     assignment = _own_or_404(assignment_id)
     step_ids = set(params.ids_arg("step", request.form, limit=500))
-    error, status = None, 200
-    try:
+    with attempt() as outcome:
         completion.set_checklist(current_user, assignment, step_ids, today=local_today(current_user))
-    except ServiceError as problem:
-        db.session.rollback()
-        error, status = problem.message, 422
-    else:
-        db.session.commit()
     if not is_fragment_request():
-        if error:
-            flash(error, "error")
+        outcome.flash()
         return see_other("missions.assignment", assignment_id=assignment_id)
     assignment = _own_or_404(assignment_id)
-    context = _detail_context(assignment, checklist_error=error)
-    return render_template("missions/_checklist.html", **context), status
+    context = _detail_context(assignment, checklist_error=outcome.message)
+    return render_template("missions/_checklist.html", **context), outcome.status
 
 
 def _quiz_answers() -> dict[int, int]:
@@ -120,21 +110,19 @@ def _photo_bytes() -> bytes | None:
 def submit(assignment_id: int):
     assignment = _own_or_404(assignment_id)
     mission = assignment.mission
-    try:
+    with attempt() as sent:
         outcome = completion.submit(
             current_user, assignment, today=local_today(current_user),
             answer=request.form.get("answer") if mission.evidence_type == EvidenceType.TEXT else None,
             photo=_photo_bytes() if mission.evidence_type == EvidenceType.PHOTO else None,
             answers=_quiz_answers() if mission.evidence_type == EvidenceType.QUIZ else None,
             note=request.form.get("note"))
-    except ServiceError as problem:
-        db.session.rollback()
+    if not sent.ok:
         assignment = _own_or_404(assignment_id)
         values = {"answer": request.form.get("answer", ""), "note": request.form.get("note", ""),
                   "quiz": _quiz_answers()}
         return render("missions/assignment.html", "missions/_mission.html", **_detail_context(
-            assignment, error=problem.message, error_field=problem.field, values=values)), 422
-    db.session.commit()
+            assignment, error=sent.message, error_field=sent.error.field, values=values)), 422
     if outcome.already:
         flash(_("You've already sent this one. Nothing more to do."), "info")
     elif outcome.status == AssignmentStatus.DONE:

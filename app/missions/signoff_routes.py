@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import authz
-from app.core.errors import ServiceError
+from app.core.actions import attempt
 from app.core.htmx import is_fragment_request, render, see_other
-from app.extensions import db
 from app.missions import bp, completion, manage_queries
 
 # Store managers reach sign-offs from Today (DESIGN: Today holds the team's approvals): no tab of its own.
@@ -28,10 +27,7 @@ def signoffs():
 
 
 def _submission_or_404(submission_id: int):
-    submission = manage_queries.submission_in_scope(current_user, submission_id)
-    if submission is None:
-        abort(404)
-    return submission
+    return manage_queries.submission_in_scope(current_user, submission_id) or abort(404)
 
 
 @bp.get("/signoffs/<int:submission_id>")
@@ -53,12 +49,10 @@ def _done(message: str, category: str = "success"):
 @authz.roles_required(*authz.PEOPLE_MANAGERS)
 def approve(submission_id: int):
     submission = _submission_or_404(submission_id)
-    try:
+    with attempt() as approval:
         outcome = completion.approve(current_user, submission)
-    except ServiceError as error:
-        db.session.rollback()
-        return _done(error.message, "error")
-    db.session.commit()
+    if not approval.ok:
+        return _done(approval.message, "error")
     if outcome.already:
         return _done(_("Already approved. Nothing more to do."), "info")
     return _done(_("Approved: +%(points)d points for %(name)s.", points=outcome.paid,
@@ -70,13 +64,11 @@ def approve(submission_id: int):
 def reject(submission_id: int):
     submission = _submission_or_404(submission_id)
     comment = request.form.get("comment", "")
-    try:
+    with attempt() as outcome:
         completion.reject(current_user, submission, comment)
-    except ServiceError as error:
-        db.session.rollback()
-        if error.field == "comment":
-            return _queue_page(errors={submission_id: error.message}, comments={submission_id: comment[:500]},
-                               status=422)
-        return _done(error.message, "error")
-    db.session.commit()
+    if not outcome.ok and outcome.error.field == "comment":
+        return _queue_page(errors={submission_id: outcome.message}, comments={submission_id: comment[:500]},
+                           status=422)
+    if not outcome.ok:
+        return _done(outcome.message, "error")
     return _done(_("Sent back to %(name)s with your comment.", name=submission.person.first_name))

@@ -1,15 +1,15 @@
 """The notification centre (every nudge, pushed or not), the bell with the unread count, and the
 person's nudge settings."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import params
+from app.core.actions import attempt, done, form_status
 from app.core.database import write_transaction
-from app.core.errors import ServiceError
-from app.core.htmx import is_fragment_request, render, see_other, with_trigger
+from app.core.htmx import is_fragment_request, render, with_trigger
 from app.core.timezones import local_time, zone_for
 from app.extensions import db
 from app.nudges import bp, queries, registry, services
@@ -57,8 +57,7 @@ def read_all():
         items, next_before = queries.page(current_user.id)
         return with_trigger(render_template("nudges/_list.html", items=items, next_before=next_before),
                             "notifications-changed")
-    flash(_("All caught up."), "success")
-    return see_other("nudges.centre")
+    return done(_("All caught up."), "nudges.centre")
 
 
 @bp.get("/<int:notification_id>")
@@ -66,9 +65,7 @@ def read_all():
 @login_required
 def open_notification(notification_id: int):
     """Open what a notification is about, and mark it read (the push links here too)."""
-    notification = queries.own_notification(current_user.id, notification_id)
-    if notification is None:
-        abort(404)
+    notification = queries.own_notification(current_user.id, notification_id) or abort(404)
     services.mark_read(current_user, notification)
     db.session.commit()
     return redirect(notification.url, code=303)
@@ -95,17 +92,11 @@ def settings():
         form.quiet_start.data, form.quiet_end.data = current.quiet.start, current.quiet.end
         form.daily_cap.data = current.daily_cap
     elif form.validate_on_submit():
-        try:
+        with attempt(form, field="daily_cap") as outcome:
             services.save_preferences(current_user, pushed=set(form.pushed.data or ()),
                                       quiet_hours=form.quiet_hours.data, quiet_start=form.quiet_start.data,
                                       quiet_end=form.quiet_end.data, daily_cap=form.daily_cap.data)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "daily_cap").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Notification settings saved."), "success")
-            return see_other("nudges.settings")
-    status = 422 if form.errors else 200
+        if outcome.ok:
+            return done(_("Notification settings saved."), "nudges.settings")
     return render_template("nudges/settings.html", form=form, types=types,
-                           zone=zone_for(current_user).key), status
+                           zone=zone_for(current_user).key), form_status(form)

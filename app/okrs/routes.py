@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import authz, params
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.i18n import reader_locale
@@ -52,10 +52,7 @@ def index():
 
 
 def _visible_or_404(objective_id: int) -> Objective:
-    objective = queries.visible_objective_or_none(current_user, objective_id)
-    if objective is None:
-        abort(404)
-    return objective
+    return queries.visible_objective_or_none(current_user, objective_id) or abort(404)
 
 
 @bp.get("/<int:objective_id>")
@@ -80,16 +77,12 @@ def check_in(key_result_id: int):
     if not form.validate_on_submit():
         error = " ".join(str(message) for messages in form.errors.values() for message in messages)
     else:
-        try:
+        with attempt() as outcome:
             services.check_in(current_user, key_result, confidence=form.confidence.data,
                               value=forms.parse_number(form.value.data, reader_locale()),
                               comment=form.comment.data or "")
-        except ServiceError as refused:
-            db.session.rollback()
-            error = refused.message
-        else:
             live.objective_changed(objective_)
-            db.session.commit()
+        error = outcome.message
     message = None if error else _("Checked in: thanks for the update.")
     if is_fragment_request():
         objective_ = queries.visible_objective_or_none(current_user, objective_.id)
@@ -142,24 +135,15 @@ def _editor(form, level, rows, objective_=None, status=200):
 def _save(form, level, objective_):
     rows = forms.rows_from_form(request.form)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             drafts = forms.drafts_from_rows(rows, locale=reader_locale())
             draft = _draft(form, level, drafts)
             if objective_ is None:
                 objective_ = services.create_objective(current_user, draft)
             else:
                 services.update_objective(current_user, objective_, draft)
-        except ServiceError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Objective saved."), "success")
-            return see_other("okrs.objective", objective_id=objective_.id)
+        if outcome.ok:
+            return done(_("Objective saved."), "okrs.objective", objective_id=objective_.id)
     return _editor(form, level, rows, objective_, status=422)
 
 
@@ -222,9 +206,8 @@ def set_status(objective_id: int):
     archive = request.form.get("status") == ObjectiveStatus.ARCHIVED
     services.set_status(current_user, found, ObjectiveStatus.ARCHIVED if archive else ObjectiveStatus.ACTIVE)
     db.session.commit()
-    flash(_("Objective archived: it no longer shows in the tree.") if archive else _("Objective active again."),
-          "success")
-    return see_other("okrs.objective", objective_id=found.id)
+    return done(_("Objective archived: it no longer shows in the tree.") if archive else _("Objective active again."),
+                "okrs.objective", objective_id=found.id)
 
 
 @bp.get("/key-result-row")
@@ -253,28 +236,18 @@ def new_template():
     rows = forms.rows_from_form(request.form) if request.method == "POST" else [forms.blank_row()]
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            with attempt(form) as outcome:
                 goal_templates.create_template(current_user, name=form.name.data, level=form.level.data,
                                                title=form.title.data, description=form.description.data or "",
                                                key_results=forms.drafts_from_rows(rows, locale=reader_locale()))
-            except ServiceError as error:
-                db.session.rollback()
-                target = getattr(form, error.field, None) if error.field else None
-                (target.errors.append(error.message) if target is not None and isinstance(target.errors, list)
-                 else form.form_errors.append(error.message))
-            else:
-                db.session.commit()
-                flash(_("Template saved: now apply it to the stores or people it is for."), "success")
-                return see_other("okrs.templates")
+            if outcome.ok:
+                return done(_("Template saved: now apply it to the stores or people it is for."), "okrs.templates")
         return render_template("okrs/template_form.html", form=form, rows=rows, kpis=_kpis()), 422
     return render_template("okrs/template_form.html", form=form, rows=rows, kpis=_kpis())
 
 
 def _template_or_404(goal_template_id: int) -> GoalTemplate:
-    template = db.session.get(GoalTemplate, goal_template_id)
-    if template is None:
-        abort(404)
-    return template
+    return db.session.get(GoalTemplate, goal_template_id) or abort(404)
 
 
 @bp.route("/templates/<int:goal_template_id>/apply", methods=["GET", "POST"])
@@ -291,15 +264,11 @@ def apply_template(goal_template_id: int):
                                      + [(p.id, f"{p.title} · {p.level_label}") for p in parents])
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            with attempt(form, on_form=True) as outcome:
                 result = goal_templates.apply_template(
                     current_user, template, form.target_ids.data or [], period_start=form.period_start.data,
                     period_end=form.period_end.data, parent_id=form.parent_id.data or None)
-            except ServiceError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-            else:
-                db.session.commit()
+            if outcome.ok:
                 if result.created:
                     flash(_("Created %(n)d objectives from “%(name)s”.", n=len(result.created), name=template.name),
                           "success")
@@ -319,5 +288,4 @@ def delete_template(goal_template_id: int):
         abort(404)
     goal_templates.delete_template(current_user, template)
     db.session.commit()
-    flash(_("Template deleted. Objectives made from it stay."), "success")
-    return see_other("okrs.templates")
+    return done(_("Template deleted. Objectives made from it stay."), "okrs.templates")

@@ -5,12 +5,13 @@ it exists). What each participant may change is decided in services.py."""
 
 from datetime import date, time, timedelta
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from app.core import authz, params
+from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -44,10 +45,7 @@ def kudos_url(person_id: int) -> str:
 
 
 def _one_or_404(one_on_one_id: int) -> OneOnOne:
-    one = queries.one_on_one_for(current_user, one_on_one_id)
-    if one is None:
-        abort(404)
-    return one
+    return queries.one_on_one_for(current_user, one_on_one_id) or abort(404)
 
 
 def _own_one_or_404(one_on_one_id: int) -> OneOnOne:
@@ -59,10 +57,7 @@ def _own_one_or_404(one_on_one_id: int) -> OneOnOne:
 
 
 def _managed_one_or_404(one_on_one_id: int) -> OneOnOne:
-    one = queries.managed_one_on_one_for(current_user, one_on_one_id)
-    if one is None:
-        abort(404)
-    return one
+    return queries.managed_one_on_one_for(current_user, one_on_one_id) or abort(404)
 
 
 # -- My 1:1s -----------------------------------------------------------------------------------------
@@ -114,25 +109,14 @@ def create():
     if not form.validate_on_submit():
         return _render_schedule(form, 422)
     person = authz.managed_person_or_404(current_user, form.person_id.data)
-    try:
+    with attempt(form) as outcome:
         one = services.schedule(current_user, person,
                                 utc_of(form.day.data, form.time.data, zone_for(current_user)))
-    except ServiceError as error:
-        db.session.rollback()
-        _field_error(form, error)
+    if not outcome.ok:
         return _render_schedule(form, 422)
-    db.session.commit()
-    flash(_("1:1 with %(name)s booked for %(when)s. We've let them know.", name=person.first_name,
-            when=format_when(one.scheduled_at, zone_for(current_user))), "success")
-    return see_other("oneonones.detail", one_on_one_id=one.id)
-
-
-def _field_error(form, error: ServiceError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    return done(_("1:1 with %(name)s booked for %(when)s. We've let them know.", name=person.first_name,
+                  when=format_when(one.scheduled_at, zone_for(current_user))),
+                "oneonones.detail", one_on_one_id=one.id)
 
 
 @bp.route("/<int:one_on_one_id>/reschedule", methods=["GET", "POST"])
@@ -145,19 +129,13 @@ def reschedule(one_on_one_id: int):
         moment = local_time(one.scheduled_at, zone)
         form.day.data, form.time.data = moment.date(), moment.time().replace(second=0, microsecond=0)
     elif form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             services.reschedule(current_user, one, utc_of(form.day.data, form.time.data, zone))
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Moved to %(when)s. We've let %(name)s know.", when=format_when(one.scheduled_at, zone),
-                    name=one.person.first_name), "success")
-            return see_other("oneonones.detail", one_on_one_id=one.id)
-    status = 422 if form.errors or form.form_errors else 200
+        if outcome.ok:
+            return done(_("Moved to %(when)s. We've let %(name)s know.", when=format_when(one.scheduled_at, zone),
+                          name=one.person.first_name), "oneonones.detail", one_on_one_id=one.id)
     return render_template("oneonones/reschedule.html", form=form, one=one,
-                           today=local_today(current_user)), status
+                           today=local_today(current_user)), form_status(form)
 
 
 # -- One 1:1 -----------------------------------------------------------------------------------------
@@ -177,23 +155,14 @@ def detail(one_on_one_id: int):
 def _change(one: OneOnOne, action, fragment: str, success: str | None = None):
     """Run a service for an htmx region: the region comes back (422 with the message when refused);
     without JavaScript, the page again with a flash message."""
-    error = None
-    try:
+    with attempt() as outcome:
         action()
-    except ServiceError as refused:
-        db.session.rollback()
-        error = refused
-    else:
-        db.session.commit()
     if is_fragment_request():
         db.session.expire_all()
         one = _one_or_404(one.id)
-        return render_template(fragment, **_context(one, error=error, saved=None if error else success)), \
-            422 if error else 200
-    if error is not None:
-        flash(error.message, "error")
-    elif success:
-        flash(success, "success")
+        context = _context(one, error=outcome.error, saved=success if outcome.ok else None)
+        return render_template(fragment, **context), outcome.status
+    outcome.flash(success)
     return see_other("oneonones.detail", one_on_one_id=one.id)
 
 

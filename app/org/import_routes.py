@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import authz
+from app.core.actions import form_status
 from app.extensions import db
 from app.org import bp
 from app.org.forms import ConfirmImportForm, ImportForm
@@ -52,7 +53,7 @@ def import_people_page():
     """Upload: the preview of what the file would do. Writes nothing."""
     form = ImportForm()
     if not form.validate_on_submit():
-        return _page(form, status=422 if form.errors else 200)
+        return _page(form, status=form_status(form))
     raw = form.file.data.read()
     plan = plan_import(current_user, raw, max_rows=current_app.config["IMPORT_MAX_ROWS"],
                        deactivate_missing=form.deactivate_missing.data)

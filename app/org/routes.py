@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.auth import resets
 from app.auth import services as auth_services
 from app.core import authz, params
+from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -82,19 +83,14 @@ def new_person():
         form.store_id.data = current_user.store_id
         form.manager_id.data = current_user.id if current_user.role == Role.STORE_MANAGER else None
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             person = services.create_person(current_user, _draft(form))
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
             token = auth_services.issue_invite(person, issued_by=current_user,
                                                valid_days=current_app.config["INVITE_VALID_DAYS"])
-            db.session.commit()
+        if outcome.ok:
             flash(_("%(name)s is added. Print the invite so they can sign in.", name=person.full_name), "success")
             return _invite_sheet([(person, token)])
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("org/person_form.html", form=form, person=None), status
+    return render_template("org/person_form.html", form=form, person=None), form_status(form)
 
 
 @bp.get("/people/<int:person_id>")
@@ -117,17 +113,11 @@ def edit_person(person_id: int):
     form = PersonForm(obj=person)
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             services.update_person(current_user, person, _draft(form))
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Changes to %(name)s saved.", name=person.full_name), "success")
-            return see_other("org.person", person_id=person.id)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("org/person_form.html", form=form, person=person), status
+        if outcome.ok:
+            return done(_("Changes to %(name)s saved.", name=person.full_name), "org.person", person_id=person.id)
+    return render_template("org/person_form.html", form=form, person=person), form_status(form)
 
 
 @bp.post("/people/<int:person_id>/active")
@@ -135,15 +125,10 @@ def edit_person(person_id: int):
 def set_active(person_id: int):
     person = authz.managed_person_or_404(current_user, person_id)
     active = request.form.get("active") == "1"
-    try:
+    with attempt() as outcome:
         services.set_active(current_user, person, active)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s can sign in again.", name=person.full_name) if active else
-              _("%(name)s is deactivated and signed out everywhere.", name=person.full_name), "success")
+    outcome.flash(_("%(name)s can sign in again.", name=person.full_name) if active else
+                  _("%(name)s is deactivated and signed out everywhere.", name=person.full_name))
     return see_other("org.person", person_id=person.id)
 
 

@@ -1,12 +1,12 @@
 """Districts and stores screens (HR and administrators; district managers read their stores). Views join
 the org blueprint; the rules live in app/org/structure.py."""
 
-from flask import flash, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import authz, params
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.core.text import squash_spaces
@@ -14,20 +14,6 @@ from app.extensions import db
 from app.org import bp, queries, structure, structure_queries
 from app.org.forms import DistrictForm, StoreForm
 from app.org.models import District, Role, Store
-
-
-def _saved(form, change, success_message: str, endpoint: str, **values):
-    """Run a structure change: a refusal goes back to the form (422) with its reason; nothing is kept."""
-    try:
-        change()
-    except ServiceError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return None
-    db.session.commit()
-    flash(success_message, "success")
-    return see_other(endpoint, **values)
-
 
 # Districts ----------------------------------------------------------------------------------------------
 
@@ -42,12 +28,11 @@ def districts():
 def new_district():
     form = DistrictForm()
     if form.validate_on_submit():
-        done = _saved(form, lambda: structure.create_district(current_user, code=form.code.data, name=form.name.data),
-                      _("District %(name)s created.", name=squash_spaces(form.name.data)), "org.districts")
-        if done:
-            return done
-    status = 422 if form.errors or form.form_errors else 200
-    return render("org/district_form.html", form=form, district=None), status
+        with attempt(form) as outcome:
+            structure.create_district(current_user, code=form.code.data, name=form.name.data)
+        if outcome.ok:
+            return done(_("District %(name)s created.", name=squash_spaces(form.name.data)), "org.districts")
+    return render("org/district_form.html", form=form, district=None), form_status(form)
 
 
 @bp.route("/districts/<int:district_id>/edit", methods=["GET", "POST"])
@@ -57,28 +42,23 @@ def edit_district(district_id: int):
     form = DistrictForm(obj=district)
     form.code.data = district.code  # the code is fixed once stores and imports name it
     if form.validate_on_submit():
-        done = _saved(form, lambda: structure.rename_district(current_user, district, name=form.name.data),
-                      _("District renamed to %(name)s.", name=squash_spaces(form.name.data)), "org.districts")
-        if done:
-            return done
-    status = 422 if form.errors or form.form_errors else 200
+        with attempt(form) as outcome:
+            structure.rename_district(current_user, district, name=form.name.data)
+        if outcome.ok:
+            return done(_("District renamed to %(name)s.", name=squash_spaces(form.name.data)), "org.districts")
     return render("org/district_form.html", form=form, district=district,
-                  open_stores=structure.open_store_count(district)), status
+                  open_stores=structure.open_store_count(district)), form_status(form)
 
 
 @bp.post("/districts/<int:district_id>/close")
 @authz.roles_required(*authz.ORG_ADMINS)
 def close_district(district_id: int):
     district = db.get_or_404(District, district_id)
-    try:
+    with attempt(flash_refusal=True) as outcome:
         structure.close_district(current_user, district)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not outcome.ok:
         return see_other("org.edit_district", district_id=district.id)
-    db.session.commit()
-    flash(_("District %(name)s is closed.", name=district.name), "success")
-    return see_other("org.districts")
+    return done(_("District %(name)s is closed.", name=district.name), "org.districts")
 
 
 # Stores -------------------------------------------------------------------------------------------------
@@ -109,14 +89,12 @@ def _store_form(store: Store | None) -> StoreForm:
 def new_store():
     form = _store_form(None)
     if form.validate_on_submit():
-        done = _saved(form, lambda: structure.create_store(
-            current_user, code=form.code.data, name=form.name.data, city=form.city.data or "",
-            district_id=form.district_id.data, timezone=form.timezone.data),
-            _("Store %(name)s created.", name=squash_spaces(form.name.data)), "org.stores")
-        if done:
-            return done
-    status = 422 if form.errors or form.form_errors else 200
-    return render("org/store_form.html", form=form, store=None), status
+        with attempt(form) as outcome:
+            structure.create_store(current_user, code=form.code.data, name=form.name.data, city=form.city.data or "",
+                                   district_id=form.district_id.data, timezone=form.timezone.data)
+        if outcome.ok:
+            return done(_("Store %(name)s created.", name=squash_spaces(form.name.data)), "org.stores")
+    return render("org/store_form.html", form=form, store=None), form_status(form)
 
 
 @bp.route("/stores/<int:store_id>/edit", methods=["GET", "POST"])
@@ -125,27 +103,22 @@ def edit_store(store_id: int):
     store = db.get_or_404(Store, store_id)
     form = _store_form(store)
     if form.validate_on_submit():
-        done = _saved(form, lambda: structure.edit_store(
-            current_user, store, code=form.code.data, name=form.name.data, city=form.city.data or "",
-            timezone=form.timezone.data, district_id=form.district_id.data),
-            _("Changes to %(name)s saved.", name=squash_spaces(form.name.data)), "org.stores")
-        if done:
-            return done
-    status = 422 if form.errors or form.form_errors else 200
+        with attempt(form) as outcome:
+            structure.edit_store(current_user, store, code=form.code.data, name=form.name.data,
+                                 city=form.city.data or "", timezone=form.timezone.data,
+                                 district_id=form.district_id.data)
+        if outcome.ok:
+            return done(_("Changes to %(name)s saved.", name=squash_spaces(form.name.data)), "org.stores")
     return render("org/store_form.html", form=form, store=store,
-                  active_people=structure.active_people_count(store)), status
+                  active_people=structure.active_people_count(store)), form_status(form)
 
 
 @bp.post("/stores/<int:store_id>/close")
 @authz.roles_required(*authz.ORG_ADMINS)
 def close_store(store_id: int):
     store = db.get_or_404(Store, store_id)
-    try:
+    with attempt(flash_refusal=True) as outcome:
         structure.close_store(current_user, store)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not outcome.ok:
         return see_other("org.edit_store", store_id=store.id)
-    db.session.commit()
-    flash(_("Store %(name)s is closed.", name=store.name), "success")
-    return see_other("org.stores")
+    return done(_("Store %(name)s is closed.", name=store.name), "org.stores")

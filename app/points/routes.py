@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import authz, params
+from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
@@ -51,22 +52,14 @@ def person_points(person_id: int):
 @bp.route("/points/entries/<int:entry_id>/dispute", methods=["GET", "POST"])
 @login_required
 def dispute(entry_id: int):
-    entry = queries.disputable_entry_or_none(current_user.id, entry_id)
-    if entry is None:
-        abort(404)
+    entry = queries.disputable_entry_or_none(current_user.id, entry_id) or abort(404)
     form = DisputeForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="comment") as outcome:
             disputes.open_dispute(current_user, entry, form.comment.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.comment.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Sent. Your manager will look at it and answer here."), "success")
-            return see_other("points.mine")
-    status = 422 if form.errors else 200
-    return render_template("points/dispute.html", form=form, entry=entry), status
+        if outcome.ok:
+            return done(_("Sent. Your manager will look at it and answer here."), "points.mine")
+    return render_template("points/dispute.html", form=form, entry=entry), form_status(form)
 
 
 @bp.get("/points/disputes")
@@ -86,37 +79,25 @@ def resolve_dispute(dispute_id: int):
     if not form.validate_on_submit():
         flash(" ".join(map(str, form.note.errors or form.outcome.errors)) or _("Check the form."), "error")
         return see_other("points.dispute_queue")
-    try:
+    with attempt() as outcome:
         disputes.resolve(current_user, dispute, reverse_entry=form.outcome.data == "reverse",
                          note=form.note.data)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Answer sent to %(name)s.", name=dispute.person.first_name), "success")
+    outcome.flash(_("Answer sent to %(name)s.", name=dispute.person.first_name))
     return see_other("points.dispute_queue")
 
 
 @bp.post("/points/entries/<int:entry_id>/reverse")
 @authz.roles_required(*authz.ORG_ADMINS)
 def reverse_entry(entry_id: int):
-    entry = db.session.get(PointEntry, entry_id)
-    if entry is None:
-        abort(404)
+    entry = db.session.get(PointEntry, entry_id) or abort(404)
     authz.managed_person_or_404(current_user, entry.person_id)
     form = ReverseForm()
     if not form.validate_on_submit():
         flash(" ".join(map(str, form.reason.errors)) or _("Say why."), "error")
         return see_other("points.person_points", person_id=entry.person_id)
-    try:
+    with attempt() as outcome:
         ledger.reverse(entry, reason=form.reason.data, reversed_by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Entry reversed. The correction is in the ledger."), "success")
+    outcome.flash(_("Entry reversed. The correction is in the ledger."))
     return see_other("points.person_points", person_id=entry.person_id)
 
 
@@ -139,21 +120,15 @@ def award():
     if form.validate_on_submit():
         person = db.session.scalar(authz.managed_people(current_user).where(Person.id == form.person_id.data))
         key = f"manual:{current_user.id}:{form.idempotency_key.data or uuid.uuid4().hex}"
-        try:
+        with attempt(form, field="points") as outcome:
             if person is None:
                 raise ServiceError(_("Choose someone from your team."), field="person_id")
             result = ledger.award(person, form.points.data, source_type="manual", reason=form.reason.data,
                                   idempotency_key=key[:200], awarded_by=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "points").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("+%(n)d points for %(name)s.", n=result.entry.amount, name=person.first_name)
-                  if result.created else _("Already awarded: nothing paid twice."), "success")
-            return see_other("points.award")
-    status = 422 if form.errors else 200
-    return render_template("points/award.html", form=form), status
+        if outcome.ok:
+            return done(_("+%(n)d points for %(name)s.", n=result.entry.amount, name=person.first_name)
+                        if result.created else _("Already awarded: nothing paid twice."), "points.award")
+    return render_template("points/award.html", form=form), form_status(form)
 
 
 
@@ -167,15 +142,9 @@ def award_limits():
         current = limits.current()
         form.mission_max.data, form.prize_max.data = current.mission_max, current.prize_max
     elif form.validate_on_submit():
-        try:
+        with attempt(form, field="mission_max") as outcome:
             limits.save(current_user, mission_max=form.mission_max.data, prize_max=form.prize_max.data)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "mission_max").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Award rules saved."), "success")
-            return see_other("points.award_limits")
-    status = 422 if form.errors else 200
+        if outcome.ok:
+            return done(_("Award rules saved."), "points.award_limits")
     return render_template("points/limits.html", form=form, mission_ceiling=limits.MISSION_CEILING,
-                           prize_ceiling=limits.PRIZE_CEILING), status
+                           prize_ceiling=limits.PRIZE_CEILING), form_status(form)

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import params
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done
+from app.core.errors import problem_response
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.extensions import db
 from app.push import bp, services
@@ -14,8 +15,7 @@ from app.push.vapid import public_key
 
 
 def _problem(status: int, detail: str):
-    problem = {"title": _("That request could not be understood."), "status": status, "detail": detail}
-    return problem, status, {"Content-Type": "application/problem+json"}
+    return problem_response(status, _("That request could not be understood."), detail)
 
 
 def _json_body() -> object:
@@ -41,12 +41,10 @@ def subscribe():
     data = _json_body()
     if data is None:
         return _problem(400, _("Send the subscription as JSON (the browser's PushSubscription)."))
-    try:
+    with attempt() as outcome:
         subscription = services.subscribe(current_user, data, request.headers.get("User-Agent", ""))
-    except ServiceError as error:
-        db.session.rollback()
-        return _problem(400, error.message)
-    db.session.commit()
+    if not outcome.ok:
+        return _problem(400, outcome.message)
     return {"id": subscription.id, "device": subscription.device}, 201
 
 
@@ -76,8 +74,7 @@ def unsubscribe():
     if is_fragment_request():
         card = render_template("push/_card.html", push_notice=_("Notifications are off on that device."))
         return with_trigger(card, "push-changed")
-    flash(_("Notifications are off on that device."), "success")
-    return see_other("home.me")
+    return done(_("Notifications are off on that device."), "home.me")
 
 
 def _bad_form(message: str):

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import authz, params
+from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
@@ -57,26 +58,12 @@ def templates():
 def new_template():
     form = TemplateForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             template = cycles.create_template(current_user, form.name.data, form.competencies.data,
                                               form.questions.data)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Template “%(name)s” saved.", name=template.name), "success")
-            return see_other("reviews.templates")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("reviews/template_form.html", form=form), status
-
-
-def _show_error(form, error: ServiceError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+        if outcome.ok:
+            return done(_("Template “%(name)s” saved.", name=template.name), "reviews.templates")
+    return render_template("reviews/template_form.html", form=form), form_status(form)
 
 
 def _cycle_form() -> CycleForm:
@@ -98,16 +85,12 @@ def new_cycle():
             template_id=form.template_id.data, self_due=form.self_due.data, manager_due=form.manager_due.data,
             calibration_due=form.calibration_due.data, sign_off_due=form.sign_off_due.data,
             store_ids=form.store_ids.data or [], roles=form.roles.data or [], hired_before=form.hired_before.data)
-        try:
+        with attempt(form) as outcome:
             cycle = cycles.create_cycle(current_user, draft)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Cycle saved as a draft: check who takes part, then launch it."), "success")
-            return see_other("reviews.cycle", cycle_id=cycle.id)
-    status = 422 if form.errors or form.form_errors else 200
+        if outcome.ok:
+            return done(_("Cycle saved as a draft: check who takes part, then launch it."), "reviews.cycle",
+                        cycle_id=cycle.id)
+    status = form_status(form)
     count = cycles.participant_count(form.store_ids.data or [], form.roles.data or [], form.hired_before.data)
     return render_template("reviews/cycle_form.html", form=form, count=count), status
 
@@ -127,10 +110,7 @@ def preview_participants():
 
 
 def _cycle_or_404(cycle_id: int):
-    cycle = queries.cycle_or_none(current_user, cycle_id)
-    if cycle is None:
-        abort(404)
-    return cycle
+    return queries.cycle_or_none(current_user, cycle_id) or abort(404)
 
 
 @bp.get("/cycles/<int:cycle_id>")
@@ -148,13 +128,9 @@ def cycle(cycle_id: int):
 @authz.roles_required(*authz.ORG_ADMINS)
 def launch(cycle_id: int):
     found = _cycle_or_404(cycle_id)
-    try:
+    with attempt(flash_refusal=True) as outcome:
         created = cycles.launch(current_user, found)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("Launched: %(n)d people can write their self-review.", n=created), "success")
     return see_other("reviews.cycle", cycle_id=cycle_id)
 
@@ -163,13 +139,9 @@ def launch(cycle_id: int):
 @authz.roles_required(*authz.ORG_ADMINS)
 def advance(cycle_id: int):
     found = _cycle_or_404(cycle_id)
-    try:
+    with attempt(flash_refusal=True) as outcome:
         new = cycles.advance(current_user, found, request.form.get("from_phase"))
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("The cycle is now in “%(phase)s”.", phase=PHASE_LABELS[new]), "success")
     return see_other("reviews.cycle", cycle_id=cycle_id)
 
@@ -198,25 +170,17 @@ def calibration(cycle_id: int):
 @bp.post("/<int:review_id>/calibrate")
 @authz.roles_required(*CALIBRATORS)
 def calibrate(review_id: int):
-    review = queries.calibratable_or_none(current_user, review_id)
-    if review is None:
-        abort(404)
-    error = None
-    try:
+    review = queries.calibratable_or_none(current_user, review_id) or abort(404)
+    with attempt() as outcome:
         services.calibrate(current_user, review, request.form.get("rating"), request.form.get("reason", ""))
-    except ServiceError as refused:
-        db.session.rollback()
-        error = refused.message
-    else:
-        db.session.commit()
     if is_fragment_request():
         review = queries.calibratable_or_none(current_user, review_id)
         response = render_template("reviews/_calibration_row.html", review=review, cycle=review.cycle,
-                                   error=error, saved=error is None, reason=request.form.get("reason", ""))
-        if error:
+                                   error=outcome.message, saved=outcome.ok, reason=request.form.get("reason", ""))
+        if not outcome.ok:
             return response, 422
         return with_trigger(response, "calibration-changed")
-    flash(error or _("Final rating saved."), "error" if error else "success")
+    outcome.flash(_("Final rating saved."))
     return see_other("reviews.calibration", cycle_id=review.cycle_id)
 
 
@@ -294,16 +258,12 @@ def _save(review_id: int, find, save, prefix: str, done_draft: str, done_submit:
     review = find(review_id)
     ratings, answers, overall = _form_values(prefix)
     submit = request.form.get("action") == "submit"
-    try:
+    with attempt() as outcome:
         save(current_user, review, ratings=ratings, answers=answers, overall=overall, submit=submit)
-    except ServiceError as error:
-        db.session.rollback()
-        review = queries.review_or_none(review_id)
-        return _review_page(review, error=error, posted={"prefix": prefix, "ratings": ratings,
-                                                         "answers": answers, "overall": overall})
-    db.session.commit()
-    flash(done_submit if submit else done_draft, "success")
-    return see_other("reviews.review", review_id=review_id)
+    if not outcome.ok:
+        return _review_page(queries.review_or_none(review_id), error=outcome.error, posted={
+            "prefix": prefix, "ratings": ratings, "answers": answers, "overall": overall})
+    return done(done_submit if submit else done_draft, "reviews.review", review_id=review_id)
 
 
 @bp.post("/<int:review_id>/self")
@@ -326,28 +286,21 @@ def save_manager(review_id: int):
 @login_required
 def sign_off(review_id: int):
     review = _own_or_404(review_id)
-    try:
+    with attempt() as outcome:
         services.sign_off(current_user, review, request.form.get("comment", ""))
-    except ServiceError as error:
-        db.session.rollback()
-        return _review_page(queries.review_or_none(review_id), error=error,
+    if not outcome.ok:
+        return _review_page(queries.review_or_none(review_id), error=outcome.error,
                             posted={"comment": request.form.get("comment", "")})
-    db.session.commit()
-    flash(_("Signed off. Thank you — it's in your review history."), "success")
-    return see_other("reviews.review", review_id=review_id)
+    return done(_("Signed off. Thank you — it's in your review history."), "reviews.review", review_id=review_id)
 
 
 @bp.post("/<int:review_id>/nominate")
 @login_required
 def nominate(review_id: int):
     review = _own_or_404(review_id)
-    try:
+    with attempt(flash_refusal=True) as outcome:
         peer = peers.nominate(current_user, review, request.form.get("reviewer_id"))
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("%(name)s is nominated: your manager approves it.", name=peer.reviewer.full_name), "success")
     return see_other("reviews.review", review_id=review_id)
 
@@ -368,15 +321,10 @@ def decide_nomination(nomination_id: int):
     if peer is None or not services.is_reviewer(current_user, peer.review):
         abort(404)
     approve = request.form.get("approve") == "1"
-    try:
+    with attempt() as outcome:
         peers.decide(current_user, peer, approve)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s will be asked for feedback.", name=peer.reviewer.full_name) if approve
-              else _("Nomination declined."), "success")
+    outcome.flash(_("%(name)s will be asked for feedback.", name=peer.reviewer.full_name) if approve
+                  else _("Nomination declined."))
     return see_other("reviews.to_write")
 
 
@@ -389,15 +337,12 @@ def peer_form(peer_id: int):
     error, posted = None, {}
     if request.method == "POST":
         ratings, answers, _overall = _form_values("peer-")
-        try:
+        with attempt() as outcome:
             peers.submit(current_user, peer, ratings=ratings, answers=answers)
-        except ServiceError as refused:
-            db.session.rollback()
-            error, posted = refused, {"prefix": "peer-", "ratings": ratings, "answers": answers}
-            peer = queries.nomination_or_none(peer_id)
-        else:
-            db.session.commit()
-            flash(_("Thank you: your feedback for %(name)s is sent.", name=peer.review.person.first_name), "success")
-            return see_other("reviews.mine")
+        if outcome.ok:
+            return done(_("Thank you: your feedback for %(name)s is sent.", name=peer.review.person.first_name),
+                        "reviews.mine")
+        error, posted = outcome.error, {"prefix": "peer-", "ratings": ratings, "answers": answers}
+        peer = queries.nomination_or_none(peer_id)
     return render_template("reviews/peer_form.html", peer=peer, review=peer.review, template=peer.review.cycle.template,
                            error=error, posted=posted), 422 if error else 200

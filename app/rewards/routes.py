@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import authz
-from app.core.errors import ServiceError
+from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.extensions import db
@@ -38,9 +38,7 @@ def store():
 @bp.get("/<int:reward_id>")
 @login_required
 def reward(reward_id: int):
-    item = queries.catalogue_item(current_user, reward_id)
-    if item is None:
-        abort(404)
+    item = queries.catalogue_item(current_user, reward_id) or abort(404)
     return render_template("rewards/reward.html", item=item, balance=balances(current_user.id)[1],
                            request_key=uuid.uuid4().hex)
 
@@ -50,13 +48,10 @@ def reward(reward_id: int):
 def redeem(reward_id: int):
     if queries.catalogue_item(current_user, reward_id) is None:
         abort(404)
-    try:
+    with attempt(flash_refusal=True) as outcome:
         result = redemptions.redeem(current_user, reward_id, request_key=request.form.get("request_key"))
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not outcome.ok:
         return see_other("rewards.reward", reward_id=reward_id)
-    db.session.commit()
     if result.created:
         flash(_("Done: %(name)s is yours once it's approved. We took %(n)d points.",
                 name=result.redemption.reward.name, n=result.redemption.cost), "success")
@@ -73,17 +68,10 @@ def mine():
 @bp.post("/mine/<int:redemption_id>/cancel")
 @login_required
 def cancel(redemption_id: int):
-    redemption = queries.own_redemption_or_none(current_user, redemption_id)
-    if redemption is None:
-        abort(404)
-    try:
+    redemption = queries.own_redemption_or_none(current_user, redemption_id) or abort(404)
+    with attempt() as outcome:
         redemptions.cancel(current_user, redemption)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Request cancelled: your %(n)d points are back.", n=redemption.cost), "success")
+    outcome.flash(_("Request cancelled: your %(n)d points are back.", n=redemption.cost))
     return see_other("rewards.mine")
 
 
@@ -116,24 +104,15 @@ def approvals():
 
 
 def _decide(redemption_id: int, action, success_message: str, *args):
-    redemption = queries.approvable_or_none(current_user, redemption_id)
-    if redemption is None:
-        abort(404)
-    error = None
-    try:
+    redemption = queries.approvable_or_none(current_user, redemption_id) or abort(404)
+    with attempt() as outcome:
         action(current_user, redemption, *args)
-    except ServiceError as refused:
-        db.session.rollback()
-        error = refused
-    else:
-        db.session.commit()
     if is_fragment_request():
         # The decided card replaces itself; a refusal without a reason comes back with its message.
         redemption = queries.approvable_or_none(current_user, redemption_id)
-        return render_template("rewards/_approval.html", redemption=redemption,
-                               error=error.message if error else None,
-                               done=None if error else success_message), 422 if error else 200
-    flash(error.message if error else success_message, "error" if error else "success")
+        return render_template("rewards/_approval.html", redemption=redemption, error=outcome.message,
+                               done=success_message if outcome.ok else None), outcome.status
+    outcome.flash(success_message)
     return see_other("rewards.approvals")
 
 
@@ -185,32 +164,16 @@ def _draft(form: RewardForm) -> catalogue.RewardDraft:
         remove_picture=form.remove_picture.data, active=form.active.data)
 
 
-def _show_problems(form: RewardForm, error: ServiceError) -> None:
-    problems = getattr(error, "problems", {None: [error.message]})
-    for name, messages in problems.items():
-        target = getattr(form, name, None) if name else None
-        if target is not None:
-            target.errors = [*target.errors, *messages]
-        else:
-            form.form_errors.extend(messages)
-
-
 def _save(form: RewardForm, reward: Reward | None):
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             if reward is None:
                 reward = catalogue.create_reward(current_user, _draft(form))
             else:
                 catalogue.update_reward(current_user, reward, _draft(form))
-        except ServiceError as error:
-            db.session.rollback()
-            _show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s saved.", name=reward.name), "success")
-            return see_other("rewards.manage")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("rewards/reward_form.html", form=form, reward=reward), status
+        if outcome.ok:
+            return done(_("%(name)s saved.", name=reward.name), "rewards.manage")
+    return render_template("rewards/reward_form.html", form=form, reward=reward), form_status(form)
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -233,6 +196,6 @@ def set_active(reward_id: int):
     active = request.form.get("active") == "1"
     catalogue.set_active(current_user, reward, active)
     db.session.commit()
-    flash(_("%(name)s is back in the store.", name=reward.name) if active else
-          _("%(name)s is hidden from the store. Requests already made go on.", name=reward.name), "success")
-    return see_other("rewards.manage")
+    return done(_("%(name)s is back in the store.", name=reward.name) if active else
+                _("%(name)s is hidden from the store. Requests already made go on.", name=reward.name),
+                "rewards.manage")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import authz
-from app.core.errors import ServiceError
+from app.core.actions import attempt
 from app.core.forms import choices
 from app.core.htmx import see_other
 from app.core.links import external_url
@@ -52,14 +52,9 @@ def create():
     """The link is in this response only (never flashed: the session cookie is signed, not encrypted)."""
     form = _form()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             created = services.create_screen(current_user, form.store_id.data, form.name.data)
-        except ServiceError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors.append if target is not None else form.form_errors.append)(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             return _manage_page(_form(), created)
     return _manage_page(form, status=422)
 

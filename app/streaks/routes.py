@@ -1,11 +1,10 @@
-from flask import flash, render_template
+from flask import render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.errors import ServiceError
-from app.core.htmx import is_fragment_request, see_other
-from app.extensions import db
+from app.core.actions import attempt, done
+from app.core.htmx import is_fragment_request
 from app.streaks import bp, queries, services
 from app.streaks.forms import DayOffForm
 
@@ -30,18 +29,13 @@ def index():
 def add_day_off():
     form = DayOffForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, field="day") as outcome:
             day_off = services.add_day_off(current_user, form.day.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.day.errors = [*form.day.errors, error.message]
-        else:
-            db.session.commit()
+        if outcome.ok:
             if is_fragment_request():
                 return _page(DayOffForm(formdata=None))
-            flash(_("%(day)s marked as off: your streak is safe that day.",
-                    day=format_date(day_off.day, "full")), "success")
-            return see_other("streaks.index")
+            return done(_("%(day)s marked as off: your streak is safe that day.",
+                          day=format_date(day_off.day, "full")), "streaks.index")
     return _page(form, 422)
 
 
@@ -50,14 +44,11 @@ def add_day_off():
 def remove_day_off():
     form = DayOffForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             services.remove_day_off(current_user, form.day.data)
-        except ServiceError as error:
-            db.session.rollback()
-            return _page(DayOffForm(formdata=None), 422, remove_error=error.message)
-        db.session.commit()
+        if not outcome.ok:
+            return _page(DayOffForm(formdata=None), 422, remove_error=outcome.message)
         if is_fragment_request():
             return _page(DayOffForm(formdata=None))
-        flash(_("Day off removed."), "success")
-        return see_other("streaks.index")
+        return done(_("Day off removed."), "streaks.index")
     return _page(DayOffForm(formdata=None), 422, remove_error=_("Pick a date."))
