@@ -9,11 +9,11 @@ from app.api import tokens
 from app.api import tokens_bp as bp
 from app.api.forms import TokenForm
 from app.api.models import ApiToken
-from app.core import authz
 from app.core.actions import attempt, form_status
 from app.core.forms import choices
 from app.core.htmx import see_other
 from app.extensions import db
+from app.org import authz
 from app.org.queries import store_choices
 
 

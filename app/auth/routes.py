@@ -7,10 +7,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp, limits, resets, services
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.config import SUPPORTED_LOCALES
-from app.core import authz
 from app.core.actions import attempt, done, form_status
 from app.core.htmx import see_other
 from app.extensions import db, limiter
+from app.org import authz
 
 # The session key of the asking browser's reset ticket (app/auth/resets.py).
 RESET_TICKET = "password_reset"

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 
 from app.badges.models import BadgeDefinition
 from app.badges.services import grants_this_month
-from app.core.authz import managed_people, visible_people
 from app.extensions import db
+from app.org.authz import managed_people, visible_people
 from app.org.models import ORG_WIDE_ROLES, Person
 
 

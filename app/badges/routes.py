@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 from app.badges import bp, people, queries, services
 from app.badges.forms import GiveBadgeForm
 from app.badges.models import TIER_LABELS, BadgeDefinition
-from app.core import authz
 from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.org import authz
 
 
 @bp.app_template_global()

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from app.badges.models import BadgeDefinition, BadgeEvent, BadgeGrant, Criterion, Granter
 from app.core import audit
 from app.core.aftercommit import after_commit
-from app.core.authz import can_manage_person, visible_people
 from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import BadgeGranted, badge_granted
 from app.core.text import required_text
 from app.extensions import db
+from app.org.authz import can_manage_person, visible_people
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 
 MAX_NOTE = 280

@@ -13,13 +13,14 @@ from app.badges.models import BadgeDefinition, Criterion, Granter
 from app.challenges import standings as standings_module
 from app.challenges.lifecycle import announce, move, start_challenge
 from app.challenges.models import Audience, Challenge, Format, Kind, Metric, Status
-from app.core import audit, authz
+from app.core import audit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.text import squash_spaces
 from app.core.timezones import default_zone_name, today_in, utc_of, zone_named
 from app.extensions import db
 from app.kpis.models import KpiDefinition
+from app.org import authz
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
 from app.points import ledger, limits
 

@@ -1,7 +1,7 @@
 """Read models for challenges: what a person may see, the lists, a challenge's board, and the small public
 summaries other features show (the staff home, the TV screen).
 
-Scoping goes through app.core.authz: a person sees the challenges of the stores `authz.visible_stores`
+Scoping goes through app.org.authz: a person sees the challenges of the stores `authz.visible_stores`
 gives them; drafts and cancelled ones only when they could manage them."""
 
 from dataclasses import dataclass
@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 from app.challenges import standings as standings_module
 from app.challenges.authoring import AUTHORS, can_manage
 from app.challenges.models import Audience, Challenge, ChallengeResult, Kind, Status, challenge_stores
-from app.core import authz
 from app.core.models import utcnow
 from app.extensions import db
 from app.leaderboards.queries import shown_on_wide_board
+from app.org import authz
 from app.org.models import Person, Store
 
 LIST_SIZE = 50

@@ -14,12 +14,12 @@ from app.challenges import authoring, bp, lifecycle, queries
 from app.challenges.authoring import AUTHORS, ChallengeDraft
 from app.challenges.forms import ChallengeForm
 from app.challenges.models import Audience, Challenge, Status
-from app.core import authz
 from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
 from app.kpis.models import KpiDefinition
+from app.org import authz
 from app.org.models import ORG_WIDE_ROLES, Role
 from app.org.queries import district_choices, store_choices
 

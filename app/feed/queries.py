@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core import params
-from app.core.authz import visible_stores
 from app.extensions import db
 from app.feed.models import REACTIONS, FeedItem, FeedReaction
+from app.org.authz import visible_stores
 from app.org.models import Person, Store
 
 PAGE_SIZE = 20

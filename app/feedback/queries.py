@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import managed_people, visible_people
 from app.core.models import utcnow
 from app.core.timezones import local_time, utc_of, zone_for
 from app.extensions import db
@@ -27,6 +26,7 @@ from app.feedback.models import (
     UpwardMessage,
     Visibility,
 )
+from app.org.authz import managed_people, visible_people
 from app.org.models import ORG_WIDE_ROLES, Person
 
 LIST_LIMIT = 50

@@ -5,7 +5,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz, params
+from app.core import params
 from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import render, see_other
@@ -21,6 +21,7 @@ from app.feedback.forms import (
     ValueForm,
 )
 from app.feedback.models import CompanyValue, Feedback, RequestStatus
+from app.org import authz
 
 TABS = ("received", "given", "requests", "upward")
 

@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 
 from app.core.audit import AuditEntry
-from app.core.authz import managed_people
 from app.extensions import db
 from app.org import queries as org_queries
+from app.org.authz import managed_people
 from app.org.models import District, Person, Role, Store
 
 

@@ -4,11 +4,11 @@ from flask_login import current_user, login_required
 
 from app.config import SUPPORTED_LOCALES
 from app.core import features
-from app.core.authz import roles_required
 from app.core.htmx import see_other
 from app.extensions import db
 from app.home import bp
 from app.home.queries import home_context
+from app.org.authz import roles_required
 from app.org.models import Role
 
 

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from app.core import params
 from app.core.actions import attempt
-from app.core.authz import roles_required
 from app.core.htmx import see_other
 from app.extensions import db
 from app.jobs import bp, failures
+from app.org.authz import roles_required
 from app.org.models import Role
 
 

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
-from app.core.authz import managed_people
 from app.extensions import db
 from app.journey.models import Endorsement, PersonStage, Stage, StageChange
 from app.journey.services import Facts, stages
+from app.org.authz import managed_people
 from app.org.models import Person
 from app.points.ledger import balances
 

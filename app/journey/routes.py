@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.badges.queries import badge_names
-from app.core import authz
 from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
@@ -12,6 +11,7 @@ from app.extensions import db
 from app.journey import bp, queries, services, settings
 from app.journey.forms import EndorseForm, StageForm
 from app.journey.models import Stage
+from app.org import authz
 
 
 @bp.get("/")

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 
 from app.core import audit
 from app.core.aftercommit import after_commit
-from app.core.authz import can_manage_person
 from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
@@ -22,6 +21,7 @@ from app.core.text import required_text
 from app.extensions import db
 from app.journey.defaults import unsaved_defaults
 from app.journey.models import Endorsement, MissionCompletion, PersonStage, Stage, StageChange
+from app.org.authz import can_manage_person
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 from app.points.ledger import balances
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.core import authz
 from app.core.timezones import store_today
 from app.extensions import db
 from app.kpis import display
@@ -14,6 +13,7 @@ from app.kpis.aggregation import daily_store_values, go_live_days, period_bounds
 from app.kpis.display import AT_RISK, OFF_TRACK, ON_TRACK
 from app.kpis.models import Aggregation, KpiDefinition, KpiTarget, PeriodKind
 from app.kpis.targets import daily_target, pace_target
+from app.org import authz
 from app.org.models import Person, Store
 
 ON_TRACK_AT, AT_RISK_AT = 1.0, 0.9

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import authz, params, timezones
+from app.core import params, timezones
 from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -20,6 +20,7 @@ from app.kpis.display import input_value
 from app.kpis.forms import KpiForm, UploadForm
 from app.kpis.measurements import MeasurementErrors, base_kpis, save_measurements, values_for
 from app.kpis.models import KpiDefinition, KpiTarget, PeriodKind
+from app.org import authz
 from app.org.models import District, Role, Store
 
 TARGET_SETTERS = (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN)

@@ -10,13 +10,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import audit, authz, numbers
+from app.core import audit, numbers
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.kpis import ranges
 from app.kpis.aggregation import period_bounds
 from app.kpis.display import unit_symbol
 from app.kpis.models import Aggregation, KpiDefinition, KpiTarget, PeriodKind, Unit
+from app.org import authz
 from app.org.models import Person, Store
 
 MAX_UPLIFT = 100.0

@@ -1,4 +1,4 @@
-"""Which boards a person may open. Stores go through app.core.authz.visible_stores (staff and store
+"""Which boards a person may open. Stores go through app.org.authz.visible_stores (staff and store
 managers: their store; district managers: their district's stores; HR and admins: every store); the
 district board follows the same rule one level up; the company board is open to everyone."""
 
@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.core import authz
 from app.extensions import db
+from app.org import authz
 from app.org.models import ORG_WIDE_ROLES, District, Person, Role, Store
 
 STORE, DISTRICT, COMPANY = "store", "district", "company"

@@ -8,10 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import audit, authz
+from app.core import audit
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.leagues.models import StoreHeadcount
+from app.org import authz
 from app.org.models import Person, Role
 
 MAX_HEADCOUNT = 1000

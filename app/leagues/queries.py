@@ -6,13 +6,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core import authz
 from app.extensions import db
 from app.leagues import periods, seasons
 from app.leagues.headcounts import Headcount, active_people, headcounts
 from app.leagues.models import League, LeagueSeason
 from app.leagues.services import can_run
 from app.leagues.standings import Division, season_standings
+from app.org import authz
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
 
 

@@ -7,7 +7,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz, numbers, params
+from app.core import numbers, params
 from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import render
@@ -17,6 +17,7 @@ from app.kpis.models import KpiDefinition
 from app.leagues import bp, headcounts, periods, queries, services, standings
 from app.leagues.forms import LeagueForm
 from app.leagues.models import League
+from app.org import authz
 from app.org.models import Role
 from app.org.queries import district_choices
 

@@ -8,11 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core.authz import assignable_roles, can_manage_store, managed_people
 from app.core.errors import ServiceError
 from app.core.text import squash_spaces
 from app.extensions import db
 from app.missions.models import Audience, EvidenceType, Mission, Recurrence
+from app.org.authz import assignable_roles, can_manage_store, managed_people
 from app.org.models import ORG_WIDE_ROLES, Person, Role, Store
 from app.points import ledger, limits
 

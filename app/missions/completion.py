@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 
 from app.core import audit
 from app.core.aftercommit import after_commit
-from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.realtime import notify, person_room, store_room
@@ -29,6 +28,7 @@ from app.missions.models import (
     StepCheck,
     SubmissionStatus,
 )
+from app.org.authz import can_manage_person
 from app.org.models import Person
 from app.points import ledger
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from app.core.timezones import local_today
 from app.extensions import db
-from app.missions import assignments, completion, journeys, services
+from app.missions import assignments, completion, onboarding, services
 from app.missions.authoring import MissionDraft, QuestionDraft
 from app.missions.models import (
     Audience,
@@ -187,13 +187,13 @@ def _staff(store_id: int | None = None) -> list[Person]:
 
 
 def _onboarding_journey(hr: Person, today: date):
-    journey = journeys.create_journey(hr, name="Welcome to the team",
+    journey = onboarding.create_journey(hr, name="Welcome to the team",
                                       description="The first two weeks: who we are, your store, the basics.")
     for fields, due_after in ONBOARDING:
         draft = MissionDraft(audience=Audience.JOURNEY, start_date=today - timedelta(days=60), **fields)
         mission = services.create_mission(hr, draft, today=today)
-        journeys.add_step(hr, journey, mission_id=mission.id, due_after_days=due_after)
-    journeys.set_active(hr, journey, True)
+        onboarding.add_step(hr, journey, mission_id=mission.id, due_after_days=due_after)
+    onboarding.set_active(hr, journey, True)
     return journey
 
 

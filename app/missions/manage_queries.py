@@ -1,5 +1,5 @@
 """Read models for managers and HR: missions in their scope, the sign-off queue, and the choices
-the mission form offers. Every query is built on app.core.authz scopes."""
+the mission form offers. Every query is built on app.org.authz scopes."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,7 +7,6 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import in_store_scope, managed_people
 from app.core.numbers import whole_percent
 from app.extensions import db
 from app.missions.models import (
@@ -21,6 +20,7 @@ from app.missions.models import (
     Recurrence,
     SubmissionStatus,
 )
+from app.org.authz import in_store_scope, managed_people
 from app.org.models import Person
 
 

@@ -6,16 +6,17 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.core import authz, params, timezones
+from app.core import params, timezones
 from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.core.timezones import local_today
-from app.missions import authoring, bp, journeys, manage_queries, services
+from app.missions import authoring, bp, manage_queries, onboarding, services
 from app.missions.authoring import MISSION_AUTHORS, MissionDraft
 from app.missions.forms import JourneyForm, JourneyStepForm, MissionForm
 from app.missions.models import AUDIENCE_LABELS, Audience, EvidenceType
+from app.org import authz
 from app.org import queries as org_queries
 from app.org.models import ROLE_LABELS
 
@@ -136,7 +137,7 @@ def journeys_page():
     form = JourneyForm()
     if form.validate_on_submit():
         with attempt(form, field="name") as outcome:
-            journey = journeys.create_journey(current_user, name=form.name.data,
+            journey = onboarding.create_journey(current_user, name=form.name.data,
                                               description=form.description.data or "")
         if outcome.ok:
             return done(_("Journey created. Now add its missions in order."), "missions.journey",
@@ -163,17 +164,17 @@ def journey(journey_id: int):
     form = _step_form(journey)
     if form.validate_on_submit():
         with attempt(form, field="mission_id") as outcome:
-            journeys.add_step(current_user, journey, mission_id=form.mission_id.data,
+            onboarding.add_step(current_user, journey, mission_id=form.mission_id.data,
                               due_after_days=form.due_after_days.data)
         if outcome.ok:
             return done(_("Mission added to the journey."), "missions.journey", journey_id=journey.id)
     status = form_status(form)
-    recent_days = journeys.RECENT_HIRE_DAYS
-    recent_count = None if journey.active else journeys.count_recent_hires(current_user, journey, recent_days,
+    recent_days = onboarding.RECENT_HIRE_DAYS
+    recent_count = None if journey.active else onboarding.count_recent_hires(current_user, journey, recent_days,
                                                                             _company_today())
     return render_template("missions/journey.html", journey=journey, form=form,
                            progress=manage_queries.journey_progress(journey),
-                           replacing=None if journey.active else journeys.active_other(journey),
+                           replacing=None if journey.active else onboarding.active_other(journey),
                            recent_days=recent_days, recent_count=recent_count), status
 
 
@@ -184,9 +185,9 @@ def journey_step(journey_id: int, step_id: int):
     action = request.form.get("action", "")
     with attempt(flash_refusal=True):
         if action in ("up", "down"):
-            journeys.move_step(current_user, journey, step_id, -1 if action == "up" else 1)
+            onboarding.move_step(current_user, journey, step_id, -1 if action == "up" else 1)
         elif action == "remove":
-            journeys.remove_step(current_user, journey, step_id)
+            onboarding.remove_step(current_user, journey, step_id)
         else:
             raise ServiceError(_("Choose move up, move down or remove."))
     return see_other("missions.journey", journey_id=journey.id)
@@ -206,11 +207,11 @@ def set_journey_active(journey_id: int):
     recent = active and request.form.get("recent") == "1"
     reached = 0
     with attempt(flash_refusal=True) as outcome:
-        days = journeys.check_recent_days(params.int_arg("recent_days", clamp=False, source=request.form)) \
+        days = onboarding.check_recent_days(params.int_arg("recent_days", clamp=False, source=request.form)) \
             if recent else 0
-        journeys.set_active(current_user, journey, active, replacing_id=request.form.get("replacing", type=int))
+        onboarding.set_active(current_user, journey, active, replacing_id=request.form.get("replacing", type=int))
         if recent:
-            reached = journeys.give_to_recent_hires(current_user, journey, days, _company_today())
+            reached = onboarding.give_to_recent_hires(current_user, journey, days, _company_today())
     if outcome.ok:
         flash(_("Journey switched on: new hires get it from now on.") if active else
               _("Journey switched off: new hires won't get it."), "success")
@@ -227,9 +228,9 @@ def journey_recent_hires(journey_id: int):
     journey = _journey_or_404(journey_id)
     days = params.int_arg("recent_days", clamp=False)
     try:
-        days = journeys.check_recent_days(days)
+        days = onboarding.check_recent_days(days)
     except ServiceError as error:
         count, problem = None, error.message
     else:
-        count, problem = journeys.count_recent_hires(current_user, journey, days, _company_today()), None
+        count, problem = onboarding.count_recent_hires(current_user, journey, days, _company_today()), None
     return render_template("missions/_recent_hires.html", count=count, days=days, problem=problem)

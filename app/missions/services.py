@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core import audit
-from app.core.authz import can_manage_store
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.missions.assignments import sync_mission
@@ -20,6 +19,7 @@ from app.missions.models import (
     QuizQuestion,
     StepCheck,
 )
+from app.org.authz import can_manage_store
 from app.org.models import ORG_WIDE_ROLES, Person
 
 

@@ -5,10 +5,10 @@ from flask import abort, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import authz
 from app.core.actions import attempt
 from app.core.htmx import is_fragment_request, render, see_other
 from app.missions import bp, completion, manage_queries
+from app.org import authz
 
 # Store managers reach sign-offs from Today (DESIGN: Today holds the team's approvals): no tab of its own.
 

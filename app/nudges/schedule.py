@@ -125,7 +125,7 @@ def last_week(now: datetime) -> tuple[datetime, datetime]:
 
 
 def send_weekly_digests(now: datetime) -> int:
-    from app.core.authz import store_ids_in_scope
+    from app.org.authz import store_ids_in_scope
 
     start, end = last_week(now)
     week = start.date().isocalendar()

@@ -6,7 +6,7 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz, params
+from app.core import params
 from app.core.actions import attempt, done
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
@@ -26,6 +26,7 @@ from app.okrs.models import (
     Objective,
     ObjectiveStatus,
 )
+from app.org import authz
 from app.org.models import Role
 
 # Globals, not a context processor: imported macros see globals but not the render context.

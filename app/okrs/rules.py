@@ -1,4 +1,4 @@
-"""Who may see, create, change and check in on which objectives. Built on app.core.authz scopes.
+"""Who may see, create, change and check in on which objectives. Built on app.org.authz scopes.
 
 - Everyone sees the company's objectives, their district's, their store's and their own; managers also
   see the stores in their scope and their people's personal objectives. HR and admins see everything.
@@ -11,9 +11,9 @@
 
 import sqlalchemy as sa
 
-from app.core import authz
 from app.extensions import db
 from app.okrs.models import Level, Objective
+from app.org import authz
 from app.org.models import ORG_WIDE_ROLES, District, Person, Role, Store
 
 

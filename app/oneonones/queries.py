@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
-from app.core.authz import managed_people
 from app.core.models import utcnow
 from app.core.timezones import local_time, zone_for
 from app.extensions import db
 from app.oneonones.models import ActionItem, AgendaItem, OneOnOne, OneOnOneStatus, PrivateNote
 from app.oneonones.timing import days_since
+from app.org.authz import managed_people
 from app.org.models import Person, Role
 
 PAST_LIMIT = 30
@@ -146,7 +146,7 @@ def direct_reports(manager: Person) -> sa.Select:
     - store manager: every active associate of their store (managed_people already means exactly that)
     - district manager: the store managers of their district, plus anyone else who reports to them
     - HR and admin: the people whose manager they are (manager_id), among those they manage
-    Always inside app.core.authz.managed_people, so nobody appears whom the manager couldn't manage."""
+    Always inside app.org.authz.managed_people, so nobody appears whom the manager couldn't manage."""
     query = managed_people(manager).where(Person.active.is_(True))
     if manager.role == Role.STORE_MANAGER:
         return query.where(Person.role == Role.STAFF)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from app.core import authz, params
+from app.core import params
 from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
@@ -22,6 +22,7 @@ from app.oneonones.forms import ScheduleForm, WhenForm
 from app.oneonones.models import PULSE_WORDS, OneOnOne
 from app.oneonones.timing import day as format_day
 from app.oneonones.timing import when as format_when
+from app.org import authz
 from app.org.models import Role
 
 

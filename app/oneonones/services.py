@@ -1,7 +1,7 @@
 """Writes for 1:1 check-ins. Plain arguments, never `request`; services flush, the route commits.
 
 Who may do what (checked here, so the API, jobs and tests get the same rules as the pages):
-- scheduling: anyone who manages the person (app.core.authz.can_manage_person), for themselves as manager
+- scheduling: anyone who manages the person (app.org.authz.can_manage_person), for themselves as manager
 - the agenda, action items: both participants; an action item is ticked by its owner or by the manager
 - the pulse: only the person, while the 1:1 is still scheduled
 - shared notes, private notes, complete, cancel, reschedule: only the manager of the 1:1"""
@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.text import required_text
@@ -26,6 +25,7 @@ from app.oneonones.models import (
     OneOnOneStatus,
     PrivateNote,
 )
+from app.org.authz import can_manage_person
 from app.org.models import Person
 
 MAX_ITEM = 280

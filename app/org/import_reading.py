@@ -197,7 +197,7 @@ def read_line(table: CsvTable, line: int, row: list[str], lookups: Lookups) -> L
 def accepted_values(actor: Person) -> dict:
     """What the import page lists under the form: every header, role word, date form, language and code
     the file may use."""
-    from app.core.authz import visible_stores
+    from app.org.authz import visible_stores
 
     by_role: dict[str, list[str]] = {role: [] for role in Role}
     for name, role in sorted(role_names().items()):

@@ -10,10 +10,9 @@ from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import authz
 from app.core.actions import form_status
 from app.extensions import db
-from app.org import bp
+from app.org import authz, bp
 from app.org.forms import ConfirmImportForm, ImportForm
 from app.org.import_reading import accepted_values
 from app.org.importer import import_people, plan_import

@@ -19,11 +19,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.core import audit
-from app.core.authz import managed_people
 from app.core.csvfiles import WINDOWS_1252, CsvProblem, read_table
 from app.core.signals import PeopleCreated, people_created
 from app.extensions import db
 from app.journey.services import current_stage, place_at_stage
+from app.org.authz import managed_people
 from app.org.import_reading import (
     COLUMN_ALIASES,
     COLUMN_LABELS,

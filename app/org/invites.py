@@ -11,10 +11,10 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import InviteToken
 from app.auth.services import invite_problem, issue_invite
-from app.core import authz
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
+from app.org import authz
 from app.org.models import Person
 from app.org.queries import people_query
 

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import InviteToken
-from app.core.authz import managed_people, visible_people, visible_stores
 from app.core.models import utcnow
 from app.core.numbers import whole_percent
 from app.extensions import db
+from app.org.authz import managed_people, visible_people, visible_stores
 from app.org.models import MANAGER_ROLES, District, Person, Store
 from app.org.search import person_matches
 

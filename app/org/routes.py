@@ -5,14 +5,14 @@ from flask_login import current_user, login_required
 
 from app.auth import resets
 from app.auth import services as auth_services
-from app.core import authz, params
+from app.core import params
 from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.core.links import external_url
 from app.extensions import db
-from app.org import bp, invites, queries, services
+from app.org import authz, bp, invites, queries, services
 from app.org.forms import PersonForm
 from app.org.models import ROLE_LABELS, Role
 

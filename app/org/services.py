@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from app.auth.services import cancel_open_resets, end_all_sessions
 from app.config import SUPPORTED_LOCALES
 from app.core import audit
-from app.core.authz import assignable_roles, can_manage_store, visible_people
 from app.core.errors import ServiceError
 from app.core.signals import PersonCreated, person_created
 from app.extensions import db
+from app.org.authz import assignable_roles, can_manage_store, visible_people
 from app.org.models import MANAGER_ROLES, District, Person, Role, Store
 from app.org.names import clean_name, name_problems
 

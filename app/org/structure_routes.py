@@ -5,13 +5,13 @@ from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import authz, params
+from app.core import params
 from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.core.text import squash_spaces
 from app.extensions import db
-from app.org import bp, queries, structure, structure_queries
+from app.org import authz, bp, queries, structure, structure_queries
 from app.org.forms import DistrictForm, StoreForm
 from app.org.models import District, Role, Store
 

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 
 from app import nudges
 from app.core import audit
-from app.core.authz import can_manage_person
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.text import required_text
 from app.extensions import db
+from app.org.authz import can_manage_person
 from app.org.models import Person
 from app.points import ledger
 from app.points.models import DisputeStatus, EntryKind, PointDispute, PointEntry

@@ -16,13 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core import audit
-from app.core.authz import can_manage_store
 from app.core.database import dialect_insert, prepared
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import PointsAwarded, PointsReversed, points_awarded, points_reversed
 from app.core.text import required_text, squash_spaces
 from app.extensions import db
+from app.org.authz import can_manage_store
 from app.org.models import ORG_WIDE_ROLES, Person, Role
 from app.points import limits, windows
 from app.points.models import EntryKind, PointBalance, PointEntry

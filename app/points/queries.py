@@ -6,8 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import managed_people
 from app.extensions import db
+from app.org.authz import managed_people
 from app.org.models import Person
 from app.points.models import DisputeStatus, EntryKind, PointDispute, PointEntry
 

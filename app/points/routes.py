@@ -4,12 +4,13 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz, params
+from app.core import params
 from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import render, see_other
 from app.extensions import db
+from app.org import authz
 from app.org.models import Person, Role
 from app.points import bp, disputes, ledger, limits, queries, sources
 from app.points.forms import AwardForm, AwardLimitsForm, DisputeForm, ResolveForm, ReverseForm

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core import audit
-from app.core.authz import ORG_ADMINS
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.text import squash_spaces
 from app.extensions import db
+from app.org.authz import ORG_ADMINS
 from app.org.models import Person, Role
 from app.reviews.models import PHASES, Phase, Review, ReviewCycle, ReviewTemplate
 

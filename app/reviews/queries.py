@@ -7,8 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import ORG_ADMINS, in_store_scope
 from app.extensions import db
+from app.org.authz import ORG_ADMINS, in_store_scope
 from app.org.models import Person, Role, Store
 from app.reviews.models import RATINGS, PeerReview, PeerStatus, Phase, Review, ReviewCycle, ReviewTemplate
 from app.reviews.peers import OPEN_FOR_PEERS

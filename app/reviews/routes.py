@@ -5,13 +5,14 @@ from flask import Response, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz, params
+from app.core import params
 from app.core.actions import attempt, done, form_status
 from app.core.errors import ServiceError
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other, with_trigger
 from app.core.timezones import zone_for
 from app.extensions import db
+from app.org import authz
 from app.org.models import ROLE_LABELS
 from app.org.queries import store_choices
 from app.reviews import bp, cycles, export, peers, queries, services

@@ -12,11 +12,11 @@ Every refusal raises ServiceError before anything is written. Services flush; th
 from flask_babel import gettext as _
 
 from app.core import audit
-from app.core.authz import can_manage_person, store_ids_in_scope
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.text import required_text
 from app.extensions import db
+from app.org.authz import can_manage_person, store_ids_in_scope
 from app.org.models import Person, Role
 from app.reviews.models import RATINGS, Phase, Review, ReviewTemplate
 

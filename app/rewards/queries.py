@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core.authz import in_store_scope
 from app.extensions import db
+from app.org.authz import in_store_scope
 from app.org.models import Person, Role
 from app.rewards.models import HOLDING_STATUSES, Redemption, RedemptionStatus, Reward, reward_stores
 

@@ -6,11 +6,11 @@ from flask import Response, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core import authz
 from app.core.actions import attempt, done, form_status
 from app.core.forms import choices
 from app.core.htmx import is_fragment_request, render, see_other
 from app.extensions import db
+from app.org import authz
 from app.org.queries import store_choices
 from app.points.ledger import balances
 from app.rewards import bp, catalogue, pictures, queries, redemptions

@@ -12,10 +12,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core import authz
 from app.core.models import utcnow
 from app.core.timezones import local_time, zone_named
 from app.extensions import db
+from app.org import authz
 from app.org.models import Person, Store
 from app.screens.models import ScreenToken
 

@@ -6,13 +6,13 @@ from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import authz
 from app.core.actions import attempt
 from app.core.forms import choices
 from app.core.htmx import see_other
 from app.core.links import external_url
 from app.core.realtime import register_socket_authenticator
 from app.extensions import db
+from app.org import authz
 from app.org.queries import store_choices
 from app.screens import bp, queries, services
 from app.screens.forms import ScreenForm

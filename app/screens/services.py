@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
 
-from app.core import audit, authz, realtime
+from app.core import audit, realtime
 from app.core.aftercommit import after_commit
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.text import required_text
 from app.extensions import db
+from app.org import authz
 from app.org.models import Person, Store
 from app.screens.models import ScreenToken
 

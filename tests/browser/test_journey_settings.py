@@ -4,7 +4,7 @@ count follows the number of days as it is typed), and the stage settings' badge 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.missions import journeys
+from app.missions import onboarding
 from app.org.models import Person, Role
 from tests.browser.conftest import LIVE_APP, open_screen
 from tests.factories import make_person
@@ -16,10 +16,10 @@ def _seed() -> int:
     with LIVE_APP["app"].app_context():
         hr = db.session.scalar(sa.select(Person).where(Person.email == "hr@demo.ascent"))
         store = db.session.scalar(sa.select(Person).where(Person.email == "staff@demo.ascent")).store
-        journey = journeys.create_journey(hr, name="Spring starters")
+        journey = onboarding.create_journey(hr, name="Spring starters")
         for title, days in (("Meet the team", 1), ("Learn the till", 3)):
             mission = make_mission(title=title, audience="journey")
-            journeys.add_step(hr, journey, mission_id=mission.id, due_after_days=days)
+            onboarding.add_step(hr, journey, mission_id=mission.id, due_after_days=days)
         make_person(Role.STAFF, store=store, name="Nina Nuova", hired_days_ago=6, email=None)
         make_person(Role.STAFF, store=store, name="Pietro Presto", hired_days_ago=20, email=None)
         db.session.commit()

@@ -2,7 +2,7 @@
 
 Cases are generated from the URL map; what each role may do is written out by hand in EXPECTATIONS
 below, and which people each role may see or manage in IN_SCOPE, from the org chart that
-factories.build_org creates. Neither is computed with app.core.authz, the code under test.
+factories.build_org creates. Neither is computed with app.org.authz, the code under test.
 A new route that is not added to EXPECTATIONS fails here: every route must be in the matrix.
 """
 

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.missions import assignments, journeys
+from app.missions import assignments, onboarding
 from app.missions.models import Audience, MissionAssignment, OnboardingJourney, Recurrence
 from app.org import services as org_services
 from app.org.importer import import_people
@@ -79,12 +79,12 @@ def test_sync_person_gives_a_transferred_person_their_new_stores_missions(org):
 
 
 def _journey(org, titles=("Our values", "Your store's goals", "Till training")):
-    journey = journeys.create_journey(org.hr, name="Welcome to the team")
+    journey = onboarding.create_journey(org.hr, name="Welcome to the team")
     for days, title in enumerate(titles, start=1):
         mission = make_mission(title=title, audience=Audience.JOURNEY)
-        journeys.add_step(org.hr, journey, mission_id=mission.id, due_after_days=days * 2)
-    current = journeys.active_other(journey)
-    journeys.set_active(org.hr, journey, True, replacing_id=current.id if current else None)
+        onboarding.add_step(org.hr, journey, mission_id=mission.id, due_after_days=days * 2)
+    current = onboarding.active_other(journey)
+    onboarding.set_active(org.hr, journey, True, replacing_id=current.id if current else None)
     return journey
 
 
@@ -127,7 +127,7 @@ def test_importing_veterans_does_not_onboard_them(org):
 
 def test_no_active_journey_assigns_nothing(org):
     journey = _journey(org)
-    journeys.set_active(org.hr, journey, False)
+    onboarding.set_active(org.hr, journey, False)
     person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
     assert _rows(person=person) == []
 
@@ -146,20 +146,20 @@ def test_switching_on_a_journey_never_silently_switches_off_the_active_one(org):
     from app.core.errors import ServiceError
 
     seven = _journey(org, titles=tuple(f"Step {n}" for n in range(1, 8)))
-    one = journeys.create_journey(org.hr, name="Seasonal extra")
-    journeys.add_step(org.hr, one, mission_id=make_mission(title="Winter stock", audience=Audience.JOURNEY).id,
+    one = onboarding.create_journey(org.hr, name="Seasonal extra")
+    onboarding.add_step(org.hr, one, mission_id=make_mission(title="Winter stock", audience=Audience.JOURNEY).id,
                       due_after_days=1)
     with pytest.raises(ServiceError, match="Welcome to the team") as refused:  # names the one going off
-        journeys.set_active(org.hr, one, True)
+        onboarding.set_active(org.hr, one, True)
     assert refused.value.field == "replacing"
     with pytest.raises(ServiceError):  # a confirmation about another journey isn't this one's
-        journeys.set_active(org.hr, one, True, replacing_id=one.id)
+        onboarding.set_active(org.hr, one, True, replacing_id=one.id)
     db.session.refresh(seven)
     assert (seven.active, one.active) == (True, False)
     person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
     assert len(_rows(person=person)) == 7
     # Confirmed: the seven-mission journey goes off, audited as replaced.
-    journeys.set_active(org.hr, one, True, replacing_id=seven.id)
+    onboarding.set_active(org.hr, one, True, replacing_id=seven.id)
     db.session.refresh(seven)
     assert (seven.active, one.active) == (False, True)
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "journey.deactivated",
@@ -219,7 +219,7 @@ def test_resync_adds_steps_added_to_the_journey_later(org):
     journey = _journey(org, titles=("Our values",))
     person = org_services.create_person(org.sm, _draft(store_id=org.store.id))
     later = make_mission(title="Meet your buddy", audience=Audience.JOURNEY)
-    journeys.add_step(org.hr, journey, mission_id=later.id, due_after_days=3)
+    onboarding.add_step(org.hr, journey, mission_id=later.id, due_after_days=3)
     assert assignments.sync_person(person, TODAY) == 1
     assert assignments.sync_person(person, TODAY) == 0
     assert [row.mission.title for row in _rows(person=person)] == ["Our values", "Meet your buddy"]
@@ -230,13 +230,13 @@ def test_journey_steps_reorder_and_only_take_onboarding_missions(org):
 
     journey = _journey(org, titles=("A", "B", "C"))
     steps = list(journey.steps)
-    journeys.move_step(org.hr, journey, steps[2].id, -1)
+    onboarding.move_step(org.hr, journey, steps[2].id, -1)
     assert [step.mission.title for step in journey.steps] == ["A", "C", "B"]
-    journeys.remove_step(org.hr, journey, steps[0].id)
+    onboarding.remove_step(org.hr, journey, steps[0].id)
     assert [(step.position, step.mission.title) for step in journey.steps] == [(0, "C"), (1, "B")]
     store_mission = make_mission(store=org.store, audience=Audience.STORE)
     try:
-        journeys.add_step(org.hr, journey, mission_id=store_mission.id, due_after_days=3)
+        onboarding.add_step(org.hr, journey, mission_id=store_mission.id, due_after_days=3)
     except ServiceError as error:
         assert error.field == "mission_id"
     else:

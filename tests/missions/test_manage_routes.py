@@ -167,15 +167,15 @@ def test_adding_a_store_mission_to_a_journey_is_a_field_error(client, auth, org)
 
 
 def test_switching_on_a_journey_never_silently_switches_off_the_active_one_in_the_page(client, auth, org):
-    from app.missions import journeys
+    from app.missions import onboarding
 
-    welcome = journeys.create_journey(org.hr, name="Welcome to the team")
-    extra = journeys.create_journey(org.hr, name="Seasonal extra")
+    welcome = onboarding.create_journey(org.hr, name="Welcome to the team")
+    extra = onboarding.create_journey(org.hr, name="Seasonal extra")
     for journey, count in ((welcome, 7), (extra, 1)):
         for n in range(count):
             mission = make_mission(title=f"{journey.name} {n}", audience="journey")
-            journeys.add_step(org.hr, journey, mission_id=mission.id, due_after_days=n)
-    journeys.set_active(org.hr, welcome, True)
+            onboarding.add_step(org.hr, journey, mission_id=mission.id, due_after_days=n)
+    onboarding.set_active(org.hr, welcome, True)
     db.session.commit()
     welcome_id, extra_id = welcome.id, extra.id
     auth.login(org.hr)

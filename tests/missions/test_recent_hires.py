@@ -11,7 +11,7 @@ from app.core.audit import AuditEntry
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
-from app.missions import journeys
+from app.missions import onboarding
 from app.missions.models import MissionAssignment, OnboardingJourney
 from app.org.models import Role
 from tests.factories import make_person
@@ -23,12 +23,12 @@ def _company_today():
 
 
 def _journey(hr, *, active: bool = False) -> OnboardingJourney:
-    journey = journeys.create_journey(hr, name="Benvenuti")
+    journey = onboarding.create_journey(hr, name="Benvenuti")
     for title, days in (("Our values", 1), ("Your store's goals", 5)):
         mission = make_mission(title=title, audience="journey")
-        journeys.add_step(hr, journey, mission_id=mission.id, due_after_days=days)
+        onboarding.add_step(hr, journey, mission_id=mission.id, due_after_days=days)
     if active:
-        journeys.set_active(hr, journey, True)
+        onboarding.set_active(hr, journey, True)
     return journey
 
 
@@ -60,8 +60,8 @@ def _journey_people(journey) -> set[int]:
 def test_recent_hires_get_the_journey_due_from_today(org, hires):
     journey = _journey(org.hr, active=True)
     today = _company_today()
-    assert journeys.count_recent_hires(org.hr, journey, 30, today) == 3
-    assert journeys.give_to_recent_hires(org.hr, journey, 30, today) == 3
+    assert onboarding.count_recent_hires(org.hr, journey, 30, today) == 3
+    assert onboarding.give_to_recent_hires(org.hr, journey, 30, today) == 3
     assert _journey_people(journey) == {hires["recent"].id, hires["sm"].id, hires["undated"].id}
     dues = sorted(db.session.scalars(sa.select(MissionAssignment.due_date).where(
         MissionAssignment.person_id == hires["recent"].id)))
@@ -74,25 +74,25 @@ def test_recent_hires_get_the_journey_due_from_today(org, hires):
 def test_giving_it_twice_gives_nobody_anything_new(org, hires):
     journey = _journey(org.hr, active=True)
     today = _company_today()
-    journeys.give_to_recent_hires(org.hr, journey, 30, today)
+    onboarding.give_to_recent_hires(org.hr, journey, 30, today)
     rows = db.session.scalar(sa.select(sa.func.count(MissionAssignment.id)))
-    assert journeys.count_recent_hires(org.hr, journey, 30, today) == 0
-    assert journeys.give_to_recent_hires(org.hr, journey, 30, today) == 0
+    assert onboarding.count_recent_hires(org.hr, journey, 30, today) == 0
+    assert onboarding.give_to_recent_hires(org.hr, journey, 30, today) == 0
     assert db.session.scalar(sa.select(sa.func.count(MissionAssignment.id))) == rows
 
 
 def test_the_window_is_hr_s_choice(org, hires):
     journey = _journey(org.hr, active=True)
     today = _company_today()
-    assert journeys.count_recent_hires(org.hr, journey, 4, today) == 2  # the store manager and the undated one
-    assert journeys.count_recent_hires(org.hr, journey, 365, today) == 5  # last quarter's and the 100-day one
+    assert onboarding.count_recent_hires(org.hr, journey, 4, today) == 2  # the store manager and the undated one
+    assert onboarding.count_recent_hires(org.hr, journey, 365, today) == 5  # last quarter's and the 100-day one
 
 
 @pytest.mark.parametrize("days", [None, -1, 366])
 def test_a_window_out_of_range_is_refused_and_changes_nothing(org, hires, days):
     journey = _journey(org.hr, active=True)
     with pytest.raises(ServiceError) as error:
-        journeys.give_to_recent_hires(org.hr, journey, days, _company_today())
+        onboarding.give_to_recent_hires(org.hr, journey, days, _company_today())
     assert error.value.field == "recent_days"
     assert _journey_people(journey) == set()
 
@@ -100,7 +100,7 @@ def test_a_window_out_of_range_is_refused_and_changes_nothing(org, hires, days):
 def test_an_inactive_journey_is_given_to_nobody(org, hires):
     journey = _journey(org.hr)
     with pytest.raises(ServiceError):
-        journeys.give_to_recent_hires(org.hr, journey, 30, _company_today())
+        onboarding.give_to_recent_hires(org.hr, journey, 30, _company_today())
     assert _journey_people(journey) == set()
 
 

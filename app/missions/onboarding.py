@@ -11,12 +11,13 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import audit, authz, timezones
+from app.core import audit, timezones
 from app.core.errors import ServiceError
 from app.core.text import squash_spaces
 from app.extensions import db
 from app.missions.assignments import ONBOARDING_ROLES, assign_journey
 from app.missions.models import Audience, JourneyStep, Mission, MissionAssignment, OnboardingJourney
+from app.org import authz
 from app.org.models import ORG_WIDE_ROLES, Person
 
 MAX_STEPS = 30
