@@ -4,8 +4,8 @@
         with attempt(form) as outcome:
             value = values.create_value(current_user, form.name.data)
         if outcome.ok:
-            return done(_("%(name)s added.", name=value.name), "feedback.company_values")
-    return render_template("feedback/values.html", form=form), form_status(form)
+            return done(_("%(name)s added.", name=value.name), "values.list")
+    return render_template("values/form.html", form=form), form_status(form)
 
 Services flush and raise ServiceError when a rule refuses; the route decides only what the person sees.
 A refusal is rolled back whole (a refused request changes nothing) and lands on the form, in a flash or in

@@ -21,6 +21,7 @@ ENDPOINT = re.compile(r"""(?:url_for|see_other|path_for|redirect_to)\(\s*["']([a
 ENDPOINT_STRING = re.compile(r"""["']([a-z_]+)\.[a-z_]+["']""")
 TEMPLATE = re.compile(r"""["']([a-z_]+)/[a-z_/]+\.html["']""")
 MODEL = re.compile(r"""(?:from|import) app\.([a-z_]+)\.models\b""")
+TYPE_CHECKING_BLOCK = re.compile(r"^if TYPE_CHECKING:.*?\n(?=\S)", re.M | re.S)
 ASSET = re.compile(r"""(?:css/features/|js/)([a-z_]+)\.(?:css|js)""")
 
 
@@ -44,7 +45,8 @@ def _files(paths) -> list[Path]:
 
 def _named(path: Path, owners: dict[str, str], installed) -> set[str]:
     """The features a file names: by endpoint, template folder, model module or asset."""
-    text = path.read_text(encoding="utf-8")
+    # Imports for type checkers only (signal payloads' field types) are for readers, not a runtime tie.
+    text = TYPE_CHECKING_BLOCK.sub("", path.read_text(encoding="utf-8"))
     names = {owners[m] for m in ENDPOINT.findall(text) if m in owners}
     if path.suffix == ".html":
         names |= {owners[m] for m in ENDPOINT_STRING.findall(text) if m in owners}

@@ -15,8 +15,18 @@ FEATURES = {path.name for path in APP.iterdir() if (path / "__init__.py").exists
 NOT_YET_MOVED: set[str] = set()  # authz.py, which reads people and stores, now lives in app/org
 
 
+def _runtime_nodes(tree: ast.AST):
+    """Every node but those under `if TYPE_CHECKING:` (types for readers and type checkers, never imported
+    when the app runs)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
 def _imported_modules(tree: ast.AST):
-    for node in ast.walk(tree):
+    for node in _runtime_nodes(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield node.lineno, alias.name
