@@ -9,6 +9,4 @@ bp = Blueprint("auth", __name__)
 feature = Feature(
     name="auth",
     blueprints=(bp,),
-    models=("app.auth.models",),
-    modules=("app.auth.routes",),
 )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import import_module
+from importlib.util import find_spec
 
 from flask import Blueprint, Flask, current_app, url_for
 
@@ -75,10 +76,10 @@ class Feature:
     # The features this one builds on: it may name their endpoints, templates and models (the platform, org,
     # auth, home and pwa, goes without saying). tests/core/test_features.py holds every feature to it.
     uses: tuple[str, ...] = ()
-    # Modules imported at install: route modules that add views to the blueprints, periodic jobs.
+    # By convention the package's `models`, `routes` and `listeners` modules need no mention: install imports
+    # them when they exist and calls `listeners.connect()`. `modules` names the others to import (route modules
+    # that add views to the blueprint, periodic jobs, nudge types); `models` other model modules.
     modules: tuple[str, ...] = ()
-    # Modules with a `connect()` that connects the feature's signal receivers; called in feature order.
-    listeners: tuple[str, ...] = ()
     tabs: tuple[navigation.Tab, ...] = ()
     # The feature's pages that light up a tab of the shell (a sign-off reached from the manager's Today).
     lights: tuple[navigation.TabLight, ...] = ()
@@ -91,7 +92,7 @@ class Feature:
     demo: str | None = None  # "module:function" loading the feature's part of the demo chain
     demo_order: int = 50  # loaders that read others' demo data run after them
     init_app: Callable[[Flask], None] | None = None  # what a record can't say (e.g. points sources)
-    models: tuple[str, ...] = ()  # model modules, so Alembic sees the whole schema
+    models: tuple[str, ...] = ()  # model modules besides the package's own, so Alembic sees the whole schema
 
 
 def resolve(path):
@@ -111,10 +112,10 @@ def install(app: Flask, features: Iterable[Feature]) -> None:
                            ("feature_links", links), ("feature_cards", home_cards)):
         app.add_template_global(function, name)
     for feature in features:
-        for module in feature.models:
+        for module in (*_own(feature, "models"), *feature.models):
             import_module(module)
     for feature in features:
-        for module in feature.modules:
+        for module in (*_own(feature, "routes"), *feature.modules):
             import_module(module)
         for blueprint in feature.blueprints:
             app.register_blueprint(blueprint)
@@ -132,10 +133,14 @@ def install(app: Flask, features: Iterable[Feature]) -> None:
             feature.init_app(app)
     # After every blueprint: a receiver may need another feature's module loaded; connect() is idempotent.
     for feature in features:
-        for module in feature.listeners:
-            connect = getattr(import_module(module), "connect", None)
-            if connect is not None:
-                connect()
+        for module in _own(feature, "listeners"):
+            import_module(module).connect()
+
+
+def _own(feature: Feature, module: str) -> tuple[str, ...]:
+    """The package's conventional module (`app.<name>.<module>`), when it has one."""
+    path = f"app.{feature.name}.{module}"
+    return (path,) if find_spec(path) is not None else ()
 
 
 SETTINGS_TAB = "home.settings"  # the settings page lights its tab for every area it lists

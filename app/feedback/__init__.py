@@ -1,27 +1,20 @@
 """Feedback: kudos, constructive feedback, requests, and upward feedback and questions."""
 
-from flask import Blueprint, url_for
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.core.features import Feature, Link, Place
 from app.org.models import ORG_WIDE_ROLES, Role
+from app.points.sources import source_type
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
-
-
-def _init_app(_app) -> None:
-    from app.points.sources import register_source
-
-    register_source("kudos", _l("Kudos from a colleague"), "heart",
-                    link=lambda feedback_id: url_for("feedback.item", feedback_id=int(feedback_id)))
 
 
 feature = Feature(
     name="feedback",
     uses=("feed",),
     blueprints=(bp,),
-    models=("app.feedback.models",),
-    modules=("app.feedback.routes", "app.feedback.nudge_types"),
+    modules=("app.feedback.nudge_types",),
     links=(
         Link(Place.WORK, "feedback.index", _l("Feedback and kudos"), "chat", frozenset(Role),
              _l("Received, given, requests, and questions to your managers."), order=20),
@@ -29,7 +22,7 @@ feature = Feature(
              _l("What kudos and feedback are tagged with."), order=70),
     ),
     stylesheet="feedback",
-    init_app=_init_app,
+    init_app=source_type("kudos", _l("Kudos from a colleague"), "heart", "feedback.item", "feedback_id"),
     demo="app.feedback.demo:load_feedback",
     demo_order=90,
 )

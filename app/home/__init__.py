@@ -15,7 +15,6 @@ EVERYONE = frozenset(Role)
 feature = Feature(
     name="home",
     blueprints=(bp,),
-    modules=("app.home.routes",),
     tabs=(
         tab("home.index", _l("Home"), "home", (Role.STAFF,), order=0),
         tab("home.index", _l("Today"), "today", (Role.STORE_MANAGER,), order=0),

@@ -20,8 +20,6 @@ bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 feature = Feature(
     name="jobs",
     blueprints=(bp,),
-    models=("app.jobs.models",),
-    modules=("app.jobs.routes",),
     links=(Link(Place.SETTINGS, "jobs.failed", _l("Background jobs"), "alert", frozenset({Role.ADMIN}),
                 _l("Jobs that failed after every retry."), order=110),),
     cli=("app.jobs.cli:worker_command",),

@@ -6,23 +6,17 @@ from flask_babel import lazy_gettext as _l
 from app.core.features import Checklist, Feature, Link, Place
 from app.core.navigation import TabLight, tab
 from app.org.models import ORG_WIDE_ROLES, Role
+from app.points.sources import source_type
 
 bp = Blueprint("kpis", __name__, url_prefix="/kpis")
 
 ORG_ADMINS = frozenset(ORG_WIDE_ROLES)
 
 
-def _init_app(_app) -> None:
-    from app.points.sources import register_source
-
-    register_source("kpi", _l("Store target reached"), "chart")
-
-
 feature = Feature(
     name="kpis",
     blueprints=(bp,),
-    models=("app.kpis.models",),
-    modules=("app.kpis.routes", "app.kpis.jobs"),
+    modules=("app.kpis.jobs",),
     tabs=(
         tab("kpis.store_dashboard", _l("KPIs"), "chart", (Role.STORE_MANAGER,), order=30,
             also_active_for=("kpis.store_view", "kpis.entry", "kpis.upload")),
@@ -34,7 +28,7 @@ feature = Feature(
                 _l("The KPI library, store targets and CSV uploads."), order=60),),
     checklist=(Checklist(order=50, items="app.kpis.shell:setup_items"),),
     stylesheet="kpis",
-    init_app=_init_app,
+    init_app=source_type("kpi", _l("Store target reached"), "chart"),
     demo="app.kpis.demo:load_kpis",
     demo_order=50,
 )

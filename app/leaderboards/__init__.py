@@ -13,9 +13,6 @@ feature = Feature(
     name="leaderboards",
     uses=("points", "missions", "challenges", "leagues"),
     blueprints=(bp,),
-    models=("app.leaderboards.models",),
-    modules=("app.leaderboards.routes",),
-    listeners=("app.leaderboards.listeners",),
     # The associate's tab; other roles open the board from its URL (their tab bars are full).
     tabs=(tab("leaderboards.board", _l("Board"), "podium", (Role.STAFF,), order=20),),
     links=(Link(Place.SHORTCUT, "leaderboards.board", _l("Store board"), "podium", frozenset({Role.STORE_MANAGER}),

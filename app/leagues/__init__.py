@@ -15,8 +15,7 @@ feature = Feature(
     name="leagues",
     uses=("points", "kpis", "screens"),
     blueprints=(bp,),
-    models=("app.leagues.models",),
-    modules=("app.leagues.routes", "app.leagues.jobs"),
+    modules=("app.leagues.jobs",),
     lights=(TabLight("home.settings", ORG_ADMINS, ("leagues.new_league", "leagues.edit_league")),),
     links=(
         Link(Place.WORK, "leagues.index", _l("Store league"), "podium", frozenset(Role),

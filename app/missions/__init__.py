@@ -1,11 +1,12 @@
 """Missions: what to do, for whom, the proof, the sign-off and the points (see models.py)."""
 
-from flask import Blueprint, url_for
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.core.features import Checklist, Feature, HomeCard, Link, Place
 from app.core.navigation import TabLight, tab
 from app.org.models import ORG_WIDE_ROLES, Role
+from app.points.sources import source_type
 
 bp = Blueprint("missions", __name__, url_prefix="/missions", static_folder="static", static_url_path="/static")
 
@@ -13,21 +14,11 @@ STORE_MANAGER = frozenset({Role.STORE_MANAGER})
 AUTHORING_PAGES = ("missions.manage", "missions.new_mission", "missions.edit_mission", "missions.mission")
 
 
-def _init_app(_app) -> None:
-    from app.points.sources import register_source
-
-    register_source("mission", _l("Mission"), "audit",
-                    link=lambda source_id: url_for("missions.assignment", assignment_id=int(source_id)))
-
-
 feature = Feature(
     name="missions",
     uses=("points", "badges"),
     blueprints=(bp,),
-    models=("app.missions.models",),
-    listeners=("app.missions.listeners",),
-    modules=("app.missions.routes", "app.missions.manage_routes", "app.missions.signoff_routes",
-             "app.missions.schedule"),
+    modules=("app.missions.manage_routes", "app.missions.signoff_routes", "app.missions.schedule"),
     tabs=(
         tab("missions.index", _l("Missions"), "audit", (Role.STAFF,), order=10,
             also_active_for=("missions.assignment",)),
@@ -48,7 +39,7 @@ feature = Feature(
                          context="app.missions.shell:home_card_context"),),
     checklist=(Checklist(order=30, items="app.missions.shell:setup_items"),),
     scripts=("missions.js",),
-    init_app=_init_app,
+    init_app=source_type("mission", _l("Mission"), "audit", "missions.assignment", "assignment_id"),
     demo="app.missions.demo:load_missions",
     demo_order=30,
 )

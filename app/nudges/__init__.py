@@ -23,9 +23,7 @@ feature = Feature(
     name="nudges",
     uses=("points", "badges", "journey", "missions", "streaks", "push"),
     blueprints=(bp,),
-    models=("app.nudges.models",),
-    modules=("app.nudges.routes", "app.nudges.schedule"),
-    listeners=("app.nudges.listeners",),
+    modules=("app.nudges.schedule",),
     links=(Link(Place.ME, "nudges.settings", _l("Notification settings"), "info", frozenset(Role),
                 _l("Which nudges reach your phone, and quiet hours."), order=50),),
     # The bell in every page's header.

@@ -21,26 +21,24 @@ def _safely(what: str, nudge: Callable[[], object]) -> None:
         log.exception("the %s nudge failed; the change it announces stands", what)
 
 
-def on_badge_granted(_sender, *, event: BadgeGranted) -> None:
-    person = event.person
+def _announce(person, nudge_type: str, endpoint: str, dedupe_key: str, name_of, param: str) -> None:
+    """Tell `person` in their own language: `name_of()` (the badge's or stage's name) is read in it."""
 
     def nudge():
         with force_locale(person.locale):
-            name = event.badge.display_name
-        services.send(person.id, "badge_earned", services.path_for("badges.mine"),
-                      dedupe_key=f"badge_earned:{event.grant.id}", badge=name)
-    _safely("badge", nudge)
+            name = name_of()
+        services.send(person.id, nudge_type, services.path_for(endpoint), dedupe_key=dedupe_key, **{param: name})
+    _safely(nudge_type, nudge)
+
+
+def on_badge_granted(_sender, *, event: BadgeGranted) -> None:
+    _announce(event.person, "badge_earned", "badges.mine", f"badge_earned:{event.grant.id}",
+              lambda: event.badge.display_name, "badge")
 
 
 def on_stage_reached(_sender, *, event: StageReached) -> None:
-    person = event.person
-
-    def nudge():
-        with force_locale(person.locale):
-            name = event.stage.display_name
-        services.send(person.id, "stage_reached", services.path_for("journey.index"),
-                      dedupe_key=f"stage_reached:{person.id}:{event.stage.id}", stage=name)
-    _safely("stage", nudge)
+    _announce(event.person, "stage_reached", "journey.index", f"stage_reached:{event.person.id}:{event.stage.id}",
+              lambda: event.stage.display_name, "stage")
 
 
 def connect() -> None:

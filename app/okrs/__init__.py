@@ -13,9 +13,6 @@ feature = Feature(
     name="okrs",
     uses=("kpis",),
     blueprints=(bp,),
-    models=("app.okrs.models",),
-    modules=("app.okrs.routes",),
-    listeners=("app.okrs.listeners",),
     # District managers have a Goals tab; everyone else reaches goals from the Me page.
     tabs=(tab("okrs.index", _l("Goals"), "target", (Role.DISTRICT_MANAGER,), order=20,
               also_active_for=("okrs.objective", "okrs.new_objective", "okrs.edit_objective", "okrs.templates",

@@ -13,8 +13,7 @@ feature = Feature(
     name="oneonones",
     uses=("feedback", "journey"),
     blueprints=(bp,),
-    models=("app.oneonones.models",),
-    modules=("app.oneonones.routes", "app.oneonones.reminders"),
+    modules=("app.oneonones.reminders",),
     tabs=(tab("oneonones.coaching", _l("Team"), "people", (Role.STORE_MANAGER,), order=20,
               also_active_for=("oneonones.schedule", "oneonones.create")),),
     links=(

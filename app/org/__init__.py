@@ -14,8 +14,8 @@ ORG_ADMINS = frozenset(ORG_WIDE_ROLES)
 feature = Feature(
     name="org",
     blueprints=(bp,),
-    models=("app.org.models", "app.core.audit"),
-    modules=("app.org.routes", "app.org.import_routes", "app.org.structure_routes"),
+    models=("app.core.audit",),  # the audit log sits in core; org shows it
+    modules=("app.org.import_routes", "app.org.structure_routes"),
     tabs=(tab("org.people", _l("People"), "people", ORG_ADMINS, order=10),),
     lights=(TabLight("home.settings", ORG_ADMINS,
                      ("org.new_store", "org.edit_store", "org.new_district", "org.edit_district")),),

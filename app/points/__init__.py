@@ -14,8 +14,6 @@ STORE_MANAGER = frozenset({Role.STORE_MANAGER})
 feature = Feature(
     name="points",
     blueprints=(bp,),
-    models=("app.points.models",),
-    modules=("app.points.routes",),
     lights=(TabLight("home.index", STORE_MANAGER, ("points.dispute_queue", "points.award")),),
     links=(
         Link(Place.ME, "points.mine", _l("Where my points come from"), "check", frozenset(Role),

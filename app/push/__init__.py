@@ -11,8 +11,6 @@ feature = Feature(
     name="push",
     uses=("nudges",),
     blueprints=(bp,),
-    models=("app.push.models",),
-    modules=("app.push.routes",),
     home_cards=(HomeCard("push/_card.html", frozenset(Role), order=20, slot="me"),),
     scripts=("push.js",),
     cli=("app.push.cli:push_cli",),

@@ -6,4 +6,4 @@ from app.core.features import Feature
 
 bp = Blueprint("pwa", __name__)
 
-feature = Feature(name="pwa", blueprints=(bp,), modules=("app.pwa.routes",))
+feature = Feature(name="pwa", blueprints=(bp,))

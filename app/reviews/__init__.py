@@ -14,8 +14,7 @@ CALIBRATORS = (Role.DISTRICT_MANAGER, Role.HR, Role.ADMIN)
 feature = Feature(
     name="reviews",
     blueprints=(bp,),
-    models=("app.reviews.models",),
-    modules=("app.reviews.routes", "app.reviews.nudging"),
+    modules=("app.reviews.nudging",),
     # Staff and store managers reach "My reviews" (and managers "Reviews to write") from Me.
     tabs=(tab("reviews.index", _l("Reviews"), "star", CALIBRATORS, order=40,
               also_active_for=("reviews.cycle", "reviews.new_cycle", "reviews.calibration", "reviews.templates",

@@ -16,8 +16,6 @@ feature = Feature(
     name="rewards",
     uses=("points",),
     blueprints=(bp,),
-    models=("app.rewards.models",),
-    modules=("app.rewards.routes",),
     lights=(TabLight("home.index", STORE_MANAGER, ("rewards.approvals",)),
             TabLight("home.settings", ORG_ADMINS, ("rewards.new_reward", "rewards.edit_reward"))),
     links=(

@@ -11,8 +11,6 @@ bp = Blueprint("screens", __name__, url_prefix="/tv")
 feature = Feature(
     name="screens",
     blueprints=(bp,),
-    models=("app.screens.models",),
-    modules=("app.screens.routes",),
     links=(
         Link(Place.WORK, "screens.manage", _l("TV screens"), "tv", MANAGER_ROLES,
              _l("A live store board for the back-office TV, opened with a link you can revoke."), order=90),

@@ -12,9 +12,6 @@ feature = Feature(
     name="streaks",
     uses=("journey",),
     blueprints=(bp,),
-    models=("app.streaks.models",),
-    modules=("app.streaks.routes",),
-    listeners=("app.streaks.listeners",),
     links=(Link(Place.ME, "streaks.index", _l("Streak and days off"), "today", frozenset(Role),
                 _l("Mark a day off so it doesn't break your streak."), order=40),),
 )
