@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.challenges import authoring, lifecycle
 from app.challenges.models import Audience, Challenge, Format, Kind, Metric, Status
 from app.core.models import utcnow
-from app.core.timezones import today_in, zone_named
+from app.core.timezones import default_zone_name, today_in, zone_named
 from app.extensions import db
 from app.org.models import Person, Store
 
@@ -18,7 +18,7 @@ from app.org.models import Person, Store
 def _challenge(author: Person, stores: list[Store], *, title: str, description: str, kind: str, fmt: str,
                starts_in: int, days: int, status: str, target: float | None = None, winners: int = 3,
                reward_points: int = 50, audience: str = Audience.STORE) -> Challenge:
-    timezone = stores[0].timezone or "Europe/Rome"
+    timezone = stores[0].timezone or default_zone_name()
     starts_on = today_in(zone_named(timezone)) + timedelta(days=starts_in)
     ends_on = starts_on + timedelta(days=days - 1)
     starts_at, ends_at = authoring.utc_bounds(starts_on, ends_on, timezone)

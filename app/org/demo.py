@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.auth.passwords import hash_password
+from app.demo import DEMO_TIMEZONE
 from app.extensions import db
 from app.org.models import District, Person, Role, Store
 
@@ -72,7 +73,7 @@ def load_org(*, skip_if_populated: bool = False) -> int:
                     name="Davide Marchetti" if d_index == 0 else None)
         count += 1
         for s_index, (s_code, s_name, city) in enumerate(stores):
-            store = Store(code=s_code, name=s_name, city=city, district_id=district.id, timezone="Europe/Rome")
+            store = Store(code=s_code, name=s_name, city=city, district_id=district.id, timezone=DEMO_TIMEZONE)
             db.session.add(store)
             db.session.flush()
             first_store = d_index == 0 and s_index == 0
