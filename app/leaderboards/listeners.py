@@ -24,7 +24,7 @@ def on_points_awarded(_sender, *, event: PointsAwarded) -> None:
     passed = [(other.person_id, new_points - other.points + 1)  # as many points reached later rank below
               for other in scores.overtaken_by(person, entry.created_at, before, new_points)]
     if passed:
-        after_commit(partial(overtaken.tell_overtaken, person.id, entry.created_at, passed))
+        overtaken.announce(person, entry.created_at, passed)
     _announce(person)
 
 
