@@ -41,7 +41,7 @@ def manifest():
         "start_url": url_for("home.index") + "?source=pwa",
         "scope": "/",
         "display": "standalone",
-        "orientation": "portrait",
+        # No "orientation": managers use tablets in landscape; phones follow how they are held.
         "background_color": "#f6f5fb",
         "theme_color": "#5b3df5",
         "icons": [
