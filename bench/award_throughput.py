@@ -7,14 +7,20 @@ equal to the sums recomputed from the entries.
     .venv/bin/python -m bench.award_throughput --quick               # a 5 s smoke run of each
     .venv/bin/python -m bench.award_throughput --databases sqlite --seconds 10
     .venv/bin/python -m bench.award_throughput --profile             # one award's statements, CPU per award
+    .venv/bin/python -m bench.award_throughput --batch-size 100      # batches through POST /awards/batch
 
 Servers run as the README says production does: one gunicorn process with threads for the embedded
 SQLite setup, and two single-worker processes' worth (`-w 2`: the API keeps no socket state, so no
 sticky proxy is needed) for PostgreSQL. Replays are drawn from keys every client has sent recently,
 some still in flight, so a repeat can race its original. "server CPU ms/award" is the CPU the gunicorn
-processes spent per request: on a busy machine it is steadier than the rate.
+processes spent per award sent: on a busy machine it is steadier than the rate.
 
-Writes bench/results/award_throughput.json and .md."""
+Batch mode (`--batch-size N`): fewer clients (8 unless --clients says) each post batches of N awards to
+POST /api/v1/awards/batch, the replayed share of each batch drawn from recent keys as above (no key twice
+in one batch: the endpoint refuses that). Every item of a 200 answer is confirmed; the ledger is checked
+the same way. Results go to award_throughput_batch.
+
+Writes bench/results/award_throughput.json and .md (award_throughput_batch.* in batch mode)."""
 
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0
 PEOPLE = 1000
 RECENT_KEYS = 500  # replays pick from the keys sent last, so some repeats race their original
 WORKERS = {"sqlite": 1, "postgresql": 2}  # gunicorn processes; see the module docstring
+CLIENTS = {"single": 50, "batch": 8}  # batches are 100 awards each: 8 keep the server as busy as 50 singles
 
 
 def _app(database_url: str, **settings):
@@ -140,57 +147,85 @@ class Load:
     """The clients: each keeps one HTTP/1.1 connection (http.client costs a fraction of `requests`'
     CPU, which matters when the load generator shares two cores with the server)."""
 
-    def __init__(self, port: int, token: str, numbers: list[str], replay_share: float):
+    def __init__(self, port: int, token: str, numbers: list[str], replay_share: float, batch_size: int = 0):
         self.port, self.token, self.numbers, self.replay_share = port, token, numbers, replay_share
+        self.batch_size = batch_size  # 0: one award per request to POST /awards
         self.lock = threading.Lock()
-        self.recent: deque[tuple[str, bytes, int]] = deque(maxlen=RECENT_KEYS)
+        self.recent: deque[tuple[str, dict, int]] = deque(maxlen=RECENT_KEYS)
         self.confirmed: dict[str, int] = {}  # key -> points, as the server confirmed (201, or 200 replayed)
         self.latencies: list[float] = []
         self.counts = {"created": 0, "replayed": 0, "errors": 0}
         self.first_error = ""
 
-    def _next(self, chooser: random.Random) -> tuple[str, bytes, int]:
+    def _next(self, chooser: random.Random, taken: dict | None = None) -> tuple[str, dict, int]:
+        """A recent award again (never one already in `taken`, this batch's), or a new one."""
         with self.lock:
             if self.recent and chooser.random() < self.replay_share:
-                return chooser.choice(self.recent)
+                request = chooser.choice(self.recent)
+                if not taken or request[0] not in taken:
+                    return request
         points = chooser.randint(1, 20)
-        body = json.dumps({"employee_number": chooser.choice(self.numbers), "points": points,
-                           "reason": "Bench award", "source": "bench"}).encode()
-        request = (f"bench-{uuid.uuid4().hex}", body, points)
+        award = {"employee_number": chooser.choice(self.numbers), "points": points, "reason": "Bench award",
+                 "source": "bench"}
+        request = (f"bench-{uuid.uuid4().hex}", award, points)
         with self.lock:
             self.recent.append(request)  # visible to replays before its own answer: repeats can race it
         return request
+
+    def _post(self, connection, path: str, body: bytes, headers: dict) -> tuple[int, bytes, object]:
+        try:
+            connection.request("POST", path, body=body, headers={
+                "Authorization": f"Bearer {self.token}", "Content-Type": "application/json", **headers})
+            response = connection.getresponse()
+            return response.status, response.read(), connection
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            return 0, repr(error).encode(), http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def _failed(self, status: int, text: bytes) -> None:
+        self.counts["errors"] += 1
+        self.first_error = self.first_error or f"{status} {text[:120].decode(errors='replace')}"
 
     def client(self, seed_value: int, deadline: float) -> None:
         chooser = random.Random(seed_value)
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         while time.monotonic() < deadline:
-            key, body, points = self._next(chooser)
             started = time.perf_counter()
-            try:
-                connection.request("POST", "/api/v1/awards", body=body, headers={
-                    "Authorization": f"Bearer {self.token}", "Idempotency-Key": key,
-                    "Content-Type": "application/json"})
-                response = connection.getresponse()
-                text = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as error:
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                status, text = 0, repr(error).encode()
-            elapsed = time.perf_counter() - started
+            if self.batch_size:
+                connection = self._send_batch(connection, chooser, started)
+                continue
+            key, award, points = self._next(chooser)
+            status, text, connection = self._post(connection, "/api/v1/awards", json.dumps(award).encode(),
+                                                  {"Idempotency-Key": key})
             with self.lock:
-                self.latencies.append(elapsed)
+                self.latencies.append(time.perf_counter() - started)
                 if status in (200, 201):
                     self.counts["created" if status == 201 else "replayed"] += 1
                     self.confirmed[key] = points
                 else:
-                    self.counts["errors"] += 1
-                    self.first_error = self.first_error or f"{status} {text[:120].decode(errors='replace')}"
+                    self._failed(status, text)
         connection.close()
 
+    def _send_batch(self, connection, chooser: random.Random, started: float):
+        batch: dict[str, tuple[dict, int]] = {}
+        while len(batch) < self.batch_size:
+            key, award, points = self._next(chooser, batch)
+            batch[key] = (award, points)
+        body = json.dumps({"awards": [{"idempotency_key": key, **award} for key, (award, _points) in batch.items()]})
+        status, text, connection = self._post(connection, "/api/v1/awards/batch", body.encode(), {})
+        with self.lock:
+            self.latencies.append(time.perf_counter() - started)
+            if status != 200:
+                self._failed(status, text)
+                return connection
+            for item in json.loads(text)["awards"]:
+                self.counts[item["status"]] += 1
+                self.confirmed[item["idempotency_key"]] = batch[item["idempotency_key"]][1]
+        return connection
 
-def run(database: str, clients: int, seconds: float, replay_share: float, threads: int, people: int) -> dict:
+
+def run(database: str, clients: int, seconds: float, replay_share: float, threads: int, people: int,
+        batch_size: int = 0) -> dict:
     workdir = tempfile.mkdtemp(prefix="ascent-bench-")
     database_url = f"sqlite:///{workdir}/bench.db" if database == "sqlite" else _fresh_postgres(POSTGRES_URL)
     token, numbers = seed(database_url, people)
@@ -199,7 +234,7 @@ def run(database: str, clients: int, seconds: float, replay_share: float, thread
                    "JOBS_IMMEDIATE": "0", "JOBS_SQLITE_PATH": f"{workdir}/jobs.db", "REDIS_URL": "",
                    "POINTS_DAILY_CAP": "1000000", "POINTS_MAX_PER_AWARD": "1000",
                    "API_RATE_LIMIT": "1000000 per minute"}
-    load = Load(0, token, numbers, replay_share)
+    load = Load(0, token, numbers, replay_share, batch_size)
     workers = WORKERS[database]
     with gunicorn(environment, workers=workers, threads=threads, log=Path(workdir) / "gunicorn.log") as base_url:
         load.port = int(base_url.rsplit(":", 1)[1])
@@ -217,14 +252,16 @@ def run(database: str, clients: int, seconds: float, replay_share: float, thread
     if database == "postgresql":
         _drop_postgres(database_url)
     requests_made = len(load.latencies)
+    answered = load.counts["created"] + load.counts["replayed"]
     return {
         "database": database, "replayed_share": f"{replay_share:.0%}", "server": f"-w {workers} --threads {threads}",
-        "clients": clients, "seconds": round(elapsed, 1),
+        "batch_size": batch_size or 1, "clients": clients, "seconds": round(elapsed, 1),
         "awards_per_s": round(load.counts["created"] / elapsed), "requests_per_s": round(requests_made / elapsed),
         "replayed": load.counts["replayed"], "errors": load.counts["errors"],
         "p50_ms": round(statistics.median(load.latencies) * 1000, 1) if requests_made else None,
         "p95_ms": round(_percentile(load.latencies, 95) * 1000, 1) if requests_made else None,
         "server_cpu_ms_per_request": round(server_cpu * 1000 / requests_made, 2) if requests_made else None,
+        "server_cpu_ms_per_award": round(server_cpu * 1000 / answered, 3) if answered else None,
         **checked, "first_error": load.first_error,
     }
 
@@ -303,7 +340,8 @@ def profile(database: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", type=int, help=f"concurrent clients (default {CLIENTS['single']}; "
+                                                      f"{CLIENTS['batch']} with --batch-size)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--replay-shares", type=float, nargs="+", default=[0.2, 0.0],
                         help="share of requests that repeat a recent key; one run per share")
@@ -311,6 +349,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=PEOPLE)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 5 s per case, 200 people")
     parser.add_argument("--profile", action="store_true", help="profile one award in process instead")
+    parser.add_argument("--batch-size", type=int, default=0,
+                        help="awards per request through POST /awards/batch (0: single awards, POST /awards)")
     arguments = parser.parse_args()
     if arguments.profile:
         rows = [profile(database) for database in arguments.databases]
@@ -318,18 +358,27 @@ def main() -> None:
         return
     if arguments.quick:
         arguments.seconds, arguments.people = 5, 200
+    mode = "batch" if arguments.batch_size else "single"
+    clients = arguments.clients or CLIENTS[mode]
     rows = []
     for database in arguments.databases:
         for share in arguments.replay_shares:
-            row = run(database, arguments.clients, arguments.seconds, share, arguments.threads, arguments.people)
+            row = run(database, clients, arguments.seconds, share, arguments.threads, arguments.people,
+                      arguments.batch_size)
             print(row, flush=True)
             rows.append(row)
-    columns = ["database", "replayed_share", "server", "clients", "seconds", "awards_per_s", "requests_per_s",
-               "replayed", "errors", "p50_ms", "p95_ms", "server_cpu_ms_per_request", "entries", "lost",
-               "paid_twice", "wrong_amount", "balance_mismatches", "board_mismatches"]
-    write_results("award_throughput", rows, columns,
-                  targets="≥ 500 awards/s on SQLite and on PostgreSQL with 20% replayed keys; zero lost, zero "
-                          "paid twice, balances equal to the recomputed sums")
+    columns = ["database", "replayed_share", "server", "batch_size", "clients", "seconds", "awards_per_s",
+               "requests_per_s", "replayed", "errors", "p50_ms", "p95_ms", "server_cpu_ms_per_request",
+               "server_cpu_ms_per_award", "entries", "lost", "paid_twice", "wrong_amount", "balance_mismatches",
+               "board_mismatches"]
+    if mode == "batch":
+        write_results("award_throughput_batch", rows, columns,
+                      targets="≥ 3,000 awards/s through POST /awards/batch on SQLite and on PostgreSQL with 20% "
+                              "replayed keys; zero lost, zero paid twice, balances equal to the recomputed sums")
+    else:
+        write_results("award_throughput", rows, columns,
+                      targets="≥ 500 awards/s on SQLite and on PostgreSQL with 20% replayed keys; zero lost, zero "
+                              "paid twice, balances equal to the recomputed sums")
     print(f"machine: {machine()}")
 
 

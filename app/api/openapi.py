@@ -3,6 +3,7 @@ specification and against the URL map, so a route can't drift from its documenta
 
 from copy import deepcopy
 
+from app.api.batch import MAX_ITEMS as MAX_BATCH
 from app.api.problems import TYPES
 from app.api.services import MAX_KEY, MAX_SOURCE
 from app.core.errors import PROBLEM_MEDIA_TYPE
@@ -30,6 +31,17 @@ def _json(description: str, schema: str, **extra) -> dict:
 _NOT_JSON = _problem("The body is not JSON.", {
     "type": TYPES["malformed"], "title": "Unsupported media type", "status": 415})
 
+
+# An award's fields, in POST /awards' body and in each item of a batch.
+_AWARD_FIELDS = {
+    "employee_number": {"type": "string", "minLength": 1, "maxLength": 254},
+    "email": {"type": "string", "format": "email", "maxLength": 254},
+    "points": {"type": "integer", "minimum": 1},
+    "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON,
+               "description": "Shown to the person in their points history."},
+    "source": {"type": "string", "minLength": 1, "maxLength": MAX_SOURCE,
+               "description": "Which system or device sent it; stored with the entry."},
+}
 
 PERSON_ID = {"name": "id", "in": "path", "required": True, "description": "The person's id in Ascent.",
              "schema": {"type": "integer", "minimum": 1}}
@@ -86,6 +98,63 @@ _DOCUMENT = {
                         "detail": "This Idempotency-Key was already used with a different request body."}),
                     "415": _NOT_JSON,
                     "422": _ref("ValidationFailed"),
+                    "429": _ref("RateLimited"),
+                },
+            },
+        },
+        "/awards/batch": {
+            "post": {
+                "operationId": "createAwardBatch",
+                "tags": ["points"],
+                "summary": "Award points for up to 500 sales at once, all or nothing",
+                "description": (
+                    f"For tills and point-of-sale systems that send in batches: up to {MAX_BATCH} awards, each "
+                    "with its own `idempotency_key` (what the Idempotency-Key header is for POST /awards: the "
+                    "same keys, per token, whichever endpoint sent them). Every item is checked first: its "
+                    "fields as for POST /awards, its key (required, once per batch), the person (found, in "
+                    "this token's stores) and the same limits as a single award — the per-award maximum and "
+                    "the daily cap, which counts the batch's earlier awards to the same person. One bad item "
+                    "and nothing is paid: `errors` lists every problem by item path (`awards[3].points`); the "
+                    "status is 403 when any item names a person outside the token's stores, otherwise 422, "
+                    "or 409 when the only problems are keys that already paid a different award. Otherwise "
+                    "every award is paid in one transaction and the answer lists each item's award in the "
+                    "batch's order, `created` or `replayed` (the key had paid this same award before: its "
+                    "original award, nothing paid again). Sending a batch again is safe: every item replays. "
+                    "A batch counts as one request towards the rate limit."),
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/AwardBatch"},
+                    "example": {"awards": [
+                        {"idempotency_key": "MI01-3-20261120-0042", "employee_number": "E1001", "points": 20,
+                         "reason": "Loyalty card sign-up", "source": "pos-milano-duomo-till-3"},
+                        {"idempotency_key": "MI01-3-20261120-0043", "email": "sara.staff@example.com",
+                         "points": 5, "reason": "Warranty extension sold", "source": "pos-milano-duomo-till-3"},
+                    ]}}}},
+                "responses": {
+                    "200": _json("Every award paid (`created`) or already paid by its key (`replayed`).",
+                                 "AwardBatchResult"),
+                    "400": _ref("Malformed"),
+                    "401": _ref("Unauthenticated"),
+                    "403": _problem("An item names a person outside this token's stores. Nothing was paid; "
+                                    "`errors` lists every problem of the batch.", {
+                                        "type": TYPES["out_of_scope"], "title": "Outside this token's stores",
+                                        "status": 403, "errors": {"awards[4].employee_number": [
+                                            "This token may only reach people in the stores it was created "
+                                            "for."]}}),
+                    "409": _problem("The only problems are keys used before with a different award. Nothing "
+                                    "was paid.", {
+                                        "type": TYPES["idempotency_conflict"], "title": "Idempotency-Key reused",
+                                        "status": 409, "errors": {"awards[0].idempotency_key": [
+                                            "This Idempotency-Key was already used with a different request "
+                                            "body. Use a new key for a new award."]}}),
+                    "415": _NOT_JSON,
+                    "422": _problem(f"One or more items are invalid, or the batch is empty or has more than "
+                                    f"{MAX_BATCH} awards. Nothing was paid.", {
+                                        "type": TYPES["validation"], "title": "The request has invalid fields",
+                                        "status": 422, "errors": {
+                                            "awards[1].points": ["Sara can receive at most 300 discretionary "
+                                                                 "points a day; 40 left today."],
+                                            "awards[2].idempotency_key": ["awards[0] has this key too: each "
+                                                                          "award needs its own."]}}),
                     "429": _ref("RateLimited"),
                 },
             },
@@ -191,15 +260,7 @@ _DOCUMENT = {
             "AwardRequest": {
                 "type": "object",
                 "description": "Name the person by exactly one of employee_number or email.",
-                "properties": {
-                    "employee_number": {"type": "string", "minLength": 1, "maxLength": 254},
-                    "email": {"type": "string", "format": "email", "maxLength": 254},
-                    "points": {"type": "integer", "minimum": 1},
-                    "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON,
-                               "description": "Shown to the person in their points history."},
-                    "source": {"type": "string", "minLength": 1, "maxLength": MAX_SOURCE,
-                               "description": "Which system or device sent it; stored with the entry."},
-                },
+                "properties": _AWARD_FIELDS,
                 "required": ["points", "reason", "source"],
                 "oneOf": [{"required": ["employee_number"]}, {"required": ["email"]}],
                 "additionalProperties": False,
@@ -217,6 +278,42 @@ _DOCUMENT = {
                     "created_at": {"type": "string", "format": "date-time"},
                 },
                 "required": ["id", "person", "points", "reason", "source", "idempotency_key", "created_at"],
+            },
+            "AwardBatch": {
+                "type": "object",
+                "properties": {"awards": {
+                    "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+                    "items": {"$ref": "#/components/schemas/AwardBatchItem"}}},
+                "required": ["awards"],
+                "additionalProperties": False,
+            },
+            "AwardBatchItem": {
+                "type": "object",
+                "description": "An award as POST /awards takes it, with its Idempotency-Key as a field. Name "
+                               "the person by exactly one of employee_number or email.",
+                "properties": {
+                    "idempotency_key": {"type": "string", "minLength": 1, "maxLength": MAX_KEY,
+                                        "pattern": "^[\\x21-\\x7E]+$",
+                                        "description": "Unique per award, e.g. the till's transaction id."},
+                    **_AWARD_FIELDS,
+                },
+                "required": ["idempotency_key", "points", "reason", "source"],
+                "oneOf": [{"required": ["employee_number"]}, {"required": ["email"]}],
+                "additionalProperties": False,
+            },
+            "AwardBatchResult": {
+                "type": "object",
+                "properties": {
+                    "created": {"type": "integer", "minimum": 0, "description": "Awards paid by this batch."},
+                    "replayed": {"type": "integer", "minimum": 0,
+                                 "description": "Items whose key had already paid this same award."},
+                    "awards": {"type": "array", "description": "One per item, in the batch's order.", "items": {
+                        "allOf": [{"$ref": "#/components/schemas/Award"}, {
+                            "type": "object",
+                            "properties": {"status": {"type": "string", "enum": ["created", "replayed"]}},
+                            "required": ["status"]}]}},
+                },
+                "required": ["created", "replayed", "awards"],
             },
             "PointsSummary": {
                 "type": "object",

@@ -6,11 +6,12 @@ import binascii
 from datetime import UTC
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from app.api import bp, openapi, problems, services, tokens
+from app.api import batch, bp, openapi, problems, services, tokens
 from app.api.models import ApiToken
 from app.api.problems import ApiProblem
 from app.core import params
@@ -163,6 +164,52 @@ def create_award(token: ApiToken):
     else:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+# A batch locks many receivers; PostgreSQL may still find two transactions waiting on each other (a key
+# reused with another person by a concurrent call) and abort one. It then runs again from the start.
+DEADLOCK_ATTEMPTS = 3
+
+
+def _deadlocked(error: sa.exc.DBAPIError) -> bool:
+    return getattr(error.orig, "sqlstate", None) == "40P01"
+
+
+def _batch_refused(refused: batch.BatchRefused) -> ApiProblem:
+    """Every problem of the batch in one document; the status says the worst kind present."""
+    nothing = _("Nothing was paid. Fix the awards listed in `errors` and send the whole batch again.")
+    if batch.Kind.OUT_OF_SCOPE in refused.kinds:
+        return ApiProblem(403, _("Outside this token's stores"), nothing, kind="out_of_scope", errors=refused.errors)
+    if batch.Kind.INVALID in refused.kinds:
+        return problems.validation(refused.errors, nothing)
+    return ApiProblem(409, _("Idempotency-Key reused"), nothing, kind="idempotency_conflict", errors=refused.errors)
+
+
+@bp.post("/awards/batch")
+@token_required
+def create_award_batch(token: ApiToken):
+    if not request.is_json:
+        raise ApiProblem(415, _("Unsupported media type"), _("Send the awards as JSON (application/json)."),
+                         kind="malformed")
+    body = _json_body()
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            outcomes = batch.award_batch(token, body)
+            break
+        except services.InvalidFields as error:
+            raise problems.validation(error.errors) from error
+        except batch.BatchRefused as refused:
+            raise _batch_refused(refused) from refused
+        except sa.exc.DBAPIError as error:
+            if attempt == DEADLOCK_ATTEMPTS or not _deadlocked(error):
+                raise
+            db.session.rollback()
+    # Read before commit, as for a single award.
+    awards = [{**award_json(outcome.entry, outcome.key), "status": "created" if outcome.created else "replayed"}
+              for outcome in outcomes]
+    created = sum(outcome.created for outcome in outcomes)
+    db.session.commit()
+    return jsonify({"created": created, "replayed": len(awards) - created, "awards": awards})
 
 
 def _person(token: ApiToken, person_id: int):

@@ -125,6 +125,7 @@ EXPECTATIONS: dict[str, Access] = {
     "jobs.dismiss": Access(frozenset({"admin"})),
     "api.openapi_document": public(GET=200),
     "api.create_award": Access(frozenset(), api_token=True),
+    "api.create_award_batch": Access(frozenset(), api_token=True),
     "api.person_points": Access(frozenset(), api_token=True),
     "api.person_ledger": Access(frozenset(), api_token=True),
     "pwa.manifest": public(GET=200),
