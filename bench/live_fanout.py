@@ -1,6 +1,7 @@
 """Award-to-screen latency: how long after an award is posted do N connected Socket.IO clients hear
 "board-changed"? Run as production runs: gunicorn (threads) on loopback, one process or two processes
-with Redis as message queue; the clients are python-socketio asyncio clients in separate processes.
+with Redis as message queue; the clients are python-socketio asyncio clients in separate processes, each
+an associate with the store board on screen (it watches the board's room, as static/js/app.js does).
 
 Three tests on the same connected clients (the largest size runs all three, smaller ones latency only):
 - latency: one award every --interval seconds; p50/p95/max and memory per socket;
@@ -11,6 +12,7 @@ Three tests on the same connected clients (the largest size runs all three, smal
     .venv/bin/python -m bench.live_fanout                          # 1, 100, 1000 clients; 1 and 2 processes
     .venv/bin/python -m bench.live_fanout --quick                  # smoke: 20 clients, a few seconds each
     .venv/bin/python -m bench.live_fanout --clients 1000 --modes single --soak-minutes 3
+    .venv/bin/python -m bench.live_fanout --clients 1000 --rate 50 --sustained-seconds 30 --soak-minutes 0
 
 Writes bench/results/live_fanout, live_sustained and live_soak (.json, .md). Two-process mode needs Redis
 on 127.0.0.1:6379 (a fresh SOCKETIO_CHANNEL per run: nothing is flushed)."""
@@ -52,13 +54,15 @@ def raise_open_files_limit() -> None:
 
 # -- Seeding ------------------------------------------------------------------------------------------
 
-def seed(database_url: str, instance: str, people: int) -> tuple[list[str], str, str]:
-    """A store with `people` associates; returns (their session cookies, an API token, an employee number)."""
+def seed(database_url: str, instance: str, people: int) -> tuple[list[str], str, str, str]:
+    """A store with `people` associates; returns (their session cookies, an API token, an employee number,
+    the room their board page watches)."""
     from flask_migrate import upgrade
 
     from app import create_app
     from app.api import tokens
     from app.extensions import db
+    from app.leaderboards import live
     from app.org.models import District, Person, Role, Store
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "REDIS_URL": None,
@@ -82,19 +86,20 @@ def seed(database_url: str, instance: str, people: int) -> tuple[list[str], str,
         cookies = [f"{cookie_name}={serializer.dumps({'_user_id': person.get_id(), '_fresh': True})}"
                    for person in rows[1:]]
         awarded = rows[0].employee_number
+        watch = live.watch_room("store", store.id)
         db.session.commit()
         db.engine.dispose()
-    return cookies, secret, awarded
+    return cookies, secret, awarded, watch
 
 
 # -- Clients (separate processes) -----------------------------------------------------------------------
 
-def _client_process(urls: list[str], cookies: list[str], ready, results, commands) -> None:
+def _client_process(urls: list[str], cookies: list[str], watch: str, ready, results, commands) -> None:
     raise_open_files_limit()
-    asyncio.run(_clients(urls, cookies, ready, results, commands))
+    asyncio.run(_clients(urls, cookies, watch, ready, results, commands))
 
 
-async def _clients(urls: list[str], cookies: list[str], ready, results, commands) -> None:
+async def _clients(urls: list[str], cookies: list[str], watch: str, ready, results, commands) -> None:
     """Connect, record when each client hears a hint; on "collect" hand the times over and start afresh."""
     import socketio
 
@@ -107,7 +112,9 @@ async def _clients(urls: list[str], cookies: list[str], ready, results, commands
         try:
             await client.connect(urls[index % len(urls)], headers={"Cookie": cookie}, transports=["websocket"],
                                  wait_timeout=60)
-        except (socketio.exceptions.ConnectionError, TimeoutError):
+            if await client.call("watch", {"rooms": [watch]}, timeout=60) != [watch]:
+                raise socketio.exceptions.ConnectionError("the store board's room was refused")
+        except (socketio.exceptions.ConnectionError, socketio.exceptions.TimeoutError, TimeoutError):
             continue  # reported: the run's "clients" is how many connected
         clients.append(client)
         arrivals.append(heard)
@@ -193,7 +200,7 @@ def connected(mode: str, clients: int, client_processes: int):
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
     if database_url.startswith("postgresql"):
         database_url = _fresh_postgres(database_url)
-    cookies, token, awarded = seed(database_url, workdir, clients)
+    cookies, token, awarded, watch = seed(database_url, workdir, clients)
     environment = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "ASCENT_INSTANCE_PATH": workdir,
                    "JOBS_IMMEDIATE": "1", "SOCKETIO_CHANNEL": f"bench-{uuid.uuid4().hex[:8]}",
                    # One person receives every award of a 10-minute soak: lift the daily cap and API limit.
@@ -213,7 +220,7 @@ def connected(mode: str, clients: int, client_processes: int):
         ready, results = context.Queue(), context.Queue()
         shares = [share for n in range(client_processes) if (share := cookies[n::client_processes])]
         commands = [context.Queue() for _ in shares]
-        workers = [context.Process(target=_client_process, args=(socket_urls, share, ready, results, channel))
+        workers = [context.Process(target=_client_process, args=(socket_urls, share, watch, ready, results, channel))
                    for share, channel in zip(shares, commands, strict=True)]
         for worker in workers:
             worker.start()

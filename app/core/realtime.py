@@ -1,6 +1,12 @@
 """Socket.IO: who may connect, which rooms they join, "this changed" hints after commit, and cutting a
 socket off when its access ends. HTML never travels over the socket; the page re-fetches its fragment
-over HTTP."""
+over HTTP.
+
+Two kinds of room. A socket sits in its access rooms (person, store, district, company) from connect:
+rare hints go there. Frequent hints (a board moves with every award) go to watch rooms instead,
+"<event>@<room>", which a socket joins only while a page on screen shows that thing: the page names them
+in data-live-watch and the client sends "watch" after every swap. Otherwise every award would reach every
+open page of the company."""
 
 from collections.abc import Callable
 from functools import partial
@@ -32,6 +38,14 @@ def district_room(district_id: int) -> str:
 
 COMPANY_ROOM = "company"
 
+
+def watch_room(event: str, room: str) -> str:
+    """The sockets that want `event` hints about `room` because a page on screen shows it."""
+    return f"{event}@{room}"
+
+
+MAX_WATCHED = 8  # rooms one socket may watch at once: a page shows a board or two, not hundreds
+
 # Server-only: each process's client manager turns it into "disconnect my sockets in this room", so it
 # travels the message queue like any emit (from a web process, a job or the CLI) and no client hears it.
 CUT_ACCESS = "ascent:cut-access"
@@ -57,6 +71,11 @@ _authenticators: list[Callable[[dict], list[str] | None]] = []
 # once that access has ended. Per process: a socket's events always reach the process that holds it.
 AccessCheck = Callable[[], list[str] | None]
 _access_by_sid: dict[str, AccessCheck] = {}
+_watching_by_sid: dict[str, list[str]] = {}  # the watch rooms the page asked for last, checked at each join
+
+# A feature may open watch rooms beyond the socket's access rooms to the people who may see the thing
+# (a district manager watching one of their stores' boards): event -> rule(person, room) -> bool.
+_watch_rules: dict[str, Callable[[object, str], bool]] = {}
 
 
 # The signed-in person a session token ("<id>.<session version>") still names, or None: the login
@@ -71,6 +90,12 @@ def register_socket_authenticator(authenticate: Callable[[dict], list[str] | Non
 
 def use_session_loader(load: Callable[[str], object | None]) -> None:
     _session_loader["load"] = load
+
+
+def register_watch_rule(event: str, may_watch: Callable[[object, str], bool]) -> None:
+    """Let a signed-in person watch `event@room` for a room outside their access rooms when
+    may_watch(person, room) says so. Without a rule only the socket's own access rooms can be watched."""
+    _watch_rules[event] = may_watch
 
 
 def _person_rooms(session_token: str) -> list[str] | None:
@@ -88,11 +113,27 @@ def _checks_for(auth) -> list[AccessCheck]:
     return [partial(authenticate, auth) for authenticate in _authenticators]
 
 
-def _settle(allowed: list[str]) -> None:
-    for room in set(joined_rooms()) - set(allowed) - {request.sid}:
+def _may_watch(room: str, allowed: list[str]) -> bool:
+    event, at, watched = room.partition("@") if len(room) <= 120 else ("", "", "")
+    if not (event and at and watched) or "@" in watched:
+        return False
+    if watched in allowed:
+        return True  # the socket hears that room's rare hints already: its frequent ones too
+    rule = _watch_rules.get(event)
+    return rule is not None and current_user.is_authenticated and rule(current_user._get_current_object(), watched)
+
+
+def _settle(allowed: list[str]) -> set[str]:
+    """Put the socket in `allowed` and in the watch rooms its page asked for that `allowed` still permits
+    (each checked again: a person who moved store stops watching the old store's board), out of the rest.
+    Returns the watch rooms it is in."""
+    watched = {room for room in _watching_by_sid.get(request.sid, ()) if _may_watch(room, allowed)}
+    wanted = set(allowed) | watched
+    for room in set(joined_rooms()) - wanted - {request.sid}:
         leave_room(room)
-    for room in allowed:
+    for room in wanted - set(joined_rooms()):
         join_room(room)
+    return watched
 
 
 def _admit(check: AccessCheck, allowed: list[str]) -> bool:
@@ -132,8 +173,24 @@ def _rejoin(_data=None):
         disconnect()
 
 
+def _watch(data=None):
+    """The page on screen names the watch rooms it shows ({"rooms": [...]}, after every swap): the socket
+    watches those it may, stops watching the others, and hears back which it watches. Access is asked
+    again first, as at every join; if it has ended the socket is disconnected."""
+    check = _access_by_sid.get(request.sid)
+    allowed = check() if check is not None else None
+    if allowed is None:
+        disconnect()
+        return None
+    asked = data.get("rooms") if isinstance(data, dict) else None
+    asked = [room for room in asked if isinstance(room, str)] if isinstance(asked, list) else []
+    _watching_by_sid[request.sid] = list(dict.fromkeys(asked))[:MAX_WATCHED]
+    return sorted(_settle(allowed))
+
+
 def _disconnected(_reason=None):
     _access_by_sid.pop(request.sid, None)
+    _watching_by_sid.pop(request.sid, None)
 
 
 def register_socket_handlers() -> None:
@@ -142,6 +199,7 @@ def register_socket_handlers() -> None:
     had no connect handler at all, so anonymous sockets were accepted and nobody joined a room."""
     socketio.on_event("connect", _connect)
     socketio.on_event("rejoin", _rejoin)
+    socketio.on_event("watch", _watch)
     socketio.on_event("disconnect", _disconnected)
 
 

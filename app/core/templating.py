@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.core import i18n, timezones
+from app.core import i18n, realtime, timezones
 from app.core.converters import MAX_ID
 from app.core.navigation import tabs_for
 
@@ -29,6 +29,11 @@ def register_template_helpers(app: Flask) -> None:
             "nav_tabs": tabs,
             "current_locale": str(get_locale()),
         }
+
+    @app.template_global()
+    def watch_room(event: str, room: str = realtime.COMPANY_ROOM) -> str:
+        """For data-live-watch: the page shows something whose frequent `event` hints it wants."""
+        return realtime.watch_room(event, room)
 
     @app.template_global()
     def htmx_csrf_headers() -> str:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.core import params
 from app.core.htmx import is_fragment_request, render, see_other
 from app.extensions import db
-from app.leaderboards import access, bp, periods, queries, scores
+from app.leaderboards import access, bp, live, periods, queries, scores
 from app.org.models import ORG_WIDE_ROLES, Role
 
 # The associate's tab; other roles open the board from its URL (their tab bars are full).
@@ -23,6 +23,12 @@ PERIOD_LABELS = {periods.WEEK: _l("This week"), periods.MONTH: _l("This month"),
 def leaderboard_standing(person):
     """The person's place on their store's weekly board, for the home card (None without a store)."""
     return queries.standing(person)
+
+
+@bp.app_template_global("board_watch_room")
+def board_watch_room(kind: str, scope_id: int | None = None) -> str:
+    """For data-live-watch: the board's hints reach only the pages that show it."""
+    return live.watch_room(kind, scope_id)
 
 
 @bp.app_template_global("leaderboard_hidden")

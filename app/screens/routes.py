@@ -6,21 +6,23 @@ from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core import realtime
 from app.core.actions import attempt
 from app.core.forms import choices
 from app.core.htmx import see_other
 from app.core.links import external_url
-from app.core.realtime import register_socket_authenticator
 from app.extensions import db
 from app.org import authz
 from app.org.queries import store_choices
 from app.screens import bp, queries, services
 from app.screens.forms import ScreenForm
 
-# Socket events that make a TV re-fetch its board.
+# Socket events that make a TV re-fetch its board; of those, the frequent ones reach only the sockets that
+# watch the store's room for them (app.core.realtime.watch_room).
 LIVE_EVENTS = "board-changed challenge-changed kpis-changed"
+WATCHED_EVENTS = ("board-changed",)
 
-register_socket_authenticator(services.socket_rooms)
+realtime.register_socket_authenticator(services.socket_rooms)
 
 
 # -- Managing screens ---------------------------------------------------------------------------------
@@ -91,8 +93,9 @@ def tv(screen_token: str):
     screen = _live_screen(screen_token)
     if screen is None:
         return render_template("screens/not_found.html"), 404
+    watch = " ".join(realtime.watch_room(event, realtime.store_room(screen.store_id)) for event in WATCHED_EVENTS)
     return render_template("screens/tv.html", board=queries.board(screen.store), screen_token=screen_token,
-                           live_events=LIVE_EVENTS)
+                           live_events=LIVE_EVENTS, live_watch=watch)
 
 
 @bp.get("/<screen_token>/board")

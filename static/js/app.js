@@ -20,7 +20,27 @@
 
   /* Socket events are hints: a region that cares listens for "live:<event>" on the body and
      re-fetches itself over HTTP. After a reconnect every live region refreshes, because hints
-     may have been missed while the connection was down. */
+     may have been missed while the connection was down.
+     Frequent hints (a board's) reach only the sockets watching that thing: regions name their watch
+     rooms in data-live-watch, and after every swap (a boosted page change, a board switch) the socket
+     tells the server which rooms the page now shows. The server checks each and acknowledges with the
+     rooms it watches (kept on the socket as ascentWatching, which tests wait for). */
+  function watchedRooms() {
+    const rooms = new Set();
+    document.querySelectorAll("[data-live-watch]").forEach(function (el) {
+      el.dataset.liveWatch.split(/\s+/).forEach(function (room) { if (room) rooms.add(room); });
+    });
+    return Array.from(rooms).sort();
+  }
+
+  function sendWatch(socket) {
+    const rooms = watchedRooms();
+    const key = rooms.join(" ");
+    if (!socket.connected || key === socket.ascentAsked) return;
+    socket.ascentAsked = key;
+    socket.emit("watch", { rooms: rooms }, function (watching) { socket.ascentWatching = watching || []; });
+  }
+
   function connectLive() {
     if (!document.body.dataset.live || typeof window.io !== "function") return;
     if (window.ascentSocket) return;
@@ -28,9 +48,12 @@
     window.ascentSocket = socket;
     let connectedBefore = false;
     socket.on("connect", function () {
+      socket.ascentAsked = ""; // a new connection starts with no watch rooms
+      sendWatch(socket);
       if (connectedBefore) refreshLiveRegions();
       connectedBefore = true;
     });
+    document.body.addEventListener("htmx:afterSettle", function () { sendWatch(socket); });
     socket.on("session-ended", function () { window.location.reload(); });
     socket.onAny(function (event, payload) {
       document.body.dispatchEvent(new CustomEvent("live:" + event, { detail: payload || {} }));

@@ -1,5 +1,6 @@
 /* TV mode: keep the board fresh without anyone touching the TV. The screen's token (already in its URL)
-   authenticates a read-only socket that joins the store's room; a "changed" hint, or a reconnect after
+   authenticates a read-only socket that joins the store's room, and watches the store's board (the
+   board's frequent hints go only to the screens showing it); a "changed" hint, or a reconnect after
    missed hints, makes htmx re-fetch the board. htmx also polls every minute, in case the socket is down.
    No inline script anywhere: the CSP forbids it. */
 (function () {
@@ -17,11 +18,14 @@
     };
   }
 
-  function connect(token, events, refresh) {
+  function connect(token, events, watch, refresh) {
     if (typeof window.io !== "function" || !token) return;
     var socket = window.io({ auth: { screen: token }, transports: ["websocket", "polling"] });
+    window.ascentSocket = socket;
     var connectedBefore = false;
     socket.on("connect", function () {
+      // The rooms the server let it watch are kept on the socket (tests wait for them).
+      if (watch.length) socket.emit("watch", { rooms: watch }, function (watching) { socket.ascentWatching = watching || []; });
       if (connectedBefore) refresh();
       connectedBefore = true;
     });
@@ -45,7 +49,8 @@
     var board = document.getElementById("tv-board");
     var events = (body.dataset.liveEvents || "board-changed").split(/\s+/).filter(Boolean);
     var refresh = refresher(board);
-    connect(body.dataset.screenToken, events, refresh);
+    var watch = (body.dataset.liveWatch || "").split(/\s+/).filter(Boolean);
+    connect(body.dataset.screenToken, events, watch, refresh);
     // A revoked link: show the "link no longer works" page instead of a stale board.
     body.addEventListener("htmx:responseError", function (event) {
       if (event.detail && event.detail.xhr && event.detail.xhr.status === 404) window.location.reload();

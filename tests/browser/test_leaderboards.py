@@ -62,7 +62,11 @@ def _this_week(*person_ids: int) -> tuple[int, ...]:
 
 
 def _wait_for_socket(screen: Screen) -> str:
+    """Connected, and watching the board on screen (the server acknowledged the page's watch request)."""
     screen.page.wait_for_function("() => window.ascentSocket && window.ascentSocket.connected", timeout=10_000)
+    screen.page.wait_for_function(
+        "() => (window.ascentSocket.ascentWatching || []).includes("
+        "document.querySelector('#board').dataset.liveWatch)", timeout=10_000)
     return screen.page.evaluate("window.ascentSocket.io.engine.transport.name")
 
 
@@ -122,6 +126,10 @@ def test_board_switches_on_a_tablet(tablet: Screen):
     tablet.page.wait_for_url("**/board/?scope=company*")
     tablet.settle()
     assert tablet.page.locator(".board-switch__item[aria-current=page]").first.inner_text() == "Company"
+    # The swap moved the socket to the company board's room, and out of the district's.
+    tablet.page.wait_for_function(
+        "() => window.ascentSocket && JSON.stringify(window.ascentSocket.ascentWatching) === "
+        "JSON.stringify(['board-changed@company'])", timeout=10_000)
     tablet.page.get_by_role("link", name="All time").click()
     tablet.page.wait_for_url("**period=all*")
     tablet.settle()
@@ -166,3 +174,30 @@ def test_a_busy_district_board_with_ties_and_the_viewers_neighbourhood(phone: Sc
     phone.page.locator("#board-privacy").scroll_into_view_if_needed()
     phone.screenshot("board-privacy")
     phone.assert_no_console_problems()
+
+
+def test_an_award_moves_the_store_tv_without_anyone_touching_it(browser, live_server, screenshot_dir):
+    """The TV's socket authenticates with the screen's token and watches its store's board room."""
+    from app.extensions import db
+    from app.org.models import Person
+    from app.screens import services
+
+    (leader_id, _number, leader_name), _chaser = _associates()
+    with LIVE_APP["app"].app_context():
+        leader = db.session.get(Person, leader_id)
+        manager = db.session.scalar(sa.select(Person).where(Person.email == "admin@demo.ascent"))
+        token = services.create_screen(manager, leader.store_id, "Browser test TV").token
+        db.session.commit()
+        db.session.remove()
+    top, leader_now = _this_week(leader_id)[:2]
+
+    context, tv = open_screen(browser, live_server, "tablet", screenshot_dir)
+    try:
+        tv.goto(f"/tv/{token}")
+        tv.page.wait_for_function("() => window.ascentSocket && (window.ascentSocket.ascentWatching || []).length",
+                                  timeout=10_000)
+        _award(leader_id, top + 50 - leader_now)  # top of the store's week
+        tv.page.locator(".tv-board__row--1 .tv-board__name", has_text=leader_name).wait_for(timeout=5_000)
+        tv.assert_no_console_problems()
+    finally:
+        context.close()

@@ -1,7 +1,7 @@
 """Live updates across processes: two real gunicorn servers sharing the database and the machine's Redis
 as Socket.IO message queue. An award posted to the first reaches a browser-like Socket.IO client connected
-to the second, within a second; access ended on the first (or by a script) disconnects a socket held by
-the second."""
+to the second, within a second (as does one made by a script: the job worker's and the CLI's write-only
+Socket.IO client); access ended on the first (or by a script) disconnects a socket held by the second."""
 
 import os
 import queue
@@ -57,7 +57,8 @@ def two_servers(app, server_environment, redis_up, tmp_path):
         yield first, second
 
 
-def _listen(base_url: str, cookie: str, event: str) -> tuple[socketio.Client, queue.Queue]:
+def _listen(base_url: str, cookie: str, event: str, watch: str) -> tuple[socketio.Client, queue.Queue]:
+    """A page showing the board of `watch` (an access room), as static/js/app.js connects it."""
     received: queue.Queue = queue.Queue()
     client = socketio.Client(reconnection=False)
     client.on(event, lambda data=None: received.put((time.monotonic(), data)))
@@ -65,19 +66,21 @@ def _listen(base_url: str, cookie: str, event: str) -> tuple[socketio.Client, qu
     client.on("connect", connected.set)
     client.connect(base_url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
     assert connected.wait(10)
+    room = f"{event}@{watch}"
+    assert client.call("watch", {"rooms": [room]}, timeout=10) == [room]
     return client, received
 
 
 def test_an_award_on_one_process_reaches_a_socket_on_the_other_within_a_second(org, two_servers):
     first, second = two_servers
     token = tokens.create_token(None, "Till system", all_stores=True, store_ids=[]).secret
-    watcher_email, awarded_number = org.colleague.email, org.staff.employee_number
+    watcher_email, awarded_number, store_id = org.colleague.email, org.staff.employee_number, org.store.id
     db.session.commit()
     db.session.close()  # the servers read what the test wrote: no transaction of ours may hold SQLite's lock
 
     # A colleague of the awarded associate watches the store board from the second process.
     watcher = signed_in_session(second, watcher_email, factories.DEFAULT_PASSWORD)
-    client, received = _listen(second, cookie_header(watcher), "board-changed")
+    client, received = _listen(second, cookie_header(watcher), "board-changed", f"store:{store_id}")
     try:
         time.sleep(0.3)  # the room join happens in the connect handler; let Redis subscriptions settle
         sent_at = time.monotonic()
@@ -89,6 +92,39 @@ def test_an_award_on_one_process_reaches_a_socket_on_the_other_within_a_second(o
         arrived_at, data = received.get(timeout=1.0)
         assert arrived_at - sent_at < 1.0
         assert isinstance(data, dict)
+    finally:
+        client.disconnect()
+
+
+AWARDS_FROM_A_SCRIPT = """
+import sys
+from app import create_app
+from app.extensions import db
+from app.org.models import Person
+from app.points import ledger
+
+with create_app().app_context():  # no server here: the board hint is published and the process exits
+    ledger.award(db.session.get(Person, int(sys.argv[1])), 3, source_type="api", reason="Import",
+                 idempotency_key=sys.argv[2])
+    db.session.commit()
+"""
+
+
+def test_an_award_made_by_a_script_reaches_a_socket_on_a_server(org, two_servers, server_environment):
+    _first, second = two_servers
+    watcher_email, awarded_id, store_id = org.colleague.email, org.staff.id, org.store.id
+    db.session.commit()
+    db.session.close()
+
+    watcher = signed_in_session(second, watcher_email, factories.DEFAULT_PASSWORD)
+    client, received = _listen(second, cookie_header(watcher), "board-changed", f"store:{store_id}")
+    try:
+        time.sleep(0.3)
+        environment = {**os.environ, **server_environment}
+        result = subprocess.run([sys.executable, "-c", AWARDS_FROM_A_SCRIPT, str(awarded_id), uuid.uuid4().hex],
+                                cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        received.get(timeout=5)
     finally:
         client.disconnect()
 

@@ -58,6 +58,16 @@ def test_the_fragment_is_the_board_alone(client, sign_in, org, scored):
     assert "Vary" in response.headers and "HX-Request" in response.headers["Vary"]
 
 
+def test_the_board_names_the_room_of_the_board_on_screen(client, sign_in, org, scored):
+    """The page's socket watches that room only (static/js/app.js sends it after every swap)."""
+    sign_in(org.dm)
+    watched = 'data-live-watch="board-changed@{}"'
+    assert watched.format(f"district:{org.district.id}") in text(client.get("/board/"))
+    assert watched.format("company") in text(client.htmx_get("/board/?scope=company&period=all"))
+    assert watched.format(f"store:{org.sibling_store.id}") in text(
+        client.htmx_get(f"/board/?scope=store&id={org.sibling_store.id}"))
+
+
 def test_a_quiet_week_tells_what_to_do(client, sign_in, org, clock):
     clock.set(NOW)
     sign_in(org.staff)
@@ -85,6 +95,7 @@ def test_the_home_card_shows_the_weekly_standing(client, sign_in, org, scored):
     sign_in(org.staff)
     home = text(client.get("/home"))
     assert 'id="board-home-card"' in home and "2 points behind Giulia" in home
+    assert f'data-live-watch="board-changed@store:{org.store.id}"' in home
     card = client.htmx_get("/board/card")
     assert card.status_code == 200 and "<html" not in text(card) and "2 points behind Giulia" in text(card)
 

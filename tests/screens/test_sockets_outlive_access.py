@@ -83,3 +83,27 @@ def test_sockets_outlive_access_a_live_screen_rejoins(app, org):
 
     assert socket.is_connected()
     assert board_changed_reaches(socket, org)
+
+
+def test_a_screen_watches_its_stores_board_and_no_other(app, org):
+    from app.leaderboards import live
+
+    socket = tv_socket(app, _create(org).token)
+    own = realtime.watch_room(live.EVENT, realtime.store_room(org.store.id))
+    other = realtime.watch_room(live.EVENT, realtime.store_room(org.other_store.id))
+    company = realtime.watch_room(live.EVENT, realtime.COMPANY_ROOM)
+
+    with app.app_context():
+        assert socket.emit("watch", {"rooms": [own, other, company]}, callback=True) == [own]
+    socket.queue[:] = []
+    realtime.notify(own, live.EVENT)
+    realtime.notify(other, live.EVENT)
+    realtime.notify(company, live.EVENT)
+    assert [event["name"] for event in socket.queue] == [live.EVENT]
+
+
+def test_the_tv_page_names_its_stores_board(app, org):
+    from app.leaderboards import live
+
+    response = app.test_client().get(f"/tv/{_create(org).token}")
+    assert f'data-live-watch="{realtime.watch_room(live.EVENT, realtime.store_room(org.store.id))}"' in response.text
