@@ -5,8 +5,8 @@ parses the pattern and walks the locale data on every call (a fifth of a distric
 import functools
 
 from babel import numbers
-from flask import has_request_context, request, session
-from flask_babel import get_locale
+from flask import g, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from app.config import SUPPORTED_LOCALES
@@ -25,6 +25,31 @@ def select_locale() -> str:
     if chosen in SUPPORTED_LOCALES:
         return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
+
+
+_TRANSLATIONS_KEY = "ascent_translations"
+
+
+def request_translations():
+    """The current language's translations, found once per request and language. Flask-Babel's own
+    lookup walks its request context three times and names the locale for every string, a page's hundred
+    strings included; a `force_locale` block (a nudge in its reader's language) gets its own."""
+    locale = get_locale()
+    kept = g.get(_TRANSLATIONS_KEY)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        setattr(g, _TRANSLATIONS_KEY, kept)
+    return kept[1]
+
+
+def install_template_gettext(app) -> None:
+    """Templates' `_()`, `ngettext()`… through `request_translations` (after Flask-Babel installed its own)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: request_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: request_translations().unpgettext(context, singular, plural, n),
+        newstyle=True)
 
 
 def reader_locale() -> str:
