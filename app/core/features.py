@@ -179,6 +179,15 @@ def home_cards(role: str, slot: str = "main") -> tuple[HomeCard, ...]:
 _KEPT = ShortCache("home.kept_cards")
 
 
+def _resolved(path):
+    """`resolve`, once per app: pages call their cards' context functions on every request."""
+    kept = current_app.extensions.setdefault("ascent.features.resolved", {})
+    found = kept.get(path)
+    if found is None:
+        found = kept[path] = resolve(path)
+    return found
+
+
 def home_context(person, slots=("head", "main")) -> dict:
     """The variables of every card the person's home shows: each context function called once, however many
     cards share it; a `kept` card's from the last few seconds when there is one."""
@@ -187,7 +196,7 @@ def home_context(person, slots=("head", "main")) -> dict:
     for card in (card for slot in slots for card in home_cards(person.role, slot)):
         if card.context is not None and card.context not in seen:
             seen.add(card.context)
-            load = partial(resolve(card.context), person)
+            load = partial(_resolved(card.context), person)
             context.update(_KEPT.get((person.id, card.context), load) if card.kept else load())
     return context
 

@@ -5,8 +5,8 @@ parses the pattern and walks the locale data on every call (a fifth of a distric
 import functools
 
 from babel import numbers
-from flask import g, has_request_context, request, session
-from flask_babel import get_locale, get_translations
+from flask import g, has_app_context, has_request_context, request, session
+from flask_babel import LazyString, get_locale, get_translations
 from flask_login import current_user
 
 from app.config import SUPPORTED_LOCALES
@@ -27,19 +27,39 @@ def select_locale() -> str:
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
 
 
-_TRANSLATIONS_KEY = "ascent_translations"
-
-
 def request_translations():
     """The current language's translations, found once per request and language. Flask-Babel's own
     lookup walks its request context three times and names the locale for every string, a page's hundred
-    strings included; a `force_locale` block (a nudge in its reader's language) gets its own."""
-    locale = get_locale()
-    kept = g.get(_TRANSLATIONS_KEY)
-    if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        setattr(g, _TRANSLATIONS_KEY, kept)
-    return kept[1]
+    strings included. They are kept beside the locale in Flask-Babel's request namespace, so a
+    `force_locale` block (a nudge in its reader's language), which swaps that locale, finds its own; were
+    that namespace ever to change, this only falls back to Flask-Babel's lookup."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    if state is not None:
+        kept = getattr(state, "ascent_translations", None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel") if has_app_context() else None
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        state.ascent_translations = (state.babel_locale, translations)
+    return translations
+
+
+# Flask-Babel's gettext family, through `request_translations`: the same strings, the same formatting, for
+# the read models and labels every page renders (pybabel finds them by these names).
+
+def gettext(string: str, **variables) -> str:
+    translated = request_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return request_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    return LazyString(gettext, string, **variables)
 
 
 def install_template_gettext(app) -> None:

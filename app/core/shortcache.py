@@ -45,6 +45,11 @@ def _drop(store: _Store, key: Hashable) -> None:
         store.entries.pop(key, None)
 
 
+def _clear(store: _Store) -> None:
+    with store.lock:
+        store.entries.clear()
+
+
 class ShortCache:
     """Named once at import time; the entries live on the current app (each test's app starts empty)."""
 
@@ -99,6 +104,11 @@ class ShortCache:
         after_commit(partial(_drop, store, key))
 
     def clear(self) -> None:
+        _clear(self._store())
+
+    def clear_after_commit(self) -> None:
+        """Forget every key now and once the current transaction commits: for a change that touches many
+        keys at once (a challenge's stores)."""
         store = self._store()
-        with store.lock:
-            store.entries.clear()
+        _clear(store)
+        after_commit(partial(_clear, store))

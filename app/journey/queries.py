@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import aliased, joinedload
 
-from app.core.database import prepared
+from app.core.database import plain_rows, prepared
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.core.timezones import local_today
 from app.extensions import db
 from app.journey.models import Endorsement, PersonStage, Stage, StageChange
@@ -182,8 +182,8 @@ def home_cards(person: Person) -> dict:
 
     today = local_today(person)
     all_stages = stages()
-    row = db.session.execute(prepared("journey.home_facts", _home_facts),
-                             {"person_id": person.id, "today": today, "yesterday": today - timedelta(days=1)}).one()
+    row = plain_rows(prepared("journey.home_facts", _home_facts),
+                     {"person_id": person.id, "today": today, "yesterday": today - timedelta(days=1)}).one()
     journey = _journey(all_stages, row[:2] if row.stage_id is not None else None, row.lifetime, row.balance)
     upcoming = journey.next
     held = held_badges(person.id, upcoming.required_badge_keys if upcoming is not None else ())

@@ -7,11 +7,12 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import format_date, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_date
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.core.database import prepared
+from app.core.database import plain_rows, prepared
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.core.timezones import local_today
 from app.extensions import db
 from app.missions.models import (
@@ -25,6 +26,7 @@ from app.missions.models import (
     Recurrence,
     StepCheck,
     SubmissionStatus,
+    needs_signoff,
 )
 from app.org.models import Person
 
@@ -32,9 +34,41 @@ DONE_SHOWN = 10
 SOON_DAYS = 7
 
 
+@dataclass(frozen=True)
+class MissionFacts:
+    """What a card shows of a mission, read as a plain row (the home's cards change nothing)."""
+
+    id: int
+    title: str
+    evidence_type: str
+    requires_approval: bool
+    points: int
+
+    @property
+    def needs_signoff(self) -> bool:
+        return needs_signoff(self.evidence_type, self.requires_approval)
+
+    @property
+    def evidence_label(self) -> str:
+        return EvidenceType.label_of(self.evidence_type)
+
+
+@dataclass(frozen=True)
+class AssignmentFacts:
+    """What a card shows of an assignment, read as a plain row, with its mission."""
+
+    id: int
+    status: str
+    period_start: date
+    due_date: date | None
+    completed_at: object
+    points_paid: int | None
+    mission: MissionFacts
+
+
 @dataclass
 class MissionCard:
-    assignment: MissionAssignment
+    assignment: MissionAssignment | AssignmentFacts
     today: date
     steps_total: int = 0
     steps_done: int = 0
@@ -42,7 +76,7 @@ class MissionCard:
     sent_back: str | None = None  # the manager's comment when evidence was sent back
 
     @property
-    def mission(self) -> Mission:
+    def mission(self) -> Mission | MissionFacts:
         return self.assignment.mission
 
     @property
@@ -133,9 +167,9 @@ def _ordered(query: sa.Select) -> sa.Select:
                           MissionAssignment.id)
 
 
-def _with_card_facts(query: sa.Select) -> sa.Select:
-    """`query` (assignments joined to their mission) with what a card shows beside each, in the same
-    statement: the checklist's size and the steps ticked, the quiz's size and, while it is open, the
+def _card_facts() -> tuple:
+    """What a card shows beside an assignment (in a query on assignments joined to their mission), in the
+    same statement: the checklist's size and the steps ticked, the quiz's size and, while it is open, the
     manager's comment on the evidence last sent back (an open assignment's newest submission can only be
     a rejected one)."""
     steps = (sa.select(sa.func.count(MissionStep.id))
@@ -149,7 +183,11 @@ def _with_card_facts(query: sa.Select) -> sa.Select:
         .where(MissionSubmission.assignment_id == MissionAssignment.id,
                MissionSubmission.status == SubmissionStatus.REJECTED)
         .order_by(MissionSubmission.created_at.desc(), MissionSubmission.id.desc()).limit(1).scalar_subquery())))
-    return query.add_columns(steps, ticked, questions, sent_back).options(contains_eager(MissionAssignment.mission))
+    return steps, ticked, questions, sent_back
+
+
+def _with_card_facts(query: sa.Select) -> sa.Select:
+    return query.add_columns(*_card_facts()).options(contains_eager(MissionAssignment.mission))
 
 
 def _cards(statement: sa.Select, today: date, parameters: dict | None = None) -> list[MissionCard]:
@@ -184,17 +222,30 @@ TODAY_SHOWN = 3  # on the associate's home
 
 
 def _todays(limit: int) -> sa.Select:
+    """The person's next open assignments as plain rows: the card's columns of each and of its mission, and
+    its counts. A card changes nothing, so there are no objects to track."""
     today = sa.bindparam("today")
-    return _with_card_facts(_ordered(_open_assignments(sa.bindparam("person_id"), today)
-                                     .where(MissionAssignment.period_start <= today)).limit(limit))
+    return (_ordered(_open_assignments(sa.bindparam("person_id"), today)
+                     .where(MissionAssignment.period_start <= today)).limit(limit)
+            .with_only_columns(*_ASSIGNMENT_FACTS, *_MISSION_FACTS, *_card_facts()))
+
+
+_ASSIGNMENT_FACTS = (MissionAssignment.id, MissionAssignment.status, MissionAssignment.period_start,
+                     MissionAssignment.due_date, MissionAssignment.completed_at, MissionAssignment.points_paid)
+_MISSION_FACTS = (Mission.id, Mission.title, Mission.evidence_type, Mission.requires_approval, Mission.points)
 
 
 def todays_missions(person: Person, limit: int = TODAY_SHOWN) -> list[MissionCard]:
     """For the staff home: what to do next, most urgent first (due today and overdue, then the
     soonest due, then the rest), excluding missions that haven't started yet. One statement, built once."""
     today = local_today(person)
-    return _cards(prepared(f"missions.todays.{limit}", partial(_todays, limit)), today,
-                  {"person_id": person.id, "today": today})
+    rows = plain_rows(prepared(f"missions.todays.{limit}", partial(_todays, limit)),
+                      {"person_id": person.id, "today": today})
+    split = len(_ASSIGNMENT_FACTS)
+    facts = split + len(_MISSION_FACTS)
+    return [MissionCard(AssignmentFacts(*row[:split], MissionFacts(*row[split:facts])), today,
+                        row[facts] or 0, row[facts + 1] or 0, row[facts + 2] or 0, row[facts + 3])
+            for row in rows]
 
 
 def open_count(person: Person, today: date) -> int:

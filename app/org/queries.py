@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import InviteToken
 from app.config import SUPPORTED_LOCALES
-from app.core.database import prepared
+from app.core.database import plain_rows, prepared
 from app.core.i18n import reader_locale
 from app.core.models import utcnow
 from app.core.numbers import whole_percent
@@ -136,8 +136,7 @@ _TEAMS = ShortCache("org.store_team")
 def _load_team(store_id: int) -> tuple[Colleague, ...]:
     person_url = id_url_builder("org.person", "person_id")
     return tuple(Colleague(id, name, role, initials_of(name), str(ROLE_LABELS.get(role, role)), person_url(id))
-                 for id, name, role in db.session.execute(prepared("org.store_team", _store_team),
-                                                          {"store_id": store_id}))
+                 for id, name, role in plain_rows(prepared("org.store_team", _store_team), {"store_id": store_id}))
 
 
 def forget_store_team(store_id: int | None) -> None:
