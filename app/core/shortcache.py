@@ -15,6 +15,9 @@ Rules for a caller:
   `put`s the value, never `get`s it.
 - Keep values small and plain (numbers, frozen dataclasses): they are shared by every request of the
   process, across threads, and must never be ORM objects tied to one request's session.
+- A value loaded while anything in its cache was forgotten is returned but not kept. A request of this
+  process whose transaction began before the change committed may still keep what it read then, for
+  SHORT_CACHE_SECONDS at most.
 
 `SHORT_CACHE_SECONDS` = 0 turns every cache off (each `get` loads)."""
 
@@ -38,16 +41,20 @@ class _Store:
     def __init__(self):
         self.lock = threading.Lock()
         self.entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        # Counts forgettings: a value loaded while one happened may predate the change, so it isn't kept.
+        self.forgotten = 0
 
 
 def _drop(store: _Store, key: Hashable) -> None:
     with store.lock:
         store.entries.pop(key, None)
+        store.forgotten += 1
 
 
 def _clear(store: _Store) -> None:
     with store.lock:
         store.entries.clear()
+        store.forgotten += 1
 
 
 class ShortCache:
@@ -75,10 +82,11 @@ class ShortCache:
         store, now = self._store(), time.monotonic()
         with store.lock:
             found = store.entries.get(key)
+            forgotten = store.forgotten
         if found is not None and found[0] > now:
             return found[1]
         value = load()  # outside the lock: two threads may both load, and the later one is kept
-        self._keep(store, key, value, now + seconds)
+        self._keep(store, key, value, now + seconds, forgotten)
         return value
 
     def put(self, key: Hashable, value: Any) -> None:
@@ -87,8 +95,10 @@ class ShortCache:
         if seconds > 0:
             self._keep(self._store(), key, value, time.monotonic() + seconds)
 
-    def _keep(self, store: _Store, key: Hashable, value: Any, until: float) -> None:
+    def _keep(self, store: _Store, key: Hashable, value: Any, until: float, forgotten: int | None = None) -> None:
         with store.lock:
+            if forgotten is not None and forgotten != store.forgotten:
+                return  # something was forgotten while this loaded: the value may be the old one
             store.entries[key] = (until, value)
             store.entries.move_to_end(key)
             while len(store.entries) > self.max_entries:
