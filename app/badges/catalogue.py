@@ -4,9 +4,9 @@ screen in the reader's language, and stored in the company's once `localize_buil
 (app/org/company.py)."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.badges.models import BadgeDefinition
-from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import localize_defaults
 from app.extensions import db
 from app.org.company import add_builtins

@@ -6,7 +6,7 @@ import functools
 
 from babel import numbers
 from flask import g, has_app_context, has_request_context, request, session
-from flask_babel import LazyString, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from app.config import SUPPORTED_LOCALES
@@ -56,10 +56,6 @@ def gettext(string: str, **variables) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
     return request_translations().ungettext(singular, plural, num) % variables
-
-
-def lazy_gettext(string: str, **variables) -> LazyString:
-    return LazyString(gettext, string, **variables)
 
 
 def install_template_gettext(app) -> None:

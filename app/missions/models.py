@@ -7,9 +7,9 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.i18n import lazy_gettext as _l
 from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin, utcnow
 from app.org.models import Person, Store
 

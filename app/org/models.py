@@ -3,11 +3,11 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.config import FALLBACK_STORE_TIMEZONE
-from app.core.i18n import lazy_gettext as _l
 from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
 from app.org.names import SEARCH_NAME_LENGTH, initials_of, search_name_for
 

@@ -108,7 +108,6 @@ def test_templates_translate_as_flask_babel_does(app):
             assert i18n.gettext("Save") == flask_babel.gettext("Save") != "Save"
             assert i18n.ngettext("%(num)d point", "%(num)d points", 3) == flask_babel.ngettext(
                 "%(num)d point", "%(num)d points", 3)
-            assert str(i18n.lazy_gettext("Save")) == flask_babel.gettext("Save")
             assert render_template_string('{{ _("Save") }}') == flask_babel.gettext("Save")
         assert render_template_string('{{ _("Save") }}') == "Save"  # out of the block: English again
 
