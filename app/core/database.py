@@ -83,5 +83,6 @@ def plain_rows(statement, parameters: dict | None = None):
     again the statement's cost on it. Pending changes are flushed first, as the session would."""
     from app.extensions import db
 
-    db.session.flush()
+    if db.session.autoflush:
+        db.session.flush()
     return db.session.connection().execute(statement, parameters)

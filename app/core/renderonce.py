@@ -2,7 +2,7 @@
 is rendered once per process and then copied. The shell's tab bar depends only on the role and which tab is
 lit, yet cost a signed-in page a dozen URL builds, icon macros and translated labels on every request.
 
-    {% once "tabs", current_user.role, active_tab %} … {% endonce %}
+    {% once "tabs", current_user.role, lit_tabs(nav_tabs) %} … {% endonce %}
 
 The key must name everything the block reads that can differ between two requests (a role, a count, a
 flag); the reader's language and the app's script root are added to it here. Never put in it what is

@@ -1,5 +1,6 @@
-"""A few seconds of memory for what every page shows and few things change: the bell's unread count, the
-rank on the home card. Per process and per app, keyed by whatever the caller names (a person's id).
+"""A few seconds of memory for what every page shows and few things change: the bell's unread count, a
+store's team, the rank on the home card. Per process and per app, keyed by whatever the caller names (a
+person's id, a store's).
 
     unread = ShortCache("nudges.unread")
     count = unread.get(person.id, lambda: queries.unread_count(person.id))
