@@ -21,6 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from app.core.converters import DatabaseIdConverter
+    from app.core.templating import TemplateEnvironment
+
+    app.jinja_environment = TemplateEnvironment  # before anything creates app.jinja_env
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any blueprint adds its rules
     app.config.update(settings_from_environment(app.instance_path))

@@ -108,6 +108,10 @@ def settings_from_environment(instance_path: str) -> dict:
         "IMPORT_MAX_ROWS": 5000,
         "PASSWORD_HASH_CONCURRENCY": int(os.environ.get("PASSWORD_HASH_CONCURRENCY", "2")),
         "PAGE_SIZE": 25,
+        # How long a process keeps what every page shows and rarely changes, a bell count, a board rank, a
+        # store's team (app/core/shortcache.py): a person's own changes show at once, others' (another
+        # worker, a job) within this many seconds. 0: nothing is kept.
+        "SHORT_CACHE_SECONDS": float(os.environ.get("SHORT_CACHE_SECONDS", "5")),
         "POINTS_MAX_PER_AWARD": int(os.environ.get("POINTS_MAX_PER_AWARD", "200")),
         "POINTS_DAILY_CAP": int(os.environ.get("POINTS_DAILY_CAP", "300")),
         # Kudos may carry points from the giver's monthly budget, at most KUDOS_MAX_POINTS each.

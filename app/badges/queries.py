@@ -1,5 +1,6 @@
 """Read models for badges: what a person holds, the badge wall with progress, the latest earned."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -7,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.badges.models import BadgeDefinition, BadgeEvent, BadgeGrant, Criterion
+from app.core.database import prepared
 from app.core.models import utcnow
 from app.extensions import db
 from app.org.models import Person
@@ -39,6 +41,42 @@ def latest_badges(person_id: int, limit: int = 4) -> list[BadgeGrant]:
 def badge_count(person_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count(BadgeGrant.id)).where(
         BadgeGrant.person_id == person_id, _live(utcnow())))
+
+
+@dataclass(frozen=True)
+class Held:
+    """A live grant, as a badge strip shows it."""
+
+    badge: BadgeDefinition
+    granted_at: datetime
+
+
+@dataclass(frozen=True)
+class HeldBadges:
+    grants: list[Held]  # live grants, newest first
+    named: dict[str, BadgeDefinition]  # by key: every held badge, and every badge asked for by name
+
+    @property
+    def keys(self) -> set[str]:
+        return {held.badge.key for held in self.grants}
+
+
+def _held() -> sa.Select:
+    grant = sa.and_(BadgeGrant.badge_id == BadgeDefinition.id, BadgeGrant.person_id == sa.bindparam("person_id"),
+                    _live(sa.bindparam("now")))
+    return (sa.select(BadgeDefinition, BadgeGrant.id, BadgeGrant.created_at).outerjoin(BadgeGrant, grant)
+            .where(sa.or_(BadgeGrant.id.is_not(None), BadgeDefinition.key.in_(sa.bindparam("named", expanding=True))))
+            .order_by(BadgeGrant.created_at.desc(), BadgeGrant.id.desc()))
+
+
+def held_badges(person_id: int, also_named: Iterable[str] = ()) -> HeldBadges:
+    """The person's live grants with their badges, and the badges `also_named` (a stage's requirements,
+    held or not): one statement for what `latest_badges`, `badge_count`, `held_badge_keys` and
+    `badge_names` read apart."""
+    rows = db.session.execute(prepared("badges.held", _held), {
+        "person_id": person_id, "now": utcnow(), "named": list(also_named)}).all()
+    return HeldBadges([Held(badge, granted_at) for badge, grant_id, granted_at in rows if grant_id is not None],
+                      {badge.key: badge for badge, _grant_id, _granted_at in rows})
 
 
 def unseen_grants(person_id: int) -> list[BadgeGrant]:

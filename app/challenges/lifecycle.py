@@ -37,6 +37,9 @@ def move(challenge_id: int, old: str, new: str, **values) -> bool:
         .values(status=new, updated_at=utcnow(), **values),
         execution_options={"synchronize_session": False}).rowcount == 1
     if moved:
+        from app.challenges.queries import forget_running_stores  # it imports authoring, which imports this
+
+        forget_running_stores()  # a bulk UPDATE: the mapper's events don't see it
         challenge = db.session.get(Challenge, challenge_id)
         if challenge is not None:
             db.session.refresh(challenge)

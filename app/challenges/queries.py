@@ -6,6 +6,7 @@ gives them; drafts and cancelled ones only when they could manage them."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -13,7 +14,9 @@ from sqlalchemy.orm import selectinload
 from app.challenges import standings as standings_module
 from app.challenges.authoring import AUTHORS, can_manage
 from app.challenges.models import Audience, Challenge, ChallengeResult, Kind, Status, challenge_stores
+from app.core.database import plain_rows, prepared
 from app.core.models import utcnow
+from app.core.shortcache import ShortCache
 from app.extensions import db
 from app.leaderboards.queries import shown_on_wide_board
 from app.org import authz
@@ -162,9 +165,42 @@ class ChallengeSummary:
     gap: float | None = None  # to the one just ahead
 
 
-def _summaries(query: sa.Select, entrant_for=None, viewer_id: int | None = None) -> list[ChallengeSummary]:
-    challenges = db.session.scalars(query.where(Challenge.status == Status.RUNNING)
-                                    .options(selectinload(Challenge.kpi)).order_by(Challenge.ends_at, Challenge.id))
+def _running_in_store() -> sa.Select:
+    """The running challenges a store (`store_id`) takes part in, soonest ending first: built once, as every
+    associate's home asks."""
+    involved = sa.select(challenge_stores.c.challenge_id).where(challenge_stores.c.store_id == sa.bindparam("store_id"))
+    return (sa.select(Challenge).where(Challenge.id.in_(involved), Challenge.status == Status.RUNNING)
+            .options(selectinload(Challenge.kpi)).order_by(Challenge.ends_at, Challenge.id))
+
+
+# Most stores run no challenge most of the time, and every associate's home asks: whether a store has a
+# running one is kept a few seconds per process (app/core/shortcache.py). Any challenge written in this
+# process (created, started, closed, its stores changed) forgets them all (listeners.py); one the job
+# starts in another process shows within SHORT_CACHE_SECONDS. Only "none" is trusted: when a store has
+# one, its challenges are read as they are.
+_STORE_HAS_RUNNING = ShortCache("challenges.store_has_running")
+
+
+def _has_running() -> sa.Select:
+    return sa.select(sa.exists().where(
+        challenge_stores.c.store_id == sa.bindparam("store_id"), challenge_stores.c.challenge_id == Challenge.id,
+        Challenge.status == Status.RUNNING))
+
+
+def _store_has_running(store_id: int) -> bool:
+    return bool(plain_rows(prepared("challenges.store_has_running", _has_running), {"store_id": store_id}).scalar())
+
+
+def forget_running_stores() -> None:
+    """A challenge changed in this transaction: every store's "none running" is read again after it."""
+    _STORE_HAS_RUNNING.clear_after_commit()
+
+
+def _summaries(store_id: int, entrant_for=None, viewer_id: int | None = None) -> list[ChallengeSummary]:
+    if not _STORE_HAS_RUNNING.get(store_id, partial(_store_has_running, store_id)):
+        return []
+    challenges = db.session.scalars(prepared("challenges.running_in_store", _running_in_store),
+                                    {"store_id": store_id})
     now = utcnow()
     found = []
     for challenge in challenges:
@@ -184,8 +220,7 @@ def _summaries(query: sa.Select, entrant_for=None, viewer_id: int | None = None)
 
 def running_for_store(store_id: int) -> list[ChallengeSummary]:
     """Running challenges a store takes part in, with their top 3 (the TV screen: display names only)."""
-    involved = sa.select(challenge_stores.c.challenge_id).where(challenge_stores.c.store_id == store_id)
-    return _summaries(sa.select(Challenge).where(Challenge.id.in_(involved)))
+    return _summaries(store_id)
 
 
 def running_for_person(person: Person) -> list[ChallengeSummary]:
@@ -193,7 +228,6 @@ def running_for_person(person: Person) -> list[ChallengeSummary]:
     the gap to the one ahead: the staff home and board card (templates/challenges/_running_card.html)."""
     if person.store_id is None:
         return []
-    involved = sa.select(challenge_stores.c.challenge_id).where(challenge_stores.c.store_id == person.store_id)
-    return _summaries(sa.select(Challenge).where(Challenge.id.in_(involved)),
+    return _summaries(person.store_id,
                       lambda challenge: person.store_id if challenge.kind == Kind.STORES else person.id,
                       viewer_id=person.id)

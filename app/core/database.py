@@ -75,3 +75,14 @@ def prepared(name: str, build):
     if key not in _prepared:
         _prepared[key] = build()
     return _prepared[key]
+
+
+def plain_rows(statement, parameters: dict | None = None):
+    """Run a select of columns (no mapped objects) in the session's transaction, on its connection: the
+    session's own `execute` treats any select naming mapped attributes as an ORM query and spends half
+    again the statement's cost on it. Pending changes are flushed first, as the session would."""
+    from app.extensions import db
+
+    if db.session.autoflush:
+        db.session.flush()
+    return db.session.connection().execute(statement, parameters)

@@ -13,12 +13,14 @@ values as plain strings."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from importlib import import_module
 from importlib.util import find_spec
 
 from flask import Blueprint, Flask, current_app, url_for
 
 from app.core import navigation
+from app.core.shortcache import ShortCache
 
 
 class Place(StrEnum):
@@ -58,6 +60,10 @@ class HomeCard:
     order: int = 50
     context: Callable | str | None = None  # a callable or its "module:function"
     slot: str = "main"  # "head" beside the greeting, "me" on the Me page, "header" in every page's header
+    # The context may be a few seconds old (app/core/shortcache.py): it is kept per person and forgotten
+    # when the person's own points change (app/home/listeners.py). For what moves with other people's
+    # doings, a rank among colleagues, where their latest award showing a few seconds late is fine.
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,27 +156,55 @@ def installed() -> tuple[Feature, ...]:
     return current_app.extensions["ascent.features"]
 
 
-def links(place: Place, role: str) -> list[Link]:
-    found = (link for feature in installed() for link in feature.links if link.place == place and role in link.roles)
-    return sorted(found, key=lambda link: link.order)
+def _sorted_once(kind: str, key: tuple, find: Callable[[], Iterable]) -> tuple:
+    """The records are fixed once the app is installed: each role's list of links or cards is sorted once,
+    not on every page that draws it."""
+    kept = current_app.extensions.setdefault("ascent.features.sorted", {})
+    found = kept.get((kind, *key))
+    if found is None:
+        found = kept[(kind, *key)] = tuple(sorted(find(), key=lambda record: record.order))
+    return found
 
 
-def home_cards(role: str, slot: str = "main") -> list[HomeCard]:
-    found = (card for feature in installed() for card in feature.home_cards
-             if role in card.roles and card.slot == slot)
-    return sorted(found, key=lambda card: card.order)
+def links(place: Place, role: str) -> tuple[Link, ...]:
+    return _sorted_once("links", (place, role), lambda: (
+        link for feature in installed() for link in feature.links if link.place == place and role in link.roles))
+
+
+def home_cards(role: str, slot: str = "main") -> tuple[HomeCard, ...]:
+    return _sorted_once("cards", (role, slot), lambda: (
+        card for feature in installed() for card in feature.home_cards if role in card.roles and card.slot == slot))
+
+
+_KEPT = ShortCache("home.kept_cards")
+
+
+def _resolved(path):
+    """`resolve`, once per app: pages call their cards' context functions on every request."""
+    kept = current_app.extensions.setdefault("ascent.features.resolved", {})
+    found = kept.get(path)
+    if found is None:
+        found = kept[path] = resolve(path)
+    return found
 
 
 def home_context(person, slots=("head", "main")) -> dict:
     """The variables of every card the person's home shows: each context function called once, however many
-    cards share it."""
+    cards share it; a `kept` card's from the last few seconds when there is one."""
     context: dict = {}
     seen = set()
     for card in (card for slot in slots for card in home_cards(person.role, slot)):
         if card.context is not None and card.context not in seen:
             seen.add(card.context)
-            context.update(resolve(card.context)(person))
+            load = partial(_resolved(card.context), person)
+            context.update(_KEPT.get((person.id, card.context), load) if card.kept else load())
     return context
+
+
+def forget_kept_cards(person_id: int) -> None:
+    """The person's own data changed in this transaction: their kept cards are read again on their next page."""
+    for context in {card.context for feature in installed() for card in feature.home_cards if card.kept}:
+        _KEPT.forget_after_commit((person_id, context))
 
 
 def waiting_counts(person) -> list[tuple[Link, int]]:

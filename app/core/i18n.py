@@ -5,8 +5,8 @@ parses the pattern and walks the locale data on every call (a fifth of a distric
 import functools
 
 from babel import numbers
-from flask import has_request_context, request, session
-from flask_babel import get_locale
+from flask import g, has_app_context, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from app.config import SUPPORTED_LOCALES
@@ -25,6 +25,47 @@ def select_locale() -> str:
     if chosen in SUPPORTED_LOCALES:
         return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
+
+
+def request_translations():
+    """The current language's translations, found once per request and language. Flask-Babel's own
+    lookup walks its request context three times and names the locale for every string, a page's hundred
+    strings included. They are kept beside the locale in Flask-Babel's request namespace, so a
+    `force_locale` block (a nudge in its reader's language), which swaps that locale, finds its own; were
+    that namespace ever to change, this only falls back to Flask-Babel's lookup."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    if state is not None:
+        kept = getattr(state, "ascent_translations", None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel") if has_app_context() else None
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        state.ascent_translations = (state.babel_locale, translations)
+    return translations
+
+
+# Flask-Babel's gettext family, through `request_translations`: the same strings, the same formatting, for
+# the read models and labels every page renders (pybabel finds them by these names).
+
+def gettext(string: str, **variables) -> str:
+    translated = request_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return request_translations().ungettext(singular, plural, num) % variables
+
+
+def install_template_gettext(app) -> None:
+    """Templates' `_()`, `ngettext()`… through `request_translations` (after Flask-Babel installed its own)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: request_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: request_translations().unpgettext(context, singular, plural, n),
+        newstyle=True)
 
 
 def reader_locale() -> str:

@@ -40,6 +40,7 @@ class TabLight:
 
 _tabs: list[Tab] = []
 _lights: list[TabLight] = []
+_by_role: dict[str, tuple[Tab, ...]] = {}
 
 
 def tab(endpoint: str, label, icon: str, roles, order: int, also_active_for=()) -> Tab:
@@ -51,6 +52,7 @@ def add_tab(new: Tab) -> None:
     if any(known.endpoint == new.endpoint and known.roles == new.roles for known in _tabs):
         return  # create_app runs once per test: add each tab once
     _tabs.append(new)
+    _by_role.clear()
 
 
 def add_light(light: TabLight) -> None:
@@ -58,5 +60,13 @@ def add_light(light: TabLight) -> None:
         _lights.append(light)
 
 
-def tabs_for(role: str) -> list[Tab]:
-    return sorted((tab for tab in _tabs if role in tab.roles), key=lambda tab: tab.order)
+def tabs_for(role: str) -> tuple[Tab, ...]:
+    found = _by_role.get(role)
+    if found is None:  # tabs are added at start-up only: each role's bar is sorted once
+        found = _by_role[role] = tuple(sorted((tab for tab in _tabs if role in tab.roles), key=lambda tab: tab.order))
+    return found
+
+
+def lit_tabs(tabs) -> tuple[str, ...]:
+    """The endpoints of the tabs this page lights: with the role, all a tab bar depends on."""
+    return tuple(tab.endpoint for tab in tabs if tab.is_active)

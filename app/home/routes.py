@@ -33,7 +33,8 @@ def landing():
 @bp.get("/home")
 @login_required
 def index():
-    return render_template(f"home/{current_user.role}.html", **home_context(current_user))
+    person = current_user._get_current_object()  # not the proxy: every card reads the person many times
+    return render_template(f"home/{person.role}.html", **home_context(person))
 
 
 @bp.get("/me")

@@ -2,18 +2,23 @@
 the stage-ups a manager should hear about."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
+from app.core.database import plain_rows, prepared
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
+from app.core.timezones import local_today
 from app.extensions import db
 from app.journey.models import Endorsement, PersonStage, Stage, StageChange
 from app.journey.services import Facts, stages
 from app.org.authz import managed_people
 from app.org.models import Person
 from app.points.ledger import balances
+
+LATEST_BADGES = 4  # on the home's strip
 
 
 @dataclass(frozen=True)
@@ -80,18 +85,25 @@ def journey_for(person: Person, *, for_endorser: bool = False) -> Journey:
     all_stages = stages()
     stored = db.session.execute(sa.select(PersonStage.stage_id, PersonStage.reached_at)
                                 .where(PersonStage.person_id == person.id)).first()
-    current = next((s for s in all_stages if stored and s.id == stored[0]), all_stages[0])
-    upcoming = next((s for s in all_stages if s.position > current.position), None)
     lifetime, balance = balances(person.id)
-    level, floor, ceiling = level_in(current, lifetime)
-    journey = Journey(all_stages, current, upcoming, lifetime, balance, level, floor, ceiling,
-                      reached_at=stored[1] if stored else None)
-    if upcoming is not None:
-        journey.needs = _needs(upcoming, Facts(person, _lifetime=lifetime), for_endorser=for_endorser)
+    journey = _journey(all_stages, stored, lifetime, balance)
+    if journey.next is not None:
+        journey.needs = _needs(journey.next, Facts(person, _lifetime=lifetime), for_endorser=for_endorser)
     return journey
 
 
-def _needs(stage: Stage, facts: Facts, *, for_endorser: bool = False) -> list[Need]:
+def _journey(all_stages: list[Stage], stored, lifetime: int, balance: int) -> Journey:
+    """The path without its needs: `stored` is the person's (stage id, reached at), None before any."""
+    current = next((s for s in all_stages if stored and s.id == stored[0]), all_stages[0])
+    upcoming = next((s for s in all_stages if s.position > current.position), None)
+    level, floor, ceiling = level_in(current, lifetime)
+    return Journey(all_stages, current, upcoming, lifetime, balance, level, floor, ceiling,
+                   reached_at=stored[1] if stored else None)
+
+
+def _needs(stage: Stage, facts: Facts, *, for_endorser: bool = False,
+           names: dict | None = None) -> list[Need]:
+    """`names`: the required badges by key when the caller has read them already."""
     from app.badges.queries import badge_names
 
     needs = []
@@ -101,7 +113,8 @@ def _needs(stage: Stage, facts: Facts, *, for_endorser: bool = False) -> list[Ne
                           if missing_points > 0 else
                           _("%(n)d points", n=stage.min_lifetime_points), missing_points <= 0))
     if stage.required_badge_keys:
-        names = badge_names(list(stage.required_badge_keys))
+        if names is None:
+            names = badge_names(list(stage.required_badge_keys))
         for key in stage.required_badge_keys:
             badge = names.get(key)
             label = badge.display_name if badge is not None else key
@@ -115,6 +128,73 @@ def _needs(stage: Stage, facts: Facts, *, for_endorser: bool = False) -> list[Ne
         needs.append(Need("endorsement", _("your endorsement") if for_endorser else _("your manager's endorsement"),
                           stage.id in facts.endorsed_stage_ids))
     return needs
+
+
+# The associate's home -------------------------------------------------------------------------------------
+
+def _home_facts() -> sa.Select:
+    """One row of what the home's journey, points, streak and celebration cards read about a person, each
+    an indexed probe: the stored stage, the totals, the streak, whether today is a day off, whether the
+    manager endorsed the next stage, and whether a stage-up or a badge waits to be celebrated."""
+    from app.badges.models import BadgeGrant
+    from app.points.models import PointBalance
+    from app.streaks.models import DayOff, Streak
+
+    today = sa.bindparam("today")
+    stored, following = aliased(Stage), aliased(Stage)
+    # The next stage is the first one past the stored stage (past the first stage before any is stored).
+    position = sa.func.coalesce(
+        sa.select(stored.position).where(stored.id == PersonStage.stage_id).correlate(PersonStage).scalar_subquery(),
+        sa.select(sa.func.min(Stage.position)).scalar_subquery())
+    upcoming = (sa.select(following.id).where(following.position > position)
+                .order_by(following.position).limit(1).scalar_subquery())
+    return (sa.select(
+        PersonStage.stage_id, PersonStage.reached_at,
+        sa.func.coalesce(PointBalance.lifetime, 0).label("lifetime"),
+        sa.func.coalesce(PointBalance.balance, 0).label("balance"),
+        Streak.current, Streak.best, Streak.last_active_on, Streak.last_freeze_week,
+        # The days off streaks.queries.status_of may bridge: after the last active day (after yesterday
+        # without one), up to today; as one string, so they cost no statement of their own.
+        sa.select(sa.func.aggregate_strings(sa.cast(DayOff.day, sa.String), ","))
+        .where(DayOff.person_id == Person.id, DayOff.day <= today, DayOff.day > sa.case(
+            (Streak.last_active_on.is_(None), sa.bindparam("yesterday")),
+            (Streak.last_active_on < today, Streak.last_active_on), else_=today))
+        .scalar_subquery().label("days_off"),
+        sa.exists().where(Endorsement.person_id == Person.id, Endorsement.stage_id == upcoming)
+        .label("endorsed_next"),
+        sa.or_(sa.exists().where(StageChange.person_id == Person.id, StageChange.seen_at.is_(None)),
+               sa.exists().where(BadgeGrant.person_id == Person.id, BadgeGrant.seen_at.is_(None)))
+        .label("has_celebration"))
+        .select_from(Person)
+        .outerjoin(PersonStage, PersonStage.person_id == Person.id)
+        .outerjoin(PointBalance, PointBalance.person_id == Person.id)
+        .outerjoin(Streak, Streak.person_id == Person.id)
+        .where(Person.id == sa.bindparam("person_id")))
+
+
+def home_cards(person: Person) -> dict:
+    """The associate's journey card and points, celebration, streak and latest badges: three statements
+    (the stages, the person's facts, their badges with the next stage's), whatever they hold. The days off
+    are read only when the streak has days to bridge, and completed missions only when the next stage
+    requires some."""
+    from app.badges.queries import held_badges
+    from app.streaks.queries import status_of
+
+    today = local_today(person)
+    all_stages = stages()
+    row = plain_rows(prepared("journey.home_facts", _home_facts),
+                     {"person_id": person.id, "today": today, "yesterday": today - timedelta(days=1)}).one()
+    journey = _journey(all_stages, row[:2] if row.stage_id is not None else None, row.lifetime, row.balance)
+    upcoming = journey.next
+    held = held_badges(person.id, upcoming.required_badge_keys if upcoming is not None else ())
+    if upcoming is not None:
+        facts = Facts(person, _lifetime=row.lifetime, _badge_keys=held.keys,
+                      _endorsed_stage_ids={upcoming.id} if row.endorsed_next else set())
+        journey.needs = _needs(upcoming, facts, names=held.named)
+    days_off = {date.fromisoformat(day) for day in row.days_off.split(",")} if row.days_off else set()
+    streak = status_of(row, today, today in days_off, lambda: days_off)
+    return {"journey": journey, "has_celebration": bool(row.has_celebration), "streak": streak,
+            "latest_badges": held.grants[:LATEST_BADGES], "badge_count": len(held.grants)}
 
 
 def unseen_stage_changes(person_id: int) -> list[StageChange]:

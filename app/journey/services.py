@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from app.core import audit
 from app.core.aftercommit import after_commit
-from app.core.database import dialect_insert
+from app.core.database import dialect_insert, prepared
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import StageReached, stage_reached
@@ -30,7 +30,11 @@ MAX_NOTE = 500
 
 def stages() -> list[Stage]:
     """The configured stages in order; the unsaved defaults when none are configured."""
-    return list(db.session.scalars(sa.select(Stage).order_by(Stage.position))) or unsaved_defaults()
+    return list(db.session.scalars(prepared("journey.stages", _in_order))) or unsaved_defaults()
+
+
+def _in_order() -> sa.Select:
+    return sa.select(Stage).order_by(Stage.position)
 
 
 def first_stage() -> Stage:
@@ -58,6 +62,8 @@ class Facts:
 
     person: Person
     _lifetime: int | None = None
+    _badge_keys: set[str] | None = None  # handed in by a reader that has them (the home)
+    _endorsed_stage_ids: set[int] | None = None
 
     @property
     def lifetime(self) -> int:
@@ -65,20 +71,25 @@ class Facts:
             self._lifetime = balances(self.person.id)[0]
         return self._lifetime
 
-    @cached_property
+    @property
     def badge_keys(self) -> set[str]:
-        from app.badges.queries import held_badge_keys
+        if self._badge_keys is None:
+            from app.badges.queries import held_badge_keys
 
-        return held_badge_keys(self.person.id)
+            self._badge_keys = held_badge_keys(self.person.id)
+        return self._badge_keys
 
     @cached_property
     def mission_ids(self) -> set[int]:
         return set(db.session.scalars(sa.select(MissionCompletion.mission_id)
                                       .where(MissionCompletion.person_id == self.person.id)))
 
-    @cached_property
+    @property
     def endorsed_stage_ids(self) -> set[int]:
-        return set(db.session.scalars(sa.select(Endorsement.stage_id).where(Endorsement.person_id == self.person.id)))
+        if self._endorsed_stage_ids is None:
+            self._endorsed_stage_ids = set(db.session.scalars(
+                sa.select(Endorsement.stage_id).where(Endorsement.person_id == self.person.id)))
+        return self._endorsed_stage_ids
 
 
 def criteria_met(stage: Stage, facts: Facts) -> bool:

@@ -17,7 +17,9 @@ feature = Feature(
     tabs=(tab("leaderboards.board", _l("Board"), "podium", (Role.STAFF,), order=20),),
     links=(Link(Place.SHORTCUT, "leaderboards.board", _l("Store board"), "podium", frozenset({Role.STORE_MANAGER}),
                 order=40),),
-    home_cards=(HomeCard("leaderboards/_home_card.html", frozenset({Role.STAFF}), order=40),
+    # The rank moves with colleagues' points: kept a few seconds, and read again after the person's own award.
+    home_cards=(HomeCard("leaderboards/_home_card.html", frozenset({Role.STAFF}), order=40,
+                         context="app.leaderboards.routes:home_card_context", kept=True),
                 HomeCard("leaderboards/_privacy.html", frozenset(Role), order=10, slot="me")),
     stylesheet="leaderboards",
     scripts=("leaderboards.js",),

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.core import params
+from app.core import features, params
 from app.core.htmx import is_fragment_request, render, see_other
 from app.extensions import db
 from app.leaderboards import access, bp, live, periods, queries, scores
@@ -19,10 +19,9 @@ SCOPE_LABELS = {access.STORE: _l("Store"), access.DISTRICT: _l("District"), acce
 PERIOD_LABELS = {periods.WEEK: _l("This week"), periods.MONTH: _l("This month"), periods.ALL_TIME: _l("All time")}
 
 
-@bp.app_template_global("leaderboard_standing")
-def leaderboard_standing(person):
+def home_card_context(person) -> dict:
     """The person's place on their store's weekly board, for the home card (None without a store)."""
-    return queries.standing(person)
+    return {"standing": queries.standing(person)}
 
 
 @bp.app_template_global("board_watch_room")
@@ -64,8 +63,10 @@ def board():
 @bp.get("/card")
 @login_required
 def card():
-    """The home card alone: what its live refresh fetches."""
-    return render_template("leaderboards/_home_card.html")
+    """The home card alone: what its live refresh fetches, because the board changed. So it reads afresh,
+    and the home's kept copy (HomeCard.kept) is dropped for the next page too."""
+    features.forget_kept_cards(current_user.id)
+    return render_template("leaderboards/_home_card.html", **home_card_context(current_user))
 
 
 @bp.post("/privacy")

@@ -93,12 +93,17 @@ class Mission(TimestampMixin, UpdatedAtMixin, Base):
 
     @property
     def needs_signoff(self) -> bool:
-        return self.evidence_type == EvidenceType.SIGNOFF or (
-            self.requires_approval and self.evidence_type in (EvidenceType.TEXT, EvidenceType.PHOTO))
+        return needs_signoff(self.evidence_type, self.requires_approval)
 
     @property
     def evidence_label(self) -> str:
         return EvidenceType.label_of(self.evidence_type)
+
+
+def needs_signoff(evidence_type: str, requires_approval: bool) -> bool:
+    """Text and photo evidence wait for a manager when the mission asks; sign-off always does."""
+    return evidence_type == EvidenceType.SIGNOFF or (
+        requires_approval and evidence_type in (EvidenceType.TEXT, EvidenceType.PHOTO))
 
 
 class MissionStep(Base):

@@ -3,13 +3,16 @@ meta line, built in a fixed number of queries however many missions there are.""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import format_date, ngettext
-from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from flask_babel import format_date
+from sqlalchemy.orm import contains_eager, selectinload
 
+from app.core.database import plain_rows, prepared
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.core.timezones import local_today
 from app.extensions import db
 from app.missions.models import (
@@ -23,6 +26,7 @@ from app.missions.models import (
     Recurrence,
     StepCheck,
     SubmissionStatus,
+    needs_signoff,
 )
 from app.org.models import Person
 
@@ -30,9 +34,41 @@ DONE_SHOWN = 10
 SOON_DAYS = 7
 
 
+@dataclass(frozen=True)
+class MissionFacts:
+    """What a card shows of a mission, read as a plain row (the home's cards change nothing)."""
+
+    id: int
+    title: str
+    evidence_type: str
+    requires_approval: bool
+    points: int
+
+    @property
+    def needs_signoff(self) -> bool:
+        return needs_signoff(self.evidence_type, self.requires_approval)
+
+    @property
+    def evidence_label(self) -> str:
+        return EvidenceType.label_of(self.evidence_type)
+
+
+@dataclass(frozen=True)
+class AssignmentFacts:
+    """What a card shows of an assignment, read as a plain row, with its mission."""
+
+    id: int
+    status: str
+    period_start: date
+    due_date: date | None
+    completed_at: object
+    points_paid: int | None
+    mission: MissionFacts
+
+
 @dataclass
 class MissionCard:
-    assignment: MissionAssignment
+    assignment: MissionAssignment | AssignmentFacts
     today: date
     steps_total: int = 0
     steps_done: int = 0
@@ -40,7 +76,7 @@ class MissionCard:
     sent_back: str | None = None  # the manager's comment when evidence was sent back
 
     @property
-    def mission(self) -> Mission:
+    def mission(self) -> Mission | MissionFacts:
         return self.assignment.mission
 
     @property
@@ -115,15 +151,14 @@ class MissionCard:
         return " · ".join(part for part in parts if part)
 
 
-def _open_assignments(person_id: int, today: date) -> sa.Select:
-    """Open or waiting assignments of active missions; a recurring occurrence whose period is
-    over has closed and is no longer shown."""
+def _open_assignments(person_id, today) -> sa.Select:
+    """Open or waiting assignments of active missions, joined to their mission; a recurring occurrence
+    whose period is over has closed and is no longer shown."""
     return (sa.select(MissionAssignment).join(Mission, Mission.id == MissionAssignment.mission_id)
             .where(MissionAssignment.person_id == person_id,
                    MissionAssignment.status.in_((AssignmentStatus.OPEN, AssignmentStatus.PENDING)),
                    Mission.active.is_(True),
-                   sa.or_(Mission.recurrence == Recurrence.NONE, MissionAssignment.due_date >= today))
-            .options(selectinload(MissionAssignment.mission)))
+                   sa.or_(Mission.recurrence == Recurrence.NONE, MissionAssignment.due_date >= today)))
 
 
 def _ordered(query: sa.Select) -> sa.Select:
@@ -132,55 +167,85 @@ def _ordered(query: sa.Select) -> sa.Select:
                           MissionAssignment.id)
 
 
+def _card_facts() -> tuple:
+    """What a card shows beside an assignment (in a query on assignments joined to their mission), in the
+    same statement: the checklist's size and the steps ticked, the quiz's size and, while it is open, the
+    manager's comment on the evidence last sent back (an open assignment's newest submission can only be
+    a rejected one)."""
+    steps = (sa.select(sa.func.count(MissionStep.id))
+             .where(MissionStep.mission_id == MissionAssignment.mission_id).scalar_subquery())
+    ticked = (sa.select(sa.func.count()).select_from(StepCheck)
+              .where(StepCheck.assignment_id == MissionAssignment.id).scalar_subquery())
+    questions = (sa.select(sa.func.count(QuizQuestion.id))
+                 .where(QuizQuestion.mission_id == MissionAssignment.mission_id).scalar_subquery())
+    sent_back = sa.case((MissionAssignment.status == AssignmentStatus.OPEN, (
+        sa.select(MissionSubmission.review_comment)
+        .where(MissionSubmission.assignment_id == MissionAssignment.id,
+               MissionSubmission.status == SubmissionStatus.REJECTED)
+        .order_by(MissionSubmission.created_at.desc(), MissionSubmission.id.desc()).limit(1).scalar_subquery())))
+    return steps, ticked, questions, sent_back
+
+
+def _with_card_facts(query: sa.Select) -> sa.Select:
+    return query.add_columns(*_card_facts()).options(contains_eager(MissionAssignment.mission))
+
+
+def _cards(statement: sa.Select, today: date, parameters: dict | None = None) -> list[MissionCard]:
+    return [MissionCard(assignment, today, steps or 0, ticked or 0, questions or 0, sent_back)
+            for assignment, steps, ticked, questions, sent_back in db.session.execute(statement, parameters)]
+
+
 def cards(assignments: list[MissionAssignment], today: date) -> list[MissionCard]:
-    """Cards with checklist progress, quiz size and sent-back comments: three grouped queries."""
+    """Cards with checklist progress, quiz size and sent-back comments, in the order given: one statement."""
     if not assignments:
         return []
-    ids = [a.id for a in assignments]
-    mission_ids = {a.mission_id for a in assignments}
-    steps = dict(db.session.execute(
-        sa.select(MissionStep.mission_id, sa.func.count(MissionStep.id))
-        .where(MissionStep.mission_id.in_(mission_ids)).group_by(MissionStep.mission_id)).all())
-    questions = dict(db.session.execute(
-        sa.select(QuizQuestion.mission_id, sa.func.count(QuizQuestion.id))
-        .where(QuizQuestion.mission_id.in_(mission_ids)).group_by(QuizQuestion.mission_id)).all())
-    checks = dict(db.session.execute(
-        sa.select(StepCheck.assignment_id, sa.func.count()).where(StepCheck.assignment_id.in_(ids))
-        .group_by(StepCheck.assignment_id)).all())
-    open_ids = [a.id for a in assignments if a.status == AssignmentStatus.OPEN]
-    sent_back = {}
-    if open_ids:
-        # An open assignment's newest submission can only be a rejected one.
-        for assignment_id, comment in db.session.execute(
-                sa.select(MissionSubmission.assignment_id, MissionSubmission.review_comment)
-                .where(MissionSubmission.assignment_id.in_(open_ids),
-                       MissionSubmission.status == SubmissionStatus.REJECTED)
-                .order_by(MissionSubmission.created_at, MissionSubmission.id)):
-            sent_back[assignment_id] = comment
-    return [MissionCard(a, today, steps.get(a.mission_id, 0), checks.get(a.id, 0),
-                        questions.get(a.mission_id, 0), sent_back.get(a.id)) for a in assignments]
+    found = {card.assignment.id: card for card in _cards(_with_card_facts(
+        sa.select(MissionAssignment).join(Mission, Mission.id == MissionAssignment.mission_id)
+        .where(MissionAssignment.id.in_([a.id for a in assignments]))), today)}
+    return [found[a.id] for a in assignments]
 
 
 def my_missions(person: Person, today: date) -> dict[str, list[MissionCard]]:
     """The staff Missions screen: due today (or overdue), coming up, and recently done."""
-    current = cards(list(db.session.scalars(_ordered(_open_assignments(person.id, today)))), today)
-    done = cards(list(db.session.scalars(
-        sa.select(MissionAssignment).where(MissionAssignment.person_id == person.id,
-                                           MissionAssignment.status == AssignmentStatus.DONE)
-        .options(selectinload(MissionAssignment.mission))
+    current = _cards(_with_card_facts(_ordered(_open_assignments(person.id, today))), today)
+    done = _cards(_with_card_facts(
+        sa.select(MissionAssignment).join(Mission, Mission.id == MissionAssignment.mission_id)
+        .where(MissionAssignment.person_id == person.id, MissionAssignment.status == AssignmentStatus.DONE)
         .order_by(MissionAssignment.completed_at.desc(), MissionAssignment.id.desc())
-        .limit(DONE_SHOWN))), today)
+        .limit(DONE_SHOWN)), today)
     today_cards = [c for c in current if c.assignment.due_date is not None and c.assignment.due_date <= today]
     upcoming = [c for c in current if c not in today_cards]
     return {"today": today_cards, "upcoming": upcoming, "done": done}
 
 
-def todays_missions(person: Person, limit: int = 3) -> list[MissionCard]:
+TODAY_SHOWN = 3  # on the associate's home
+
+
+def _todays(limit: int) -> sa.Select:
+    """The person's next open assignments as plain rows: the card's columns of each and of its mission, and
+    its counts. A card changes nothing, so there are no objects to track."""
+    today = sa.bindparam("today")
+    return (_ordered(_open_assignments(sa.bindparam("person_id"), today)
+                     .where(MissionAssignment.period_start <= today)).limit(limit)
+            .with_only_columns(*_ASSIGNMENT_FACTS, *_MISSION_FACTS, *_card_facts()))
+
+
+_ASSIGNMENT_FACTS = (MissionAssignment.id, MissionAssignment.status, MissionAssignment.period_start,
+                     MissionAssignment.due_date, MissionAssignment.completed_at, MissionAssignment.points_paid)
+_MISSION_FACTS = (Mission.id, Mission.title, Mission.evidence_type, Mission.requires_approval, Mission.points)
+
+
+def todays_missions(person: Person, limit: int = TODAY_SHOWN) -> list[MissionCard]:
     """For the staff home: what to do next, most urgent first (due today and overdue, then the
-    soonest due, then the rest), excluding missions that haven't started yet."""
+    soonest due, then the rest), excluding missions that haven't started yet. One statement, built once."""
     today = local_today(person)
-    query = _ordered(_open_assignments(person.id, today).where(MissionAssignment.period_start <= today))
-    return cards(list(db.session.scalars(query.limit(limit))), today)
+    rows = plain_rows(prepared(f"missions.todays.{limit}", partial(_todays, limit)),
+                      {"person_id": person.id, "today": today})
+    split = len(_ASSIGNMENT_FACTS)
+    facts = split + len(_MISSION_FACTS)
+    return [MissionCard(AssignmentFacts(*row[:split], MissionFacts(*row[split:facts])), today,
+                        row[facts] or 0, row[facts + 1] or 0, row[facts + 2] or 0, row[facts + 3])
+            for row in rows]
 
 
 def open_count(person: Person, today: date) -> int:

@@ -12,7 +12,7 @@ from app.org.models import Person
 
 
 def home_card_context(person: Person) -> dict:
-    return {"today_missions": todays_missions(person, limit=3)}
+    return {"today_missions": todays_missions(person)}
 
 
 def setup_items() -> list[SetupItem]:

@@ -1,8 +1,10 @@
 """Read models for the notification centre and the bell."""
 
-import sqlalchemy as sa
-from flask import has_request_context, request
+from functools import partial
 
+import sqlalchemy as sa
+
+from app.core.shortcache import ShortCache
 from app.extensions import db
 from app.nudges.models import Notification
 
@@ -14,22 +16,27 @@ def unread_count(person_id: int) -> int:
         Notification.person_id == person_id, Notification.read_at.is_(None)))
 
 
-_CACHE_KEY = "ascent.nudge_unread"
+# The bell is on every page: its count is kept a few seconds per person (app/core/shortcache.py). The
+# person's own changes (a nudge sent to them, reading one, "mark all read") forget it through the
+# services; a nudge written by another process (a job) shows within SHORT_CACHE_SECONDS, or at once
+# where its live hint makes the bell fetch itself (`fresh_unread_count`).
+_UNREAD = ShortCache("nudges.unread")
 
 
 def cached_unread_count(person_id: int) -> int:
-    """Once per request however many templates ask (kept on the request: tests share one `g`)."""
-    if not has_request_context():
-        return unread_count(person_id)
-    cache = request.environ.setdefault(_CACHE_KEY, {})
-    if person_id not in cache:
-        cache[person_id] = unread_count(person_id)
-    return cache[person_id]
+    return _UNREAD.get(person_id, partial(unread_count, person_id))
 
 
-def forget_unread_count() -> None:
-    if has_request_context():
-        request.environ.pop(_CACHE_KEY, None)
+def fresh_unread_count(person_id: int) -> int:
+    """Read now and kept: the bell's own refresh, which runs because something changed."""
+    count = unread_count(person_id)
+    _UNREAD.put(person_id, count)
+    return count
+
+
+def forget_unread_count(person_id: int) -> None:
+    """The person's unread notifications change in this transaction: their next page counts again."""
+    _UNREAD.forget_after_commit(person_id)
 
 
 def page(person_id: int, before_id: int | None = None,

@@ -19,7 +19,8 @@ from app.nudges.forms import NudgeSettingsForm
 @bp.app_context_processor
 def _bell_context():
     def nudge_unread() -> int:
-        """Called by the bell only, so fragments and pages without it pay nothing."""
+        """Called by the bell only, so fragments and pages without it pay nothing; kept a few seconds
+        (queries.cached_unread_count)."""
         if not current_user.is_authenticated:
             return 0
         return queries.cached_unread_count(current_user.id)
@@ -52,7 +53,6 @@ def centre():
 def read_all():
     services.mark_all_read(current_user)
     db.session.commit()
-    queries.forget_unread_count()
     if is_fragment_request():
         items, next_before = queries.page(current_user.id)
         return with_trigger(render_template("nudges/_list.html", items=items, next_before=next_before),
@@ -76,6 +76,7 @@ def open_notification(notification_id: int):
 def bell():
     if not is_fragment_request():
         return redirect(url_for("nudges.centre"))
+    queries.fresh_unread_count(current_user.id)  # fetched because something changed: never the kept count
     return render_template("nudges/_bell.html")
 
 

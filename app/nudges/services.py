@@ -19,7 +19,7 @@ from app.core.database import dialect_insert
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
-from app.nudges import registry
+from app.nudges import queries, registry
 from app.nudges.models import Notification, NudgePreference, NudgeTypeChoice, PushStatus
 from app.nudges.timing import QuietHours, parse_clock
 from app.org.models import Person
@@ -78,6 +78,7 @@ def send(person_id: int, nudge_type: str, url: str, *, dedupe_key: str | None = 
         if new_id is None:
             return None
         notification = db.session.get(Notification, new_id)
+    queries.forget_unread_count(person.id)
     after_commit(partial(_queue_push, notification.id))
     after_commit(partial(_tell_open_pages, person.id))
     return notification
@@ -105,9 +106,11 @@ def mark_read(person: Person, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.flush()
+        queries.forget_unread_count(person.id)
 
 
 def mark_all_read(person: Person) -> int:
+    queries.forget_unread_count(person.id)
     return db.session.execute(
         sa.update(Notification).where(Notification.person_id == person.id, Notification.read_at.is_(None))
         .values(read_at=utcnow()), execution_options={"synchronize_session": False}).rowcount

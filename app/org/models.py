@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.config import FALLBACK_STORE_TIMEZONE
 from app.core.models import Base, LabelledEnum, TimestampMixin, UpdatedAtMixin
-from app.org.names import SEARCH_NAME_LENGTH, search_name_for
+from app.org.names import SEARCH_NAME_LENGTH, initials_of, search_name_for
 
 
 class Role(LabelledEnum):
@@ -112,7 +112,7 @@ class Person(UserMixin, TimestampMixin, UpdatedAtMixin, Base):
 
     @property
     def initials(self) -> str:
-        return "".join(part[0] for part in self.full_name.split()[:2]).upper()
+        return initials_of(self.full_name)
 
     @property
     def has_password(self) -> bool:

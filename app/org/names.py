@@ -63,3 +63,8 @@ def fold(text: str | None) -> str:
 def search_name_for(full_name: str | None) -> str:
     """What Person.search_name holds for `full_name`, cut to the column's length."""
     return fold(full_name)[:SEARCH_NAME_LENGTH]
+
+
+def initials_of(full_name: str) -> str:
+    """The avatar's letters: the first letters of the first two words, in capitals."""
+    return "".join(part[0] for part in full_name.split()[:2]).upper()

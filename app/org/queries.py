@@ -1,16 +1,23 @@
 """Read models for the org screens, always built on the authorization scopes."""
 
 from dataclasses import dataclass
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import InviteToken
+from app.config import SUPPORTED_LOCALES
+from app.core.database import plain_rows, prepared
+from app.core.i18n import reader_locale
 from app.core.models import utcnow
 from app.core.numbers import whole_percent
+from app.core.shortcache import ShortCache
+from app.core.templating import id_url_builder
 from app.extensions import db
 from app.org.authz import managed_people, visible_people, visible_stores
-from app.org.models import MANAGER_ROLES, District, Person, Store
+from app.org.models import MANAGER_ROLES, ROLE_LABELS, District, Person, Store
+from app.org.names import initials_of
 from app.org.search import person_matches
 
 PEOPLE_STATUSES = ("active", "pending", "inactive")
@@ -102,10 +109,48 @@ def open_invite_expiry(person_id: int):
     )
 
 
-def colleagues(person: Person) -> list[Person]:
+@dataclass(frozen=True)
+class Colleague:
+    """A store colleague as the homes list them: plain values, kept a few seconds for the whole store."""
+
+    id: int
+    full_name: str
+    role: str
+    initials: str
+    role_name: str  # in the reader's language
+    url: str
+
+
+def _store_team() -> sa.Select:
+    return (sa.select(Person.id, Person.full_name, Person.role)
+            .where(Person.store_id == sa.bindparam("store_id"), Person.active.is_(True)).order_by(Person.full_name))
+
+
+# A store's team is on every associate's and store manager's home and rarely changes: each process keeps
+# it a few seconds per store and language. Any change to a person in this process forgets their store's
+# (app/org/listeners.py), so a manager sees the colleague they just added; a change made by another
+# process shows within SHORT_CACHE_SECONDS.
+_TEAMS = ShortCache("org.store_team")
+
+
+def _load_team(store_id: int) -> tuple[Colleague, ...]:
+    person_url = id_url_builder("org.person", "person_id")
+    return tuple(Colleague(id, name, role, initials_of(name), str(ROLE_LABELS.get(role, role)), person_url(id))
+                 for id, name, role in plain_rows(prepared("org.store_team", _store_team), {"store_id": store_id}))
+
+
+def forget_store_team(store_id: int | None) -> None:
+    if store_id is not None:
+        for locale in SUPPORTED_LOCALES:
+            _TEAMS.forget_after_commit((store_id, locale))
+
+
+def colleagues(person: Person) -> list[Colleague]:
+    """The person's store colleagues (everyone active in their store but them), by name."""
     if person.store_id is None:
         return []
-    return list(db.session.scalars(
-        sa.select(Person).where(Person.store_id == person.store_id, Person.active.is_(True),
-                                Person.id != person.id).order_by(Person.full_name)
-    ))
+    team = _TEAMS.get((person.store_id, reader_locale()), partial(_load_team, person.store_id))
+    me = person.id
+    return [colleague for colleague in team if colleague.id != me]
+
+

@@ -1,5 +1,6 @@
 """The streak as the person sees it today, and whose streak is at risk (for the evening nudge)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -35,14 +36,23 @@ def streak_status(person: Person, today: date | None = None) -> StreakStatus:
     since = min(last, today) if last else today - timedelta(days=1)
     days_off = set(db.session.scalars(sa.select(DayOff.day).where(
         DayOff.person_id == person.id, DayOff.day > since, DayOff.day <= today)))
-    off_today = today in days_off
+    return status_of(streak, today, today in days_off, lambda: days_off)
+
+
+def status_of(streak, today: date, off_today: bool, days_off: Callable[[], set[date]]) -> StreakStatus:
+    """The status from the streak's row (a `Streak` or a row with its columns; None without one), whether
+    `today` is a day off, and `days_off()`: the days off after the last active day, up to today. It is
+    called only when there are days to bridge (the last active day before yesterday). The home reads the
+    row and the days off in its own wider statement (app/journey/queries.py: home_cards)."""
+    last = streak.last_active_on if streak is not None else None
     if streak is None or last is None:
         return StreakStatus(0, 0, False, off_today, 1, today)
     if last >= today:
         freeze_week = streak.last_freeze_week
         return StreakStatus(streak.current, streak.best, True, off_today,
                             0 if freeze_week == iso_week(today) else 1, today)
-    result = bridge(last, today, days_off, streak.last_freeze_week)
+    # Yesterday active: nothing between, no walk. Else the days in between decide.
+    result = bridge(last, today, days_off() if last < today - timedelta(days=1) else set(), streak.last_freeze_week)
     current = streak.current if result.unbroken else 0
     freezes_left = 0 if result.last_freeze_week == iso_week(today) else 1
     return StreakStatus(current, streak.best, False, off_today, freezes_left, today)

@@ -67,3 +67,54 @@ def test_the_numberformat_filter_is_the_remembered_one(app):
     with app.test_request_context("/", headers={"Accept-Language": "it"}):
         assert app.jinja_env.filters["numberformat"] is i18n.format_number
         assert render_template_string("{{ 1234567|numberformat }}") == flask_babel.format_number(1234567) == "1.234.567"
+
+
+# The tab bar is rendered once per role, lit tab and language (app/core/renderonce.py): each page still lights
+# its own tab, in the reader's language.
+
+def _tabs(html: str) -> str:
+    return html[html.index('<nav class="tabs"'):html.index("</nav>")]
+
+
+def test_each_page_lights_its_own_tab_in_the_readers_language(client, sign_in, org):
+    from app.extensions import db
+
+    sign_in(org.staff)
+    home = _tabs(client.get("/home").get_data(as_text=True))
+    missions = _tabs(client.get("/missions/").get_data(as_text=True))
+    assert home != missions
+    assert home.count('aria-current="page"') == missions.count('aria-current="page"') == 1
+    assert 'href="/home" aria-current="page"' in home and 'href="/missions/" aria-current="page"' in missions
+    org.staff.locale = "it"
+    db.session.commit()
+    italian = _tabs(client.get("/home").get_data(as_text=True))
+    assert italian != home and 'href="/home" aria-current="page"' in italian
+    sign_in(org.sm)
+    assert _tabs(client.get("/home").get_data(as_text=True)) not in (home, italian)
+
+
+def test_a_kept_block_renders_afresh_for_another_key(app):
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string('{% once "test", n %}{{ n }} {{ extra }}{% endonce %}')
+        assert template.render(n=1, extra="a") == "1 a"
+        assert template.render(n=1, extra="b") == "1 a"  # what the key doesn't name is the first render's
+        assert template.render(n=2, extra="b") == "2 b"
+
+
+def test_templates_translate_as_flask_babel_does(app):
+    """Templates and read models look the request's translations up once (i18n.request_translations)."""
+    with app.test_request_context("/"):
+        with flask_babel.force_locale("it"):
+            assert i18n.gettext("Save") == flask_babel.gettext("Save") != "Save"
+            assert i18n.ngettext("%(num)d point", "%(num)d points", 3) == flask_babel.ngettext(
+                "%(num)d point", "%(num)d points", 3)
+            assert render_template_string('{{ _("Save") }}') == flask_babel.gettext("Save")
+        assert render_template_string('{{ _("Save") }}') == "Save"  # out of the block: English again
+
+
+def test_an_imported_macro_sees_the_importers_new_globals(app):
+    """Jinja's import check still finds globals only the importing template has (templating._Globals)."""
+    with app.test_request_context("/"):
+        importer = app.jinja_env.from_string('{% from "_macros.html" import empty_state %}{{ empty_state("T", "B") }}',
+                                             globals={"only_here": 1})
+        assert "T" in importer.render() and "only_here" in importer.globals and "url_for" in importer.globals
