@@ -9,12 +9,13 @@ month before and a 14-day sparkline).
 
 Timed in process with Flask's test client against the generated database (no server, no network),
 signed in by writing Flask-Login's session as the tests' sign_in fixture does:
-    home          GET /home as staff1
-    store board   GET /board/ (htmx fragment: store, this week) as staff1
-    company board GET /board/?scope=company&period=all (htmx fragment) as staff1
-    rank          leaderboards.queries.standing(staff1): the home card's "my rank" (store, this week)
-    company rank  leaderboards.queries.board(staff1, company, all time): top 10, neighbours, rank
-    district      GET /kpis/district (htmx fragment) as dm1
+    home              GET /home as staff1
+    my rank           leaderboards.queries.standing(staff1): the home card's "my rank" (store, this week)
+    <board> <viewer>  GET /board/?scope=<board>&period=all (htmx fragment) for the store and district of
+                      staff1 and for the company, each as its top, middle and bottom member (picked by rank
+                      on that board in the generated data: the bottom one counts everyone above them)
+    company rank      leaderboards.queries.board(bottom member, company, all time) alone
+    district          GET /kpis/district (htmx fragment) as dm1
 
     .venv/bin/python -m bench.growth                                  # 1k, 10k, 50k on SQLite
     .venv/bin/python -m bench.growth --database postgresql
@@ -83,18 +84,47 @@ def _measure(run: Callable[[], None], counter: QueryCounter, requests: int, warm
             "queries": min(queries) if len(queries) == 1 else f"{min(queries)}–{max(queries)}"}
 
 
-def _signed_in(app, email: str):
+def _signed_in(app, person_id: int):
     from app.extensions import db
     from app.org.models import Person
 
     with app.app_context():
-        person = db.session.scalar(sa.select(Person).where(Person.email == email))
-        user_id = person.get_id()
+        user_id = db.session.get(Person, person_id).get_id()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True
     return client
+
+
+def _person_id(email: str) -> int:
+    from app.extensions import db
+    from app.org.models import Person
+
+    return db.session.scalar(sa.select(Person.id).where(Person.email == email))
+
+
+def board_viewers(staff_id: int) -> dict[str, dict[str, int]]:
+    """For the all-time store and district boards of `staff_id` and the company's: the person ranked
+    first, the one in the middle and the last one, by the board's order (points, then who reached them
+    first, then id). Run in an app context."""
+    from app.extensions import db
+    from app.leaderboards import periods
+    from app.leaderboards.models import BoardScore
+
+    home = db.session.execute(sa.select(BoardScore.store_id, BoardScore.district_id).where(
+        BoardScore.person_id == staff_id, BoardScore.period == periods.ALL_TIME)).one()
+    scopes = {"store": BoardScore.store_id == home.store_id, "district": BoardScore.district_id == home.district_id,
+              "company": sa.true()}
+    viewers = {}
+    for board, scope in scopes.items():
+        ranked = db.session.scalars(
+            sa.select(BoardScore.person_id).where(
+                scope, BoardScore.period == periods.ALL_TIME, BoardScore.period_start == periods.ALL_TIME_START,
+                BoardScore.active.is_(True), BoardScore.hidden_wide.is_(False), BoardScore.points > 0)
+            .order_by(BoardScore.points.desc(), BoardScore.reached_at, BoardScore.person_id)).all()
+        viewers[board] = {"top": ranked[0], "middle": ranked[len(ranked) // 2], "bottom": ranked[-1]}
+    return viewers
 
 
 def _get(client, path: str, htmx: bool = False) -> Callable[[], None]:
@@ -127,20 +157,18 @@ def measure_size(database_url: str, requests: int) -> list[dict]:
     app = create_app(database.app_config(database_url))
     with app.app_context():
         counter = QueryCounter(db.engine)
+        staff_id, manager_id = _person_id("staff1@scale.ascent"), _person_id("dm1@scale.ascent")
+        viewers = board_viewers(staff_id)
 
-    def staff_one():
-        return db.session.scalar(sa.select(Person).where(Person.email == "staff1@scale.ascent"))
-
-    staff = _signed_in(app, "staff1@scale.ascent")
-    district_manager = _signed_in(app, "dm1@scale.ascent")
-    cases = {
-        "home": _get(staff, "/home"),
-        "store board": _get(staff, "/board/", htmx=True),
-        "company board": _get(staff, "/board/?scope=company&period=all", htmx=True),
-        "rank": _in_context(app, lambda: queries.standing(staff_one())),
-        "company rank": _in_context(app, lambda: queries.board(staff_one(), "company", "all")),
-        "district": _get(district_manager, "/kpis/district", htmx=True),
-    }
+    cases = {"home": _get(_signed_in(app, staff_id), "/home"),
+             "my rank": _in_context(app, lambda: queries.standing(db.session.get(Person, staff_id)))}
+    for board, picked in viewers.items():
+        for position, person_id in picked.items():
+            cases[f"{board} {position}"] = _get(_signed_in(app, person_id), f"/board/?scope={board}&period=all",
+                                                htmx=True)
+    bottom = viewers["company"]["bottom"]
+    cases["company rank"] = _in_context(app, lambda: queries.board(db.session.get(Person, bottom), "company", "all"))
+    cases["district"] = _get(_signed_in(app, manager_id), "/kpis/district", htmx=True)
     rows = [{"request": name, **_measure(run, counter, requests)} for name, run in cases.items()]
     with app.app_context():
         db.engine.dispose()
@@ -151,6 +179,7 @@ def run(sizes: list[int], backend: str, requests: int, entries_per_person: int) 
     workdir = Path(tempfile.mkdtemp(prefix="ascent-growth-"))
     results: list[dict] = []
     baseline: dict[str, float] = {}
+    queries_seen: dict[str, set] = {}
     for people in sizes:
         stores = max(4, people // PEOPLE_PER_STORE)
         if backend == "sqlite":
@@ -163,16 +192,20 @@ def run(sizes: list[int], backend: str, requests: int, entries_per_person: int) 
         made = generate(url, stores=stores, people=people, entries=people * entries_per_person,
                         kpi_days=KPI_DAYS)
         try:
+            bound = math.log(people) / math.log(sizes[0])
             for row in measure_size(url, requests):
                 name = row["request"]
                 baseline.setdefault(name, row["p50"])
+                queries_seen.setdefault(name, set()).add(row["queries"])
                 results.append({
                     "database": backend, "people": f"{people:,}", "stores": stores, "entries": f"{made['entries']:,}",
                     "request": name, "p50 ms": round(row["p50"], 2), "p95 ms": round(row["p95"], 2),
                     "p50 ratio": round(row["p50"] / baseline[name], 2),
-                    "log bound": round(math.log(people) / math.log(sizes[0]), 2), "queries": row["queries"],
+                    "log bound": round(bound, 2), "queries": row["queries"],
                     "samples": row["samples"]})
-                print(f"  {name:<14} p50 {row['p50']:7.2f} ms  p95 {row['p95']:7.2f} ms  queries {row['queries']}",
+                ratio = row["p50"] / baseline[name]
+                print(f"  {name:<16} p50 {row['p50']:7.2f} ms  p95 {row['p95']:7.2f} ms  ratio {ratio:5.2f} "
+                      f"(log bound {bound:4.2f}{', over' if ratio > bound else ''})  queries {row['queries']}",
                       flush=True)
         finally:
             if backend == "postgresql":
@@ -180,6 +213,9 @@ def run(sizes: list[int], backend: str, requests: int, entries_per_person: int) 
             else:
                 for suffix in ("", "-wal", "-shm"):
                     Path(sa.make_url(url).database + suffix).unlink(missing_ok=True)
+    grown = {name: seen for name, seen in queries_seen.items() if len(seen) > 1}
+    print("\nqueries per request constant across sizes" if not grown else
+          f"\nqueries per request changed with the size: {grown}", flush=True)
     return results
 
 

@@ -1,7 +1,7 @@
 """Competition ranking (1, 1, 3): equal scores share a rank, and the next rank skips the places they
-took. A rank is 1 + how many rank strictly ahead — the count the leaderboards make in SQL for each row
-they show (app/leaderboards/queries.py), where the whole board is never in memory; league divisions and
-challenge standings, which are, rank here.
+took. A rank is 1 + how many rank strictly ahead. League divisions and challenge standings, which are in
+memory whole, rank here; so do the leaderboards, whose boards never are: they rank the consecutive rows
+they show here and place them on the board with one SQL count of those ahead (app/leaderboards/queries.py).
 
 Who is listed first among equals is each board's own tie-break and never changes a rank: the boards list
 who reached the score first, a league division the store name (its promotion and relegation zones need a

@@ -13,6 +13,7 @@ feature = Feature(
     name="leaderboards",
     uses=("points", "missions", "challenges", "leagues"),
     blueprints=(bp,),
+    modules=("app.leaderboards.membership",),  # score rows follow their person (session hooks)
     # The associate's tab; other roles open the board from its URL (their tab bars are full).
     tabs=(tab("leaderboards.board", _l("Board"), "podium", (Role.STAFF,), order=20),),
     links=(Link(Place.SHORTCUT, "leaderboards.board", _l("Store board"), "podium", frozenset({Role.STORE_MANAGER}),

@@ -1,21 +1,28 @@
-"""Boards, read from the period score table with one index-backed query per part: the top rows, the
-viewer's row, their neighbours, the next one up. Never the whole window per request: a rank is 1 + how
-many members have more points, an index range count.
+"""Boards, read from the period score table with a few index-backed queries: the top rows, the viewer's
+row, the rows just ahead of and behind the viewer, one range count. Never the whole board per request,
+and never a join per person: who counts on a board (active people; on district and company boards, not
+those who hide from them) is kept on the score rows (app/leaderboards/membership.py, scores.set_hidden),
+so every count reads one board index alone; the company board, which grows with the chain, sums how
+many have each score (BoardPoints) instead of counting the people above.
 
 Order: points (high first), then who reached the score first, then id. Ties share a rank (1, 1, 3): the
-competition rank of app/core/ranking.py, counted here in SQL."""
+competition rank of app/core/ranking.py. The rows a board shows come in runs of consecutive places (the
+top; the viewer with two either side), so a run is ranked by app/core/ranking.py and placed on the board
+by one count at its head: how many members have more points than its first row, and how many as many."""
 
-import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 
+from app.core.ranking import competition_ranks
 from app.core.timezones import zone_for, zone_named
 from app.extensions import db
 from app.leaderboards import periods
 from app.leaderboards.access import COMPANY, DISTRICT, STORE, Scope, resolve
-from app.leaderboards.models import BoardPrivacy, BoardScore
+from app.leaderboards.board_statements import AHEAD, COUNTS, NEXT_UP, VIEWER_RANKED, VIEWER_ROW, statements
+from app.leaderboards.models import BoardPrivacy
 from app.org.models import Person, Store
 
 TOP = 10
@@ -91,45 +98,18 @@ class _Spec:
                 **extra}
 
 
-# The board statements are built once per board kind, with bound parameters, and reused: building them
-# per request (fresh aliases, two correlated counts) cost most of a board request's CPU, and a reused
-# statement keeps its cache key, so SQLAlchemy's compiled cache answers at once. Plain table aliases (not
-# ORM entities): the rows are tuples, so the ORM has nothing to add per execution.
-_PERIOD = sa.bindparam("period", type_=sa.String)
-_START = sa.bindparam("start", type_=sa.Date)
-_SCOPE = sa.bindparam("scope_id", type_=sa.Integer)
-_VIEWER = sa.bindparam("viewer_id", type_=sa.Integer)
-_POINTS = sa.bindparam("points", type_=sa.Integer)
-_REACHED_AT = sa.bindparam("reached_at", type_=sa.DateTime)
-_LIMIT = sa.bindparam("limit", type_=sa.Integer)
-
-
 @dataclass(frozen=True)
-class _Statements:
-    top: sa.Select  # the best `limit` rows
-    viewer: sa.Select  # the viewer's row
-    above: sa.Select  # the `limit` rows just ahead of (points, reached_at, viewer), nearest first
-    below: sa.Select  # the `limit` rows just behind it, nearest first
-    next_up: sa.Select  # the nearest member with more than `points`
+class _Found:
+    """A score row with the names a board shows."""
+    person_id: int
+    full_name: str
+    store_name: str | None
+    points: int
+    reached_at: object
 
-
-def _members(score, person, kind: str, positive: bool = True) -> list:
-    """Who is on the board, for an alias pair of board_scores and people. A viewer who hides from wide
-    boards still sees their own rank (with no viewer, `person_id = NULL` matches nobody). `positive=False`
-    leaves out "more than 0 points" for the rank counts, whose own bound (more than, or as many as, a
-    member's points) implies it: given both, SQLite ranged its index on the constant and counted the
-    whole board for every row."""
-    conditions = [score.c.period == _PERIOD, score.c.period_start == _START,
-                  person.c.id == score.c.person_id, person.c.active.is_(True)]
-    if positive:
-        conditions.append(score.c.points > 0)
-    if kind == STORE:
-        conditions.append(score.c.store_id == _SCOPE)
-    elif kind == DISTRICT:
-        conditions.append(score.c.district_id == _SCOPE)
-    if kind != STORE:
-        conditions.append(shown_on_wide_board(score.c.person_id, _VIEWER))
-    return conditions
+    @property
+    def place(self) -> tuple:
+        return -self.points, self.reached_at, self.person_id
 
 
 def shown_on_wide_board(person_id, viewer_id) -> sa.ColumnElement[bool]:
@@ -137,103 +117,78 @@ def shown_on_wide_board(person_id, viewer_id) -> sa.ColumnElement[bool]:
     whoever hides from wide boards is left out, except for themselves (they still see their own place).
     `viewer_id` may be a bound parameter, an id, or None (a TV: nobody is the viewer). Store boards
     don't apply it: colleagues of one store see each other anyway. Challenges across stores call it too,
-    so the switch means the same everywhere."""
+    so the switch means the same everywhere (the boards themselves read the copy on their score rows)."""
     hidden = sa.select(BoardPrivacy.person_id).where(BoardPrivacy.hidden_wide.is_(True))
     return sa.or_(person_id.not_in(hidden), person_id == viewer_id)
-
-
-def _order(score, descending: bool = True) -> list:
-    if descending:
-        return [score.c.points.desc(), score.c.reached_at.asc(), score.c.person_id.asc()]
-    return [score.c.points.asc(), score.c.reached_at.desc(), score.c.person_id.desc()]
-
-
-def _ahead_of_mark(score):
-    return sa.or_(score.c.points > _POINTS, sa.and_(score.c.points == _POINTS, sa.or_(
-        score.c.reached_at < _REACHED_AT, sa.and_(score.c.reached_at == _REACHED_AT, score.c.person_id < _VIEWER))))
-
-
-def _behind_mark(score):
-    return sa.or_(score.c.points < _POINTS, sa.and_(score.c.points == _POINTS, sa.or_(
-        score.c.reached_at > _REACHED_AT, sa.and_(score.c.reached_at == _REACHED_AT, score.c.person_id > _VIEWER))))
-
-
-@functools.cache
-def _statements(kind: str) -> _Statements:
-    scores, people = BoardScore.__table__, Person.__table__
-    score, person = scores.alias("score"), people.alias("person")
-    other, other_person = scores.alias("other"), people.alias("other_person")
-
-    def count_where(condition):
-        return (sa.select(sa.func.count()).select_from(other.join(other_person, other_person.c.id == other.c.person_id))
-                .where(*_members(other, other_person, kind, positive=False), condition).scalar_subquery())
-
-    stores = Store.__table__
-    members = (sa.select(score.c.person_id, person.c.full_name, stores.c.name.label("store_name"), score.c.points,
-                         score.c.reached_at)
-               .select_from(score.join(person, person.c.id == score.c.person_id)
-                            .outerjoin(stores, stores.c.id == score.c.store_id))
-               .where(*_members(score, person, kind)))
-
-    def ranked(window: sa.Select, descending: bool = True) -> sa.Select:
-        """Rank and ties for the rows of `window` only. Counted in the outer query, after the window's
-        LIMIT: in the same query as the ORDER BY, SQLite counted for every member before sorting, so a
-        company board of 10,000 cost 10,000 × 10,000 (43 s at 10k people)."""
-        rows = window.subquery("board_window")
-        return (sa.select(rows.c.person_id, rows.c.full_name, rows.c.store_name, rows.c.points, rows.c.reached_at,
-                          (count_where(other.c.points > rows.c.points) + 1).label("rank"),
-                          count_where(other.c.points == rows.c.points).label("same"))
-                .order_by(*_order(rows, descending)))
-
-    next_up = (sa.select(score.c.points, person.c.full_name)
-               .select_from(score.join(person, person.c.id == score.c.person_id))
-               .where(*_members(score, person, kind), score.c.points > _POINTS)
-               .order_by(*_order(score, descending=False)).limit(1))
-    return _Statements(
-        top=ranked(members.order_by(*_order(score)).limit(_LIMIT)),
-        viewer=ranked(members.where(score.c.person_id == _VIEWER)),
-        above=ranked(members.where(_ahead_of_mark(score)).order_by(*_order(score, descending=False)).limit(_LIMIT),
-                     descending=False),
-        below=ranked(members.where(_behind_mark(score)).order_by(*_order(score)).limit(_LIMIT)),
-        next_up=next_up)
 
 
 def _display_name(full_name: str, parts: list[str]) -> str:
     return full_name if len(parts) < 2 else f"{parts[0]} {parts[-1][0]}."
 
 
-def _row(found, viewer_id: int | None) -> BoardRow:
-    person_id, full_name, store_name, points, _reached_at, rank, same = found
-    parts = full_name.split()
-    return BoardRow(rank=rank, person_id=person_id, display_name=_display_name(full_name, parts),
+def _row(found: _Found, rank: int, tied: bool, viewer_id: int | None) -> BoardRow:
+    parts = found.full_name.split()
+    return BoardRow(rank=rank, person_id=found.person_id, display_name=_display_name(found.full_name, parts),
                     first_name=parts[0] if parts else "", initials="".join(part[0] for part in parts[:2]).upper(),
-                    store_name=store_name, points=points, tied=same > 1, is_viewer=person_id == viewer_id)
+                    store_name=found.store_name, points=found.points, tied=tied,
+                    is_viewer=found.person_id == viewer_id)
 
 
-def _top(spec: _Spec, limit: int) -> list:
-    return list(db.session.execute(_statements(spec.kind).top, spec.parameters(limit=limit)))
+def _ranked(run: list[_Found], viewer_id: int | None, *, more: int = 0, head_ties: int | None = None
+            ) -> list[BoardRow]:
+    """Rows for `run`, consecutive places on the board, best first. `more`: members with more points than
+    its first row; `head_ties`: members with as many (None when the run starts at the top, so its first
+    row's ties are all in it). The last row of a run is read only to tell whether the one before it ties."""
+    if not run:
+        return []
+    head = run[0].points
+    in_head = sum(1 for found in run if found.points == head)
+    # Places in the run (1, 1, 3…) become places on the board: the head's group ranks after `more`, and
+    # everyone after it after the members ahead of the run's first row.
+    ahead_of_run = more + (head_ties if head_ties is not None else in_head) - in_head
+    sizes = Counter(found.points for found in run)
+    if head_ties is not None:
+        sizes[head] = head_ties
+    return [_row(found, more + 1 if found.points == head else place + ahead_of_run, sizes[found.points] > 1,
+                 viewer_id)
+            for place, found in competition_ranks(run, key=lambda found: -found.points)]
 
 
-def _viewer_row(spec: _Spec):
-    return db.session.execute(_statements(spec.kind).viewer, spec.parameters()).first()
+def _found(rows) -> list[_Found]:
+    return [_Found(*row) for row in rows]
 
 
-def _neighbours(spec: _Spec, mine, above: int, below: int) -> tuple[list, list]:
-    _person_id, _name, _store, points, reached_at, _rank, _same = mine
-    statements = _statements(spec.kind)
-    mark = spec.parameters(points=points, reached_at=reached_at)
-    up = list(db.session.execute(statements.above, {**mark, "limit": above})) if above else []
-    down = list(db.session.execute(statements.below, {**mark, "limit": below})) if below else []
-    return list(reversed(up)), down
+def _top(spec: _Spec, limit: int) -> list[_Found]:
+    return _found(db.session.execute(statements(spec.kind).top, spec.parameters(limit=limit)))
+
+
+def _mark(spec: _Spec, mark: _Found, **extra) -> dict:
+    return spec.parameters(points=mark.points, reached_at=mark.reached_at, mark_id=mark.person_id, **extra)
+
+
+def _after(spec: _Spec, mark: _Found, limit: int) -> list[_Found]:
+    """The `limit` members just behind `mark`'s place, nearest first."""
+    return _found(db.session.execute(statements(spec.kind).after, _mark(spec, mark, limit=limit)))
 
 
 def _next_up(spec: _Spec, points: int) -> Ahead | None:
     """The nearest member with more points than `points` (the last of them, when several tie)."""
-    found = db.session.execute(_statements(spec.kind).next_up, spec.parameters(points=points)).first()
-    if found is None:
-        return None
-    parts = found[1].split()
-    return Ahead(found[0] - points, parts[0] if parts else "", _display_name(found[1], parts))
+    found = db.session.execute(statements(spec.kind).next_up, spec.parameters(points=points)).first()
+    return _ahead(_Found(*found), points) if found else None
+
+
+def _ahead(found: _Found, points: int) -> Ahead:
+    parts = found.full_name.split()
+    return Ahead(found.points - points, parts[0] if parts else "", _display_name(found.full_name, parts))
+
+
+def _on_board(spec: _Spec, row) -> bool:
+    """Whether the viewer's score row puts them on this board (whatever their privacy setting)."""
+    if spec.kind == STORE and row.store_id != spec.scope_id:
+        return False
+    if spec.kind == DISTRICT and row.district_id != spec.scope_id:
+        return False
+    return bool(row.active) and row.points > 0
 
 
 def _spec(kind: str, scope_id: int | None, period: str, tz, viewer_id: int | None = None) -> _Spec:
@@ -254,32 +209,61 @@ def board(viewer: Person, scope: str, period: str, scope_id: int | None = None) 
     if resolved is None:
         return None
     spec = _spec(resolved.kind, resolved.id, period, zone_for(viewer), viewer.id)
-    top = [_row(found, viewer.id) for found in _top(spec, TOP)]
-    mine = _viewer_row(spec)
-    neighbourhood: list[BoardRow] = []
-    viewer_row = _row(mine, viewer.id) if mine else None
-    if mine is not None:
-        shown = {row.person_id for row in top}
-        in_top = viewer_row.person_id in shown
-        position = next((index for index, row in enumerate(top) if row.is_viewer), None)
-        # Only what the top rows don't already show: the viewer and up to two either side.
-        below_needed = NEIGHBOURS if not in_top else max(0, position + NEIGHBOURS - (len(top) - 1))
-        up, down = _neighbours(spec, mine, 0 if in_top else NEIGHBOURS, below_needed if len(top) == TOP else 0)
-        for found in up + ([mine] if not in_top else []) + down:
-            row = _row(found, viewer.id)
-            if row.person_id not in shown:
-                neighbourhood.append(row)
-                shown.add(row.person_id)
-    ahead = None
-    if (viewer_row is None and viewer.store_id is not None) or (viewer_row is not None and viewer_row.rank > 1):
-        ahead = _next_up(spec, viewer_row.points if viewer_row else 0)
+    found = db.session.execute(VIEWER_ROW, spec.parameters()).first()
     hidden = False
-    if resolved.kind != STORE:
-        hidden = bool(db.session.scalar(sa.select(BoardPrivacy.hidden_wide)
-                                        .where(BoardPrivacy.person_id == viewer.id)))
+    if resolved.kind != STORE:  # the score row carries the setting; without one, ask the setting itself
+        hidden = bool(found.hidden_wide) if found is not None else bool(db.session.scalar(
+            sa.select(BoardPrivacy.hidden_wide).where(BoardPrivacy.person_id == viewer.id)))
+    mine = _Found(*found[:5]) if found is not None and _on_board(spec, found) else None
+    top = _top(spec, TOP + 1)  # one more than shown: whether the tenth ties with the next
+    if mine is not None and hidden:  # counted on the board for themselves only
+        top = sorted([*top, mine], key=lambda each: each.place)[:TOP + 1]
+    position = next((index for index, each in enumerate(top[:TOP]) if mine and each.person_id == mine.person_id),
+                    None)
+    if mine is None or position is not None:
+        rows, neighbourhood = _top_run(spec, top, position)
+        viewer_row = rows[position] if position is not None else None
+        if mine is not None:  # everyone ahead of them is in the top rows
+            ahead = next((_ahead(each, mine.points) for each in reversed(top[:position])
+                          if each.points > mine.points), None)
+        else:
+            ahead = _next_up(spec, 0) if viewer.store_id is not None else None
+    else:
+        rows, neighbourhood, viewer_row, ahead = _viewer_run(spec, top, mine, hidden)
     return Board(scope=resolved, period=period, period_start=spec.start,
-                 period_end=periods.period_end(period, spec.start), rows=top, neighbourhood=neighbourhood,
+                 period_end=periods.period_end(period, spec.start), rows=rows, neighbourhood=neighbourhood,
                  viewer=viewer_row, viewer_hidden=hidden, ahead=ahead)
+
+
+def _top_run(spec: _Spec, top: list[_Found], position: int | None) -> tuple[list[BoardRow], list[BoardRow]]:
+    """(the top rows, the neighbourhood) when the viewer is in the top ten or not on the board: near the
+    bottom of the ten, the two below are added, read on from the tenth (and one more, for its ties)."""
+    below = 0 if position is None or len(top) <= TOP else max(0, position + NEIGHBOURS - (TOP - 1))
+    run = [*top[:TOP], *_after(spec, top[TOP - 1], below + 1)] if below else top
+    ranked = _ranked(run, spec.viewer_id)
+    return ranked[:TOP], ranked[TOP:TOP + below]
+
+
+def _viewer_run(spec: _Spec, top: list[_Found], mine: _Found, hidden: bool
+                ) -> tuple[list[BoardRow], list[BoardRow], BoardRow, Ahead | None]:
+    """(the top rows, the neighbourhood, the viewer's row, the next one up) for a viewer below the top
+    ten: two either side (and one more below, for its ties), placed on the board by the count at the head
+    of the run."""
+    parts = db.session.execute(statements(spec.kind).above, _mark(spec, mine, limit=NEIGHBOURS)).all()
+    more, same = next((row.more, row.same) for row in parts if row.part == COUNTS)
+    up = sorted((_Found(*row[1:6]) for row in parts if row.part == AHEAD), key=lambda each: each.place,
+                reverse=True)  # nearest first
+    next_up = next((_Found(*row[1:6]) for row in parts if row.part == NEXT_UP), None)
+    down = _after(spec, mine, NEIGHBOURS + 1)
+    run = [*reversed(up), mine, *down]
+    # The counts read the index, which leaves out a viewer who hides: they count for themselves.
+    head_ties = same + (1 if hidden and mine.points == run[0].points else 0)
+    around = _ranked(run, spec.viewer_id, more=more, head_ties=head_ties)[:len(up) + 1 + NEIGHBOURS]
+    rows = _ranked(top, spec.viewer_id)[:TOP]
+    shown = {row.person_id for row in rows}
+    viewer_row = around[len(up)]
+    ahead = _ahead(next_up, mine.points) if next_up is not None and viewer_row.rank > 1 else None
+    return rows, [row for row in around if row.person_id not in shown], viewer_row, ahead
 
 
 def store_top(store_id: int, period: str = periods.WEEK, limit: int = TOP) -> list[BoardRow]:
@@ -289,7 +273,7 @@ def store_top(store_id: int, period: str = periods.WEEK, limit: int = TOP) -> li
     if timezone is None:
         return []
     spec = _spec(STORE, store_id, period, zone_named(timezone))
-    return [_row(found, None) for found in _top(spec, limit)]
+    return _ranked(_top(spec, limit + 1), None)[:limit]
 
 
 def standing(person: Person, period: str = periods.WEEK) -> Standing | None:
@@ -297,12 +281,16 @@ def standing(person: Person, period: str = periods.WEEK) -> Standing | None:
     if person.store_id is None:
         return None
     spec = _spec(STORE, person.store_id, period, zone_for(person), person.id)
-    mine = _viewer_row(spec)
-    row = _row(mine, person.id) if mine else None
-    ahead = _next_up(spec, row.points if row else 0) if row is None or row.rank > 1 else None
-    return Standing(rank=row.rank if row else None, points=row.points if row else 0,
-                    points_behind=ahead.points_behind if ahead else None,
-                    ahead_name=ahead.first_name if ahead else None, tied=row.tied if row else False,
+    found = db.session.execute(VIEWER_RANKED, spec.parameters()).first()
+    if found is None or not _on_board(spec, found):
+        ahead = _next_up(spec, 0)
+        return Standing(rank=None, points=0, points_behind=ahead.points_behind if ahead else None,
+                        ahead_name=ahead.first_name if ahead else None, tied=False,
+                        store_name=person.store.name if person.store else None)
+    more, same = found.more, found.same
+    ahead = _next_up(spec, found.points) if more else None
+    return Standing(rank=more + 1, points=found.points, points_behind=ahead.points_behind if ahead else None,
+                    ahead_name=ahead.first_name if ahead else None, tied=same > 1,
                     store_name=person.store.name if person.store else None)
 
 

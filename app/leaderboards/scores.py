@@ -11,7 +11,7 @@ from app.core.models import utcnow
 from app.core.timezones import zone_for, zone_named
 from app.extensions import db
 from app.leaderboards import periods
-from app.leaderboards.models import BoardPrivacy, BoardScore
+from app.leaderboards.models import BoardPoints, BoardPrivacy, BoardScore
 from app.org.models import Person, Store
 from app.points import windows
 
@@ -37,7 +37,8 @@ def move(person: Person, delta: int, *, bucket_time: datetime, changed_at: datet
     Returns the new score per period (the rows stay locked until commit, so they remain exact)."""
     store_id, district_id = board_home(person)
     rows = [{"person_id": person.id, "period": period, "period_start": start, "store_id": store_id,
-             "district_id": district_id, "points": delta, "reached_at": changed_at}
+             "district_id": district_id, "points": delta, "reached_at": changed_at, "active": person.active,
+             "privacy_of": person.id}
             for period, start in periods.starts(bucket_time, zone_for(person)).items()]
     returned = db.session.execute(_score_upsert(), rows)
     return {period: points for period, points in returned}
@@ -51,14 +52,23 @@ def _score_upsert() -> sa.Insert:
 
 
 def _build_score_upsert() -> sa.Insert:
-    statement = dialect_insert(BoardScore.__table__)
+    # A new row (the period's first points) takes the privacy setting in the same statement: a subquery,
+    # not a query of its own.
+    statement = dialect_insert(BoardScore.__table__).values(hidden_wide=_hidden(sa.bindparam("privacy_of")))
     # `excluded` is the row that would have been inserted.
     return statement.on_conflict_do_update(
         index_elements=["person_id", "period", "period_start"],
         set_={"points": BoardScore.__table__.c.points + statement.excluded.points,
               "store_id": statement.excluded.store_id, "district_id": statement.excluded.district_id,
-              "reached_at": statement.excluded.reached_at},
+              "reached_at": statement.excluded.reached_at, "active": statement.excluded.active,
+              "hidden_wide": statement.excluded.hidden_wide},
     ).returning(BoardScore.__table__.c.period, BoardScore.__table__.c.points)
+
+
+def _hidden(person_id) -> sa.ColumnElement[bool]:
+    """The person's wide-board privacy setting as an SQL value (false without a setting)."""
+    return sa.func.coalesce(sa.select(BoardPrivacy.hidden_wide).where(BoardPrivacy.person_id == person_id)
+                            .scalar_subquery(), sa.false())
 
 
 def week_score(person: Person, at: datetime) -> tuple[int, datetime | None]:
@@ -91,10 +101,9 @@ def overtaken_by(person: Person, at: datetime, before: tuple[int, datetime | Non
                                               BoardScore.reached_at <= old_reached))
     rows = db.session.execute(
         sa.select(BoardScore.person_id, BoardScore.points)
-        .join(Person, Person.id == BoardScore.person_id)
         .where(BoardScore.store_id == person.store_id, BoardScore.period == periods.WEEK,
-               BoardScore.period_start == start, BoardScore.person_id != person.id,
-               BoardScore.points > 0, BoardScore.points < new_points, was_above, Person.active.is_(True))
+               BoardScore.period_start == start, BoardScore.active.is_(True), BoardScore.person_id != person.id,
+               BoardScore.points > 0, BoardScore.points < new_points, was_above)
         .order_by(BoardScore.points.desc()).limit(limit))
     return [Overtaken(person_id, points) for person_id, points in rows]
 
@@ -104,12 +113,15 @@ def overtaken_by(person: Person, at: datetime, before: tuple[int, datetime | Non
 def rebuild_scores() -> int:
     """Recompute every period score from the ledger, in bulk (the demo writes history without going
     through the signals). Streams the entries; returns how many score rows were written."""
-    homes = {
-        person_id: (store_id, district_id or person_district, timezone)
-        for person_id, store_id, district_id, person_district, timezone in db.session.execute(
-            sa.select(Person.id, Person.store_id, Store.district_id, Person.district_id, Store.timezone)
-            .outerjoin(Store, Store.id == Person.store_id))
-    }
+    homes = {}
+    flags = {}  # who counts on the boards: the person's active flag and privacy setting
+    for person_id, store_id, district_id, person_district, timezone, active, hidden in db.session.execute(
+            sa.select(Person.id, Person.store_id, Store.district_id, Person.district_id, Store.timezone,
+                      Person.active, BoardPrivacy.hidden_wide)
+            .outerjoin(Store, Store.id == Person.store_id)
+            .outerjoin(BoardPrivacy, BoardPrivacy.person_id == Person.id)):
+        homes[person_id] = (store_id, district_id or person_district, timezone)
+        flags[person_id] = (active, bool(hidden))
     zones: dict[str | None, object] = {}
     totals: dict[tuple[int, str, object], list] = {}
     # Points count in the periods they were earned in, less their reversal whenever it came (the points'
@@ -127,15 +139,30 @@ def rebuild_scores() -> int:
     rows = []
     for (person_id, period, start), (points, reached_at) in totals.items():
         store_id, district_id, _timezone = homes.get(person_id, (None, None, None))
+        active, hidden = flags.get(person_id, (True, False))
         rows.append({"person_id": person_id, "period": period, "period_start": start, "store_id": store_id,
-                     "district_id": district_id, "points": points, "reached_at": reached_at})
+                     "district_id": district_id, "points": points, "reached_at": reached_at, "active": active,
+                     "hidden_wide": hidden})
         if len(rows) >= REBUILD_BATCH:
             db.session.execute(sa.insert(BoardScore), rows)
             rows = []
     if rows:
         db.session.execute(sa.insert(BoardScore), rows)
+    for statement in refill_points():  # the triggers kept it row by row; recomputed, it is exact whatever came before
+        db.session.execute(statement)
     db.session.flush()
     return len(totals)
+
+
+def refill_points() -> tuple[sa.Delete, sa.Insert]:
+    """The company board's histogram (BoardPoints) computed afresh from the scores: for a rebuild, and for
+    a bulk load that skipped the database triggers which keep it otherwise (bench/scale_data)."""
+    scores, points = BoardScore.__table__, BoardPoints.__table__
+    return sa.delete(points), points.insert().from_select(
+        ["period", "period_start", "points", "members"],
+        sa.select(scores.c.period, scores.c.period_start, scores.c.points, sa.func.count())
+        .where(scores.c.active.is_(True), scores.c.hidden_wide.is_(False), scores.c.points > 0)
+        .group_by(scores.c.period, scores.c.period_start, scores.c.points))
 
 
 # Privacy ---------------------------------------------------------------------------------------
@@ -149,4 +176,7 @@ def set_hidden(person: Person, hidden: bool) -> None:
     statement = dialect_insert(BoardPrivacy).values(person_id=person.id, hidden_wide=hidden, updated_at=utcnow())
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["person_id"], set_={"hidden_wide": hidden, "updated_at": statement.excluded.updated_at}))
+    # Every score row carries the setting: the wide boards count from the score index alone.
+    db.session.execute(sa.update(BoardScore).where(BoardScore.person_id == person.id).values(hidden_wide=hidden),
+                       execution_options={"synchronize_session": False})
     db.session.flush()

@@ -249,9 +249,11 @@ class Associate:
             writer.add("point_balances", {"person_id": self.person_id, "lifetime": self.lifetime,
                                           "balance": self.balance, "updated_at": self.last_change})
         for (period, start), bucket in self.buckets.items():
+            # Everyone generated is active, and nobody hides from wide boards (no board_privacy rows).
             writer.add("board_scores", {"person_id": self.person_id, "period": period, "period_start": start,
                                         "store_id": self.store_id, "district_id": district_id,
-                                        "points": bucket.points, "reached_at": bucket.reached_at})
+                                        "points": bucket.points, "reached_at": bucket.reached_at,
+                                        "active": True, "hidden_wide": False})
         if self.stage_index > 0:
             writer.add("journey_person_stages", {"person_id": self.person_id,
                                                  "stage_id": self.context.rules.stages[self.stage_index].id,
