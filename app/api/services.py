@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.api import tokens
-from app.api.models import ApiAward, ApiToken
+from app.api.models import ApiAward
 from app.api.validation import FieldErrors, InvalidFields, item_path
 from app.core.errors import ServiceError
 from app.core.models import utcnow
@@ -140,16 +140,19 @@ def fingerprint(body: Any) -> str:
 
 
 # Built once, run with parameters: on the award path building a statement costs more CPU than running it.
-_RECORDED = sa.select(ApiAward).where(ApiAward.token_id == sa.bindparam("token_id"),
-                                      ApiAward.idempotency_key == sa.bindparam("key"))
-_RECORD = sa.insert(ApiAward.__table__)
+_AWARDS = ApiAward.__table__
+_RECORDED = sa.select(_AWARDS.c.request_hash, _AWARDS.c.entry_id).where(
+    _AWARDS.c.token_id == sa.bindparam("token_id"), _AWARDS.c.idempotency_key == sa.bindparam("key"))
+_RECORD = sa.insert(_AWARDS)
 
 
-def _recorded(token_id: int, key: str) -> ApiAward | None:
-    return db.session.scalar(_RECORDED, {"token_id": token_id, "key": key})
+def _recorded(token_id: int, key: str) -> sa.Row | None:
+    """(request_hash, entry_id) of the award this key already made, as a plain row: nearly every call
+    finds none, and loading nothing through the ORM still costs its set-up."""
+    return db.session.execute(_RECORDED, {"token_id": token_id, "key": key}).first()
 
 
-def _replay(recorded: ApiAward, body_fingerprint: str) -> AwardOutcome:
+def _replay(recorded: sa.Row, body_fingerprint: str) -> AwardOutcome:
     if recorded.request_hash != body_fingerprint:
         raise KeyReused()
     return AwardOutcome(db.session.get(PointEntry, recorded.entry_id), created=False)
@@ -172,7 +175,7 @@ def find_person(request: AwardRequest, *, lock: bool = False) -> Person | None:
     return db.session.scalar(query, {"value": value})
 
 
-def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutcome:
+def award_points(token: tokens.LiveToken, idempotency_key: str, body: Any) -> AwardOutcome:
     """Pay an award once per (token, Idempotency-Key). A repeat with the same body returns the original
     award; with another body, KeyReused. Bad input (the ledger's refusals included: the reason, a
     deactivated person, the per-award maximum and the daily cap) raises InvalidFields, a person outside the
@@ -207,7 +210,7 @@ def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutco
     return AwardOutcome(result.entry, created=True)
 
 
-def person_in_scope(token: ApiToken, person_id: int) -> Person | None:
+def person_in_scope(token: tokens.LiveToken, person_id: int) -> Person | None:
     """The person, None when there is no such id; OutOfScope when the token can't reach them."""
     person = db.session.get(Person, person_id)
     if person is None:
