@@ -7,7 +7,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -146,13 +146,20 @@ _RECORDED = sa.select(_AWARDS.c.request_hash, _AWARDS.c.entry_id).where(
 _RECORD = sa.insert(_AWARDS)
 
 
-def _recorded(token_id: int, key: str) -> sa.Row | None:
-    """(request_hash, entry_id) of the award this key already made, as a plain row: nearly every call
-    finds none, and loading nothing through the ORM still costs its set-up."""
-    return db.session.execute(_RECORDED, {"token_id": token_id, "key": key}).first()
+class Recorded(NamedTuple):
+    """What a key's first call recorded: the body's fingerprint and the entry it paid."""
+    request_hash: str
+    entry_id: int | None
 
 
-def _replay(recorded: sa.Row, body_fingerprint: str) -> AwardOutcome:
+def _recorded(token_id: int, key: str) -> Recorded | None:
+    """What this key already recorded, as plain values: nearly every call finds none, and loading nothing
+    through the ORM still costs its set-up."""
+    row = db.session.execute(_RECORDED, {"token_id": token_id, "key": key}).first()
+    return None if row is None else Recorded(*row)
+
+
+def _replay(recorded: Recorded, body_fingerprint: str) -> AwardOutcome:
     if recorded.request_hash != body_fingerprint:
         raise KeyReused()
     return AwardOutcome(db.session.get(PointEntry, recorded.entry_id), created=False)
@@ -165,14 +172,33 @@ _PERSON_BY = {
         Person.employee_number == sa.bindparam("value")),
 }
 _PERSON_LOCKED_BY = {field: query.with_for_update(key_share=True, of=Person) for field, query in _PERSON_BY.items()}
+# The person, locked, and what this key already recorded, in one statement: every award asks both.
+_PERSON_AND_RECORD_BY = {
+    field: query.add_columns(*(sa.select(column).where(_AWARDS.c.token_id == sa.bindparam("token_id"),
+                                                       _AWARDS.c.idempotency_key == sa.bindparam("key"))
+                               .scalar_subquery() for column in (_AWARDS.c.request_hash, _AWARDS.c.entry_id)))
+    for field, query in _PERSON_LOCKED_BY.items()}
+
+
+def _lookup_value(request: AwardRequest) -> str:
+    return request.person_value.lower() if request.person_field == "email" else request.person_value
 
 
 def find_person(request: AwardRequest, *, lock: bool = False) -> Person | None:
     """The person the award names, with their store (the boards need it). `lock`: hold the person's row
     until commit, so one person's awards go in a row and the daily cap can't be raced."""
-    value = request.person_value.lower() if request.person_field == "email" else request.person_value
     query = (_PERSON_LOCKED_BY if lock else _PERSON_BY)[request.person_field]
-    return db.session.scalar(query, {"value": value})
+    return db.session.scalar(query, {"value": _lookup_value(request)})
+
+
+def _person_and_record(request: AwardRequest, token_id: int, key: str) -> tuple[Person | None, Recorded | None]:
+    """`find_person(request, lock=True)` and `_recorded(token_id, key)` in one statement."""
+    row = db.session.execute(_PERSON_AND_RECORD_BY[request.person_field],
+                             {"value": _lookup_value(request), "token_id": token_id, "key": key}).first()
+    if row is None:  # nobody has this name: the record, if any, is read on its own
+        return None, _recorded(token_id, key)
+    person, request_hash, entry_id = row
+    return person, None if request_hash is None else Recorded(request_hash, entry_id)
 
 
 def award_points(token: tokens.LiveToken, idempotency_key: str, body: Any) -> AwardOutcome:
@@ -181,11 +207,16 @@ def award_points(token: tokens.LiveToken, idempotency_key: str, body: Any) -> Aw
     deactivated person, the per-award maximum and the daily cap) raises InvalidFields, a person outside the
     token's stores OutOfScope; nothing changes in either case. Flushes; the caller commits."""
     body_fingerprint = fingerprint(body)
-    recorded = _recorded(token.id, idempotency_key)
+    try:
+        request = parse_award(body)
+    except InvalidFields:
+        recorded = _recorded(token.id, idempotency_key)  # a repeat is answered whatever its body says
+        if recorded is not None:
+            return _replay(recorded, body_fingerprint)
+        raise
+    person, recorded = _person_and_record(request, token.id, idempotency_key)
     if recorded is not None:
         return _replay(recorded, body_fingerprint)
-    request = parse_award(body)
-    person = find_person(request, lock=True)
     if person is None:
         raise InvalidFields({request.person_field: [_("No person has this %(field)s.",
                                                       field=request.person_field)]})
