@@ -16,9 +16,11 @@ from sqlalchemy.orm import joinedload
 from app.api import tokens
 from app.api.models import ApiAward
 from app.api.validation import FieldErrors, InvalidFields, item_path
+from app.badges import services as badges
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
+from app.journey import services as journey
 from app.journey.services import current_stage
 from app.kpis.measurements import MeasurementErrors
 from app.org.models import Person
@@ -172,11 +174,14 @@ _PERSON_BY = {
         Person.employee_number == sa.bindparam("value")),
 }
 _PERSON_LOCKED_BY = {field: query.with_for_update(key_share=True, of=Person) for field, query in _PERSON_BY.items()}
-# The person, locked, and what this key already recorded, in one statement: every award asks both.
+# The person, locked, with what the award goes on to ask about them (the badges they hold, their stage)
+# and what this key already recorded, in one statement.
 _PERSON_AND_RECORD_BY = {
-    field: query.add_columns(*(sa.select(column).where(_AWARDS.c.token_id == sa.bindparam("token_id"),
-                                                       _AWARDS.c.idempotency_key == sa.bindparam("key"))
-                               .scalar_subquery() for column in (_AWARDS.c.request_hash, _AWARDS.c.entry_id)))
+    field: query.add_columns(
+        *(sa.select(column).where(_AWARDS.c.token_id == sa.bindparam("token_id"),
+                                  _AWARDS.c.idempotency_key == sa.bindparam("key"))
+          .scalar_subquery() for column in (_AWARDS.c.request_hash, _AWARDS.c.entry_id)),
+        badges.held_badges_column(Person.id, sa.bindparam("now")), journey.stored_stage_column(Person.id))
     for field, query in _PERSON_LOCKED_BY.items()}
 
 
@@ -192,12 +197,15 @@ def find_person(request: AwardRequest, *, lock: bool = False) -> Person | None:
 
 
 def _person_and_record(request: AwardRequest, token_id: int, key: str) -> tuple[Person | None, Recorded | None]:
-    """`find_person(request, lock=True)` and `_recorded(token_id, key)` in one statement."""
-    row = db.session.execute(_PERSON_AND_RECORD_BY[request.person_field],
-                             {"value": _lookup_value(request), "token_id": token_id, "key": key}).first()
+    """`find_person(request, lock=True)` and `_recorded(token_id, key)` in one statement, which also reads
+    what the badge rules and the stage check will ask about the person."""
+    row = db.session.execute(_PERSON_AND_RECORD_BY[request.person_field], {
+        "value": _lookup_value(request), "token_id": token_id, "key": key, "now": utcnow()}).first()
     if row is None:  # nobody has this name: the record, if any, is read on its own
         return None, _recorded(token_id, key)
-    person, request_hash, entry_id = row
+    person, request_hash, entry_id, held, stage_id = row
+    badges.remember_held_badges(person.id, held)
+    journey.remember_stored_stage(person.id, stage_id)
     return person, None if request_hash is None else Recorded(request_hash, entry_id)
 
 

@@ -117,6 +117,20 @@ _HELD = sa.select(BadgeGrant.badge_id).where(
     sa.or_(BadgeGrant.expires_at.is_(None), BadgeGrant.expires_at > sa.bindparam("now")))
 
 
+def held_badges_column(person_id: sa.ColumnElement, now: sa.ColumnElement) -> sa.ScalarSelect:
+    """The badges the person holds at `now`, as one column ("3,7,12" or NULL), for a caller that reads the
+    person anyway (the API's award): hand what it read to `remember_held_badges`, and the badge rules and
+    the stage check need no query of their own."""
+    return sa.select(sa.func.aggregate_strings(sa.cast(BadgeGrant.badge_id, sa.String), ",")).where(
+        BadgeGrant.person_id == person_id,
+        sa.or_(BadgeGrant.expires_at.is_(None), BadgeGrant.expires_at > now)).scalar_subquery()
+
+
+def remember_held_badges(person_id: int, held: str | None) -> None:
+    """What `held_badges_column` read, kept for the rest of the transaction (`grant` adds to it)."""
+    transaction_memo("badges.held")[person_id] = {int(badge_id) for badge_id in held.split(",")} if held else set()
+
+
 def held_badge_ids(person_id: int) -> set[int]:
     held = transaction_memo("badges.held")
     if person_id not in held:

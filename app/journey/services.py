@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core import audit
-from app.core.aftercommit import after_commit
+from app.core.aftercommit import after_commit, transaction_memo
 from app.core.database import dialect_insert
 from app.core.definitions import Definitions
 from app.core.errors import ServiceError
@@ -132,6 +132,26 @@ def _load_stages() -> tuple[StageRule, ...]:
 # them (app/core/definitions.py).
 STAGES = Definitions("journey_stages", _load_stages, tables=("journey_stages",))
 _STORED_STAGE = sa.select(PersonStage.stage_id).where(PersonStage.person_id == sa.bindparam("person_id"))
+_NOT_READ = object()
+
+
+def stored_stage_column(person_id: sa.ColumnElement) -> sa.ScalarSelect:
+    """The person's stored stage id as a column, for a caller that reads the person anyway (the API's
+    award): hand what it read to `remember_stored_stage`, and the stage check needs no query of its own."""
+    return sa.select(PersonStage.stage_id).where(PersonStage.person_id == person_id).scalar_subquery()
+
+
+def remember_stored_stage(person_id: int, stage_id: int | None) -> None:
+    """What `stored_stage_column` read, kept for the rest of the transaction (`_move` keeps it up to date)."""
+    transaction_memo("journey.stored_stage")[person_id] = stage_id
+
+
+def _stored_stage_id(person_id: int) -> int | None:
+    stored = transaction_memo("journey.stored_stage")
+    stage_id = stored.get(person_id, _NOT_READ)
+    if stage_id is _NOT_READ:
+        stage_id = stored[person_id] = db.session.scalar(_STORED_STAGE, {"person_id": person_id})
+    return stage_id
 
 
 def evaluate_stage(person: Person, *, lifetime: int | None = None) -> list[StageChange]:
@@ -142,7 +162,7 @@ def evaluate_stage(person: Person, *, lifetime: int | None = None) -> list[Stage
         return []  # no stages configured: nowhere to move
     if lifetime is not None and all(stage.min_lifetime_points > lifetime for stage in all_stages[1:]):
         return []  # no stage above the first is within these points: nobody moves, whatever their stage
-    stored_id = db.session.scalar(_STORED_STAGE, {"person_id": person.id})
+    stored_id = _stored_stage_id(person.id)
     current = next((s for s in all_stages if s.id == stored_id), all_stages[0])
     stored = stored_id is not None
     facts = Facts(person, _lifetime=lifetime)
@@ -151,7 +171,9 @@ def evaluate_stage(person: Person, *, lifetime: int | None = None) -> list[Stage
         if not criteria_met(stage, facts):
             break
         if not _move(person, current if stored else None, stage, stored):
+            transaction_memo("journey.stored_stage").pop(person.id, None)  # moved by someone else: read again
             break  # a concurrent evaluation moved them first; it records the change
+        transaction_memo("journey.stored_stage")[person.id] = stage.id
         change = StageChange(person_id=person.id, store_id=person.store_id, from_stage_id=current.id,
                              to_stage_id=stage.id, manager_id=person.manager_id)
         db.session.add(change)
@@ -262,6 +284,7 @@ def place_at_stage(person: Person, stage: Stage, *, actor: Person) -> bool:
     else:
         stored.stage_id, stored.reached_at = stage.id, utcnow()
     db.session.flush()
+    transaction_memo("journey.stored_stage")[person.id] = stage.id
     audit.record("journey.placed", actor_id=actor.id, target_type="person", target_id=person.id,
                  stage=stage.key, previous=previous.key)
     return True

@@ -83,3 +83,6 @@ def test_statements_per_award_do_not_grow_with_badges_or_challenges(app, api, or
     counted("reload")  # the first award after the change reads the definitions again, once
     after = counted("after")
     assert len(after) == len(before), "\n".join(after)
+    # Someone past every badge threshold and near a stage that needs badges: what they hold and where
+    # they stand come with the person, so they cost no more than a newcomer's award.
+    assert len(after) <= 10, "\n".join(after)
