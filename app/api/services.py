@@ -7,18 +7,20 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.api import tokens
-from app.api.models import ApiAward, ApiToken
+from app.api.models import ApiAward
 from app.api.validation import FieldErrors, InvalidFields, item_path
+from app.badges import services as badges
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.extensions import db
+from app.journey import services as journey
 from app.journey.services import current_stage
 from app.kpis.measurements import MeasurementErrors
 from app.org.models import Person
@@ -140,16 +142,26 @@ def fingerprint(body: Any) -> str:
 
 
 # Built once, run with parameters: on the award path building a statement costs more CPU than running it.
-_RECORDED = sa.select(ApiAward).where(ApiAward.token_id == sa.bindparam("token_id"),
-                                      ApiAward.idempotency_key == sa.bindparam("key"))
-_RECORD = sa.insert(ApiAward.__table__)
+_AWARDS = ApiAward.__table__
+_RECORDED = sa.select(_AWARDS.c.request_hash, _AWARDS.c.entry_id).where(
+    _AWARDS.c.token_id == sa.bindparam("token_id"), _AWARDS.c.idempotency_key == sa.bindparam("key"))
+_RECORD = sa.insert(_AWARDS)
 
 
-def _recorded(token_id: int, key: str) -> ApiAward | None:
-    return db.session.scalar(_RECORDED, {"token_id": token_id, "key": key})
+class Recorded(NamedTuple):
+    """What a key's first call recorded: the body's fingerprint and the entry it paid."""
+    request_hash: str
+    entry_id: int | None
 
 
-def _replay(recorded: ApiAward, body_fingerprint: str) -> AwardOutcome:
+def _recorded(token_id: int, key: str) -> Recorded | None:
+    """What this key already recorded, as plain values: nearly every call finds none, and loading nothing
+    through the ORM still costs its set-up."""
+    row = db.session.execute(_RECORDED, {"token_id": token_id, "key": key}).first()
+    return None if row is None else Recorded(*row)
+
+
+def _replay(recorded: Recorded, body_fingerprint: str) -> AwardOutcome:
     if recorded.request_hash != body_fingerprint:
         raise KeyReused()
     return AwardOutcome(db.session.get(PointEntry, recorded.entry_id), created=False)
@@ -162,27 +174,57 @@ _PERSON_BY = {
         Person.employee_number == sa.bindparam("value")),
 }
 _PERSON_LOCKED_BY = {field: query.with_for_update(key_share=True, of=Person) for field, query in _PERSON_BY.items()}
+# The person, locked, with what the award goes on to ask about them (the badges they hold, their stage)
+# and what this key already recorded, in one statement.
+_PERSON_AND_RECORD_BY = {
+    field: query.add_columns(
+        *(sa.select(column).where(_AWARDS.c.token_id == sa.bindparam("token_id"),
+                                  _AWARDS.c.idempotency_key == sa.bindparam("key"))
+          .scalar_subquery() for column in (_AWARDS.c.request_hash, _AWARDS.c.entry_id)),
+        badges.held_badges_column(Person.id, sa.bindparam("now")), journey.stored_stage_column(Person.id))
+    for field, query in _PERSON_LOCKED_BY.items()}
+
+
+def _lookup_value(request: AwardRequest) -> str:
+    return request.person_value.lower() if request.person_field == "email" else request.person_value
 
 
 def find_person(request: AwardRequest, *, lock: bool = False) -> Person | None:
     """The person the award names, with their store (the boards need it). `lock`: hold the person's row
     until commit, so one person's awards go in a row and the daily cap can't be raced."""
-    value = request.person_value.lower() if request.person_field == "email" else request.person_value
     query = (_PERSON_LOCKED_BY if lock else _PERSON_BY)[request.person_field]
-    return db.session.scalar(query, {"value": value})
+    return db.session.scalar(query, {"value": _lookup_value(request)})
 
 
-def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutcome:
+def _person_and_record(request: AwardRequest, token_id: int, key: str) -> tuple[Person | None, Recorded | None]:
+    """`find_person(request, lock=True)` and `_recorded(token_id, key)` in one statement, which also reads
+    what the badge rules and the stage check will ask about the person."""
+    row = db.session.execute(_PERSON_AND_RECORD_BY[request.person_field], {
+        "value": _lookup_value(request), "token_id": token_id, "key": key, "now": utcnow()}).first()
+    if row is None:  # nobody has this name: the record, if any, is read on its own
+        return None, _recorded(token_id, key)
+    person, request_hash, entry_id, held, stage_id = row
+    badges.remember_held_badges(person.id, held)
+    journey.remember_stored_stage(person.id, stage_id)
+    return person, None if request_hash is None else Recorded(request_hash, entry_id)
+
+
+def award_points(token: tokens.LiveToken, idempotency_key: str, body: Any) -> AwardOutcome:
     """Pay an award once per (token, Idempotency-Key). A repeat with the same body returns the original
     award; with another body, KeyReused. Bad input (the ledger's refusals included: the reason, a
     deactivated person, the per-award maximum and the daily cap) raises InvalidFields, a person outside the
     token's stores OutOfScope; nothing changes in either case. Flushes; the caller commits."""
     body_fingerprint = fingerprint(body)
-    recorded = _recorded(token.id, idempotency_key)
+    try:
+        request = parse_award(body)
+    except InvalidFields:
+        recorded = _recorded(token.id, idempotency_key)  # a repeat is answered whatever its body says
+        if recorded is not None:
+            return _replay(recorded, body_fingerprint)
+        raise
+    person, recorded = _person_and_record(request, token.id, idempotency_key)
     if recorded is not None:
         return _replay(recorded, body_fingerprint)
-    request = parse_award(body)
-    person = find_person(request, lock=True)
     if person is None:
         raise InvalidFields({request.person_field: [_("No person has this %(field)s.",
                                                       field=request.person_field)]})
@@ -207,7 +249,7 @@ def award_points(token: ApiToken, idempotency_key: str, body: Any) -> AwardOutco
     return AwardOutcome(result.entry, created=True)
 
 
-def person_in_scope(token: ApiToken, person_id: int) -> Person | None:
+def person_in_scope(token: tokens.LiveToken, person_id: int) -> Person | None:
     """The person, None when there is no such id; OutOfScope when the token can't reach them."""
     person = db.session.get(Person, person_id)
     if person is None:

@@ -4,14 +4,16 @@ never stored: only its SHA-256 is."""
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.api.models import ApiToken, api_token_stores
 from app.core import audit
+from app.core.definitions import UNCHANGED, Definitions
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.text import required_text
@@ -65,36 +67,52 @@ def revoke_token(actor: Person | None, token: ApiToken) -> bool:
     return True
 
 
-# Built once: every API request runs it, and building a statement costs more CPU than running it.
-_BY_HASH = sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))
+@dataclass(frozen=True)
+class LiveToken:
+    """A token that may be used, as requests see it: plain values the process keeps between requests
+    (app/core/definitions.py), so authenticating costs no query of its own."""
+    id: int
+    name: str
+    prefix: str
+    all_stores: bool
+    store_ids: frozenset[int]  # empty for an all-stores token
+    last_used_at: datetime | None  # as loaded; this process's own touches are in `_touched`
 
 
-def authenticate(secret: str) -> ApiToken | None:
+def _load_live() -> dict[str, LiveToken]:
+    """Every unrevoked token by the hash of its secret (a company has a handful)."""
+    links: dict[int, set[int]] = {}
+    for token_id, store_id in db.session.execute(sa.select(api_token_stores.c.token_id, api_token_stores.c.store_id)):
+        links.setdefault(token_id, set()).add(store_id)
+    rows = db.session.execute(sa.select(ApiToken.id, ApiToken.token_hash, ApiToken.name, ApiToken.prefix,
+                                        ApiToken.all_stores, ApiToken.last_used_at)
+                              .where(ApiToken.revoked_at.is_(None)))
+    return {token_hash: LiveToken(token_id, name, prefix, all_stores, frozenset(links.get(token_id, ())), last_used)
+            for token_id, token_hash, name, prefix, all_stores, last_used in rows}
+
+
+LIVE = Definitions("api_tokens", _load_live, tables=("api_tokens", "api_token_stores"))
+
+
+def authenticate(secret: str) -> LiveToken | None:
     """The live token with this secret, or None (unknown, malformed or revoked)."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
         return None
-    token = db.session.scalar(_BY_HASH, {"token_hash": hash_secret(secret)})
-    if token is None or token.revoked_at is not None:
-        return None
-    return token
+    return LIVE.get().get(hash_secret(secret))
 
 
-def covers(token: ApiToken, person: Person) -> bool:
+def covers(token: LiveToken, person: Person) -> bool:
     """May this token read or award `person`? A person with no store is reached by all-store tokens only."""
     if token.all_stores:
         return True
-    if person.store_id is None:
-        return False
-    return db.session.scalar(sa.select(sa.func.count()).select_from(api_token_stores).where(
-        api_token_stores.c.token_id == token.id, api_token_stores.c.store_id == person.store_id)) == 1
+    return person.store_id is not None and person.store_id in token.store_ids
 
 
-def store_ids(token: ApiToken) -> set[int] | None:
+def store_ids(token: LiveToken) -> set[int] | None:
     """The stores this token may write to; None for an all-stores token."""
     if token.all_stores:
         return None
-    return set(db.session.scalars(sa.select(api_token_stores.c.store_id).where(
-        api_token_stores.c.token_id == token.id)))
+    return set(token.store_ids)
 
 
 def tokens() -> list[ApiToken]:
@@ -106,17 +124,24 @@ def tokens() -> list[ApiToken]:
 LAST_USED_RESOLUTION_SECONDS = 60
 
 
-def needs_touch(token: ApiToken) -> bool:
-    return token.last_used_at is None or \
-        (utcnow() - token.last_used_at).total_seconds() >= LAST_USED_RESOLUTION_SECONDS
+def _touched() -> dict[int, datetime]:
+    """Token id -> when this process (this app) last recorded its use."""
+    return current_app.extensions.setdefault("ascent.api_token_touches", {})
+
+
+def needs_touch(token: LiveToken) -> bool:
+    last = max(filter(None, (token.last_used_at, _touched().get(token.id))), default=None)
+    return last is None or (utcnow() - last).total_seconds() >= LAST_USED_RESOLUTION_SECONDS
 
 
 def touch(token_id: int) -> None:
     """Record use, at most once a minute per token: a conditional UPDATE, so a busy integration costs
-    one small write a minute, not one per request."""
+    one small write a minute, not one per request. The time of use is no definition: the processes'
+    token caches stay as they are."""
     now = utcnow()
     cutoff = now - timedelta(seconds=LAST_USED_RESOLUTION_SECONDS)
     db.session.execute(
         sa.update(ApiToken).where(ApiToken.id == token_id, sa.or_(ApiToken.last_used_at.is_(None),
                                                                  ApiToken.last_used_at < cutoff))
-        .values(last_used_at=now), execution_options={"synchronize_session": False})
+        .values(last_used_at=now), execution_options={"synchronize_session": False, **UNCHANGED})
+    _touched()[token_id] = now

@@ -18,12 +18,6 @@ def _live(now: datetime):
     return sa.or_(BadgeGrant.expires_at.is_(None), BadgeGrant.expires_at > now)
 
 
-def held_badge_keys(person_id: int) -> set[str]:
-    return set(db.session.scalars(sa.select(BadgeDefinition.key).join(BadgeGrant, BadgeGrant.badge_id ==
-                                                                      BadgeDefinition.id)
-                                  .where(BadgeGrant.person_id == person_id, _live(utcnow()))))
-
-
 def badge_names(keys: list[str]) -> dict[str, BadgeDefinition]:
     if not keys:
         return {}

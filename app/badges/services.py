@@ -1,5 +1,6 @@
 """Granting badges: automatic rules and manual grants, one idempotent `grant` underneath both."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -9,8 +10,9 @@ from flask_babel import gettext as _
 
 from app.badges.models import BadgeDefinition, BadgeEvent, BadgeGrant, Criterion, Granter
 from app.core import audit
-from app.core.aftercommit import after_commit
+from app.core.aftercommit import after_commit, transaction_memo
 from app.core.database import dialect_insert
+from app.core.definitions import Definitions
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import BadgeGranted, badge_granted
@@ -62,6 +64,7 @@ def grant(person: Person, badge: BadgeDefinition, *, granted_by: Person | None =
             BadgeGrant.person_id == person.id, BadgeGrant.badge_id == badge.id,
             BadgeGrant.generation == generation)), created=False)
     created = db.session.get(BadgeGrant, grant_id)
+    transaction_memo("badges.held").get(person.id, set()).add(badge.id)
     if granted_by is not None:
         audit.record("badge.granted", actor_id=granted_by.id, target_type="person", target_id=person.id,
                      badge=badge.key, grant_id=grant_id, note=note)
@@ -83,36 +86,97 @@ def _announce(person_id: int, badge_key: str) -> None:
 
 # Automatic rules ---------------------------------------------------------------------------------------
 
-def _not_held(person_id: int, now: datetime):
-    held = sa.select(BadgeGrant.badge_id).where(
+@dataclass(frozen=True)
+class BadgeRule:
+    """What an automatic rule needs of a badge, kept by the process between requests."""
+    id: int
+    key: str
+    active: bool
+    criterion: str
+    threshold: int | None
+    mission_id: int | None
+    event_type: str | None
+
+
+def _load_rules() -> tuple[BadgeRule, ...]:
+    rows = db.session.execute(sa.select(BadgeDefinition.id, BadgeDefinition.key, BadgeDefinition.active,
+                                        BadgeDefinition.criterion, BadgeDefinition.threshold,
+                                        BadgeDefinition.mission_id, BadgeDefinition.event_type)
+                              .order_by(BadgeDefinition.position, BadgeDefinition.id))
+    return tuple(BadgeRule(*row) for row in rows)
+
+
+# Every award checks the lifetime rules: the badges are read once per process, and again only after a
+# change to them (app/core/definitions.py).
+RULES = Definitions("badges", _load_rules, tables=("badge_definitions",))
+
+# The badges a person holds now: built once, run with parameters, kept for the rest of the transaction
+# (the badge rules and the journey's stage check both ask on one award). `grant` adds to it.
+_HELD = sa.select(BadgeGrant.badge_id).where(
+    BadgeGrant.person_id == sa.bindparam("person_id"),
+    sa.or_(BadgeGrant.expires_at.is_(None), BadgeGrant.expires_at > sa.bindparam("now")))
+
+
+def held_badges_column(person_id: sa.ColumnElement, now: sa.ColumnElement) -> sa.ScalarSelect:
+    """The badges the person holds at `now`, as one column ("3,7,12" or NULL), for a caller that reads the
+    person anyway (the API's award): hand what it read to `remember_held_badges`, and the badge rules and
+    the stage check need no query of their own."""
+    return sa.select(sa.func.aggregate_strings(sa.cast(BadgeGrant.badge_id, sa.String), ",")).where(
         BadgeGrant.person_id == person_id,
-        sa.or_(BadgeGrant.expires_at.is_(None), BadgeGrant.expires_at > now))
-    return BadgeDefinition.id.not_in(held)
+        sa.or_(BadgeGrant.expires_at.is_(None), BadgeGrant.expires_at > now)).scalar_subquery()
 
 
-def _grant_all(person: Person, query: sa.Select) -> list[BadgeGrant]:
+def remember_held_badges(person_id: int, held: str | None) -> None:
+    """What `held_badges_column` read, kept for the rest of the transaction (`grant` adds to it)."""
+    transaction_memo("badges.held")[person_id] = {int(badge_id) for badge_id in held.split(",")} if held else set()
+
+
+def held_badge_ids(person_id: int) -> set[int]:
+    held = transaction_memo("badges.held")
+    if person_id not in held:
+        held[person_id] = set(db.session.scalars(_HELD, {"person_id": person_id, "now": utcnow()}))
+    return held[person_id]
+
+
+def held_badge_keys(person_id: int) -> set[str]:
+    keys = {rule.id: rule.key for rule in RULES.get()}
+    return {keys[badge_id] for badge_id in held_badge_ids(person_id) if badge_id in keys}
+
+
+def _grant_all(person: Person, wanted: Callable[[BadgeRule], bool]) -> list[BadgeGrant]:
+    """Grant every active badge whose rule `wanted` accepts and the person doesn't hold. No query at all
+    when no rule applies (most awards); one, kept for the transaction, to see which of the others they hold."""
+    due = [rule.id for rule in RULES.get() if rule.active and wanted(rule)]
+    if not due:
+        return []
+    held = held_badge_ids(person.id)
     now = utcnow()
-    due = list(db.session.scalars(query.where(BadgeDefinition.active.is_(True), _not_held(person.id, now))
-                                  .order_by(BadgeDefinition.position, BadgeDefinition.id)))
-    return [result.grant for badge in due if (result := grant(person, badge, now=now)).created]
+    granted = []
+    for badge_id in due:
+        if badge_id in held:
+            continue
+        result = grant(person, db.session.get(BadgeDefinition, badge_id), now=now)
+        if result.created:
+            granted.append(result.grant)
+    return granted
+
+
+def _reached(criterion: str, count: int) -> Callable[[BadgeRule], bool]:
+    return lambda rule: rule.criterion == criterion and rule.threshold is not None and rule.threshold <= count
 
 
 def check_lifetime_badges(person: Person, lifetime: int) -> list[BadgeGrant]:
-    return _grant_all(person, sa.select(BadgeDefinition).where(
-        BadgeDefinition.criterion == Criterion.LIFETIME_POINTS, BadgeDefinition.threshold <= lifetime))
+    return _grant_all(person, _reached(Criterion.LIFETIME_POINTS, lifetime))
 
 
 def check_streak_badges(person: Person, streak_days: int) -> list[BadgeGrant]:
-    return _grant_all(person, sa.select(BadgeDefinition).where(
-        BadgeDefinition.criterion == Criterion.STREAK, BadgeDefinition.threshold <= streak_days))
+    return _grant_all(person, _reached(Criterion.STREAK, streak_days))
 
 
 def check_mission_badges(person: Person, mission_id: int, mission_badge_id: int | None = None) -> list[BadgeGrant]:
     """Badges whose criterion names this mission, plus the badge the mission itself promises."""
-    condition = sa.and_(BadgeDefinition.criterion == Criterion.MISSION, BadgeDefinition.mission_id == mission_id)
-    if mission_badge_id is not None:
-        condition = sa.or_(condition, BadgeDefinition.id == mission_badge_id)
-    return _grant_all(person, sa.select(BadgeDefinition).where(condition))
+    return _grant_all(person, lambda rule: (rule.criterion == Criterion.MISSION and rule.mission_id == mission_id)
+                      or (mission_badge_id is not None and rule.id == mission_badge_id))
 
 
 def record_event(person: Person, event_type: str, source_key: str) -> list[BadgeGrant]:
@@ -124,10 +188,11 @@ def record_event(person: Person, event_type: str, source_key: str) -> list[Badge
                  .on_conflict_do_nothing(index_elements=["source_key"]).returning(BadgeEvent.id))
     if db.session.execute(statement).scalar() is None:
         return []
-    count = event_count(person.id, event_type)
-    return _grant_all(person, sa.select(BadgeDefinition).where(
-        BadgeDefinition.criterion == Criterion.EVENT_COUNT, BadgeDefinition.event_type == event_type,
-        BadgeDefinition.threshold <= count))
+    if not any(rule.active and rule.criterion == Criterion.EVENT_COUNT and rule.event_type == event_type
+               for rule in RULES.get()):
+        return []  # no badge counts these: no need to count them now
+    reached = _reached(Criterion.EVENT_COUNT, event_count(person.id, event_type))
+    return _grant_all(person, lambda rule: rule.event_type == event_type and reached(rule))
 
 
 def event_count(person_id: int, event_type: str) -> int:

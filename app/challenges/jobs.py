@@ -11,6 +11,7 @@ from huey import crontab
 
 from app.challenges import lifecycle, nudging, queries, standings
 from app.challenges.models import Challenge, Kind, Metric, Status, challenge_stores
+from app.core.definitions import Definitions
 from app.core.models import utcnow
 from app.extensions import db
 from app.jobs import job, periodic_job
@@ -31,6 +32,23 @@ def running_points_challenges(store_id: int) -> sa.Select:
             .join(challenge_stores, challenge_stores.c.challenge_id == Challenge.id)
             .where(challenge_stores.c.store_id == store_id, Challenge.status == Status.RUNNING,
                    Challenge.kind == Kind.INDIVIDUAL, Challenge.metric == Metric.POINTS))
+
+
+def _load_running_stores() -> frozenset[int]:
+    return frozenset(db.session.scalars(
+        sa.select(challenge_stores.c.store_id).join(Challenge, challenge_stores.c.challenge_id == Challenge.id)
+        .where(Challenge.status == Status.RUNNING, Challenge.kind == Kind.INDIVIDUAL,
+               Challenge.metric == Metric.POINTS).distinct()))
+
+
+# Every award asks whether its store runs a points challenge: the answer is kept by the process, and read
+# again only after a challenge changes (it starts, closes, or is edited; app/core/definitions.py).
+RUNNING_STORES = Definitions("challenges.running_stores", _load_running_stores,
+                             tables=("challenges", "challenge_stores"))
+
+
+def runs_points_challenge(store_id: int) -> bool:
+    return store_id in RUNNING_STORES.get()
 
 
 @job(retries=1)

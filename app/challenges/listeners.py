@@ -11,15 +11,15 @@ from app.challenges import jobs, queries, standings
 from app.challenges.models import Challenge
 from app.core.aftercommit import after_commit
 from app.core.signals import PointsAwarded, points_awarded
-from app.extensions import db
 
 
 def on_points_awarded(_sender, *, event: PointsAwarded) -> None:
     entry = event.entry
     if entry.source_type == standings.PRIZE_SOURCE or entry.store_id is None:
         return
-    # One indexed lookup in the writer's transaction; the standings are computed later, off the request.
-    if db.session.scalar(jobs.running_points_challenges(entry.store_id).limit(1)) is None:
+    # The stores running a points challenge are kept by the process; the standings are computed later,
+    # off the request.
+    if not jobs.runs_points_challenge(entry.store_id):
         return
     after_commit(partial(jobs.check_overtaken, entry.id))
 

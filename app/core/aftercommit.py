@@ -1,6 +1,7 @@
 """Run a callback only once the current transaction has committed (never on rollback).
 
-Sockets, pushes and jobs must not announce a change that could still roll back."""
+Sockets, pushes and jobs must not announce a change that could still roll back. And `transaction_memo`:
+what a transaction may remember, forgotten when it ends."""
 
 import contextlib
 import logging
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 
 _KEY = "ascent_after_commit"
+_MEMO = "ascent_transaction_memo"
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -54,3 +56,17 @@ def _discard(session: Session) -> None:
     if session.in_nested_transaction():
         return  # only the savepoint rolled back; what the outer transaction queued still stands
     session.info.pop(_KEY, None)
+
+
+def transaction_memo(name: str, session: Session | None = None) -> dict:
+    """A dict that lives as long as the session's current transaction: for what a transaction has read
+    and may read again (a person's badges, checked by two features on one award). Whoever writes what a
+    memo holds keeps it up to date. A savepoint's end, released or rolled back, forgets it too: what was
+    written inside may be gone."""
+    info = (session if session is not None else db.session()).info
+    return info.setdefault(_MEMO, {}).setdefault(name, {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, _transaction) -> None:
+    session.info.pop(_MEMO, None)

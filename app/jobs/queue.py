@@ -4,15 +4,18 @@ Huey tasks are registered when their module is imported, so the instance exists 
 like the extensions in app.extensions; `init_app` then points it at the storage the app's settings
 choose (what SqliteHuey and RedisHuey do, on one instance whose task registry stays put)."""
 
+import contextlib
 import contextvars
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context, request
 from huey import Huey
+from huey.api import chord, group
+from huey.signals import SIGNAL_ENQUEUED
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from app.extensions import db
@@ -24,9 +27,82 @@ DEFAULT_RETRIES = 5
 DEFAULT_RETRY_DELAY = 30
 DEFAULT_RETRY_BACKOFF = 2
 
-huey = Huey("ascent", results=False, storage_class=MemoryStorage)
+_pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("ascent_jobs_pending", default=None)
+
+
+class AscentHuey(Huey):
+    """Huey, except that tasks queued inside `batched()` (every request, every job) are held until its end
+    and then leave together: one write to the queue's storage (one SQLite transaction, one Redis command)
+    where an award that nudges, pushes and checks a challenge made one each. Immediate mode (tests) runs
+    them inline at once, as before."""
+
+    def enqueue(self, task):
+        pending = _pending.get()
+        if pending is None or self._immediate or isinstance(task, (group, chord)):
+            return super().enqueue(task)
+        if task.expires:
+            task.resolve_expires(self.utc)
+        self._emit(SIGNAL_ENQUEUED, task)
+        pending.append(task)
+        return None  # results are off: Huey returns no handle either
+
+
+huey = AscentHuey("ascent", results=False, storage_class=MemoryStorage)
 _bound: dict[str, Flask | None] = {"app": None}
 _attempts_left: contextvars.ContextVar[int] = contextvars.ContextVar("ascent_job_attempts_left", default=0)
+
+
+def open_batch() -> contextvars.Token | None:
+    """Hold the tasks queued from now on until `close_batch`; None when a batch is open already (the
+    outer one sends them)."""
+    if _pending.get() is not None:
+        return None
+    return _pending.set([])
+
+
+def close_batch(token: contextvars.Token | None) -> None:
+    """Send what the batch holds, in one write, and close it. A queue that can't be reached loses them,
+    as an enqueue after commit always could: the sweepers queue lost pushes again."""
+    if token is None:
+        return
+    tasks = _pending.get() or []
+    try:
+        _pending.reset(token)
+    except ValueError:  # closed from another context than it was opened in: close it here
+        _pending.set(None)
+    if not tasks:
+        return
+    try:
+        enqueue_together(tasks)
+    except Exception:
+        log.exception("queueing %d job(s) failed", len(tasks))
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    token = open_batch()
+    try:
+        yield
+    finally:
+        close_batch(token)
+
+
+def enqueue_together(tasks: list) -> None:
+    """Write `tasks` to the queue's storage in one go, in order."""
+    messages = [(huey.serialize_task(task), task.priority) for task in tasks]
+    storage = huey.storage
+    if len(messages) == 1:
+        storage.enqueue(*messages[0])
+    elif isinstance(storage, SqliteStorage):
+        with storage.db(commit=True) as cursor:
+            cursor.executemany("insert into task (queue, data, priority) values (?, ?, ?)",
+                               [(storage.name, storage.to_blob(data), priority or 0) for data, priority in messages])
+    elif type(storage) is RedisStorage and not any(priority for _data, priority in messages):
+        # LPUSH a b c leaves c leftmost; the consumer pops from the right: a first, as one by one.
+        storage.conn.lpush(storage.queue_key, *(data for data, _priority in messages))
+    else:
+        for data, priority in messages:
+            storage.enqueue(data, priority)
 
 
 def sqlite_path(app: Flask) -> str:
@@ -73,6 +149,20 @@ def init_app(app: Flask) -> None:
         log.debug("closing the previous job storage failed", exc_info=True)
     _bound["app"] = app
     app.extensions["huey"] = huey
+    app.before_request(_open_request_batch)
+    app.teardown_request(_close_request_batch)
+
+
+_BATCH_KEY = "ascent.jobs_batch"
+
+
+def _open_request_batch() -> None:
+    # Kept in the WSGI environ, which lives exactly as long as the request.
+    request.environ[_BATCH_KEY] = open_batch()
+
+
+def _close_request_batch(_error) -> None:
+    close_batch(request.environ.pop(_BATCH_KEY, None))
 
 
 def bound_app() -> Flask:
@@ -97,7 +187,7 @@ def _run(func: Callable, task, args: tuple, kwargs: dict):
     try:
         # A context of its own, hence a database session of its own: a job never shares the caller's
         # transaction, even when run inline by immediate mode.
-        with app.app_context():
+        with app.app_context(), batched():
             g.ascent_write_tx = True  # jobs write: SQLite takes the write lock at BEGIN
             try:
                 return func(*args, **kwargs)

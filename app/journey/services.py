@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core import audit
-from app.core.aftercommit import after_commit
+from app.core.aftercommit import after_commit, transaction_memo
 from app.core.database import dialect_insert, prepared
+from app.core.definitions import Definitions
 from app.core.errors import ServiceError
 from app.core.models import utcnow
 from app.core.signals import StageReached, stage_reached
@@ -74,7 +75,7 @@ class Facts:
     @property
     def badge_keys(self) -> set[str]:
         if self._badge_keys is None:
-            from app.badges.queries import held_badge_keys
+            from app.badges.services import held_badge_keys
 
             self._badge_keys = held_badge_keys(self.person.id)
         return self._badge_keys
@@ -92,7 +93,7 @@ class Facts:
         return self._endorsed_stage_ids
 
 
-def criteria_met(stage: Stage, facts: Facts) -> bool:
+def criteria_met(stage: "Stage | StageRule", facts: Facts) -> bool:
     # Cheapest first: most evaluations stop at the points threshold without another query.
     if facts.lifetime < stage.min_lifetime_points:
         return False
@@ -118,23 +119,61 @@ def _move(person: Person, from_stage: Stage | None, to_stage: Stage, stored: boo
     return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount == 1
 
 
-# The configured stages, each with the person's stage id where it is the one they have reached: one
-# query, built once, as this runs on every award.
-_STAGES_AND_REACHED = (
-    sa.select(Stage, PersonStage.stage_id)
-    .outerjoin(PersonStage, sa.and_(PersonStage.person_id == sa.bindparam("person_id"),
-                                    PersonStage.stage_id == Stage.id))
-    .order_by(Stage.position))
+@dataclass(frozen=True)
+class StageRule:
+    """What moving up needs of a configured stage, kept by the process between requests."""
+    id: int
+    key: str
+    position: int
+    min_lifetime_points: int
+    required_badge_keys: tuple[str, ...]
+    required_mission_ids: tuple[int, ...]
+    requires_endorsement: bool
+
+
+def _load_stages() -> tuple[StageRule, ...]:
+    rows = db.session.execute(sa.select(Stage.id, Stage.key, Stage.position, Stage.min_lifetime_points,
+                                        Stage.required_badge_keys, Stage.required_mission_ids,
+                                        Stage.requires_endorsement).order_by(Stage.position))
+    return tuple(StageRule(stage_id, key, position, points, tuple(badges or ()), tuple(missions or ()), endorsement)
+                 for stage_id, key, position, points, badges, missions, endorsement in rows)
+
+
+# Every award checks the stage: the stages are read once per process, and again only after HR changes
+# them (app/core/definitions.py).
+STAGES = Definitions("journey_stages", _load_stages, tables=("journey_stages",))
+_STORED_STAGE = sa.select(PersonStage.stage_id).where(PersonStage.person_id == sa.bindparam("person_id"))
+_NOT_READ = object()
+
+
+def stored_stage_column(person_id: sa.ColumnElement) -> sa.ScalarSelect:
+    """The person's stored stage id as a column, for a caller that reads the person anyway (the API's
+    award): hand what it read to `remember_stored_stage`, and the stage check needs no query of its own."""
+    return sa.select(PersonStage.stage_id).where(PersonStage.person_id == person_id).scalar_subquery()
+
+
+def remember_stored_stage(person_id: int, stage_id: int | None) -> None:
+    """What `stored_stage_column` read, kept for the rest of the transaction (`_move` keeps it up to date)."""
+    transaction_memo("journey.stored_stage")[person_id] = stage_id
+
+
+def _stored_stage_id(person_id: int) -> int | None:
+    stored = transaction_memo("journey.stored_stage")
+    stage_id = stored.get(person_id, _NOT_READ)
+    if stage_id is _NOT_READ:
+        stage_id = stored[person_id] = db.session.scalar(_STORED_STAGE, {"person_id": person_id})
+    return stage_id
 
 
 def evaluate_stage(person: Person, *, lifetime: int | None = None) -> list[StageChange]:
     """Move `person` up through every next stage whose criteria are all met. Never down. Flushes.
     `lifetime`: the person's lifetime points when the caller has just written them (saves a read)."""
-    rows = db.session.execute(_STAGES_AND_REACHED, {"person_id": person.id}).all()
-    if not rows:
+    all_stages = STAGES.get()
+    if not all_stages:
         return []  # no stages configured: nowhere to move
-    all_stages = [stage for stage, _reached in rows]
-    stored_id = next((reached for _stage, reached in rows if reached is not None), None)
+    if lifetime is not None and all(stage.min_lifetime_points > lifetime for stage in all_stages[1:]):
+        return []  # no stage above the first is within these points: nobody moves, whatever their stage
+    stored_id = _stored_stage_id(person.id)
     current = next((s for s in all_stages if s.id == stored_id), all_stages[0])
     stored = stored_id is not None
     facts = Facts(person, _lifetime=lifetime)
@@ -143,13 +182,16 @@ def evaluate_stage(person: Person, *, lifetime: int | None = None) -> list[Stage
         if not criteria_met(stage, facts):
             break
         if not _move(person, current if stored else None, stage, stored):
+            transaction_memo("journey.stored_stage").pop(person.id, None)  # moved by someone else: read again
             break  # a concurrent evaluation moved them first; it records the change
+        transaction_memo("journey.stored_stage")[person.id] = stage.id
         change = StageChange(person_id=person.id, store_id=person.store_id, from_stage_id=current.id,
                              to_stage_id=stage.id, manager_id=person.manager_id)
         db.session.add(change)
         db.session.flush()
         changes.append(change)
-        stage_reached.send(None, event=StageReached(person=person, stage=stage, previous=current))
+        stage_reached.send(None, event=StageReached(person=person, stage=db.session.get(Stage, stage.id),
+                                                    previous=db.session.get(Stage, current.id)))
         after_commit(partial(_announce, person.id, person.manager_id, stage.key))
         current, stored = stage, True
     return changes
@@ -253,6 +295,7 @@ def place_at_stage(person: Person, stage: Stage, *, actor: Person) -> bool:
     else:
         stored.stage_id, stored.reached_at = stage.id, utcnow()
     db.session.flush()
+    transaction_memo("journey.stored_stage")[person.id] = stage.id
     audit.record("journey.placed", actor_id=actor.id, target_type="person", target_id=person.id,
                  stage=stage.key, previous=previous.key)
     return True

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.features import Feature, HomeCard, Link, Place
 from app.nudges import types as _types  # noqa: F401  (the nudge types that exist today)
-from app.nudges.registry import NudgeType, register_nudge_type
+from app.nudges.registry import Nudge, NudgeType, register_nudge_type
 from app.org.models import Role
 
 bp = Blueprint("nudges", __name__, url_prefix="/notifications")
@@ -37,10 +37,17 @@ def send(person_id: int, nudge_type: str, url: str, *, dedupe_key: str | None = 
     return _send(person_id, nudge_type, url, dedupe_key=dedupe_key, **params)
 
 
+def send_many(batch: list):
+    """Many `send`s in one go: a list of `nudges.Nudge`."""
+    from app.nudges.services import send_many as _send_many
+
+    return _send_many(batch)
+
+
 def path_for(endpoint: str, **values) -> str:
     from app.nudges.services import path_for as _path_for
 
     return _path_for(endpoint, **values)
 
 
-__all__ = ["NudgeType", "bp", "feature", "path_for", "register_nudge_type", "send"]
+__all__ = ["Nudge", "NudgeType", "bp", "feature", "path_for", "register_nudge_type", "send", "send_many"]

@@ -7,7 +7,7 @@ Title and body are lazy strings with %(params)s, rendered in the recipient's lan
 sent. Nothing else in the layer changes when a type is added."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import force_locale
@@ -17,6 +17,16 @@ from app.core.text import squash_spaces
 
 MAX_TITLE = 120
 MAX_BODY = 240
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One nudge of a batch for `nudges.send_many`: what `nudges.send` takes, as a value."""
+    person_id: int
+    nudge_type: str
+    url: str  # a path inside the app
+    dedupe_key: str | None = None
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

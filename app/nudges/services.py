@@ -21,6 +21,7 @@ from app.core.models import utcnow
 from app.extensions import db
 from app.nudges import queries, registry
 from app.nudges.models import Notification, NudgePreference, NudgeTypeChoice, PushStatus
+from app.nudges.registry import Nudge
 from app.nudges.timing import QuietHours, parse_clock
 from app.org.models import Person
 
@@ -82,6 +83,42 @@ def send(person_id: int, nudge_type: str, url: str, *, dedupe_key: str | None = 
     after_commit(partial(_queue_push, notification.id))
     after_commit(partial(_tell_open_pages, person.id))
     return notification
+
+
+_RECIPIENTS = sa.select(Person.id, Person.locale).where(
+    Person.id.in_(sa.bindparam("ids", expanding=True)), Person.active.is_(True))
+
+
+def send_many(batch: list[Nudge]) -> list[int]:
+    """`send` for many nudges at once: the people read in one query, the notifications written in one
+    multi-row insert; what `send` does for each, otherwise. The ids of the notifications written (a
+    dedupe key already used, an inactive or unknown person: nothing)."""
+    if not batch:
+        return []
+    for nudge in batch:
+        if not nudge.url.startswith("/") or nudge.url.startswith("//") or "\\" in nudge.url:
+            raise ValueError("a nudge links inside the app: pass a path such as /missions/12")
+    locales = dict(db.session.execute(_RECIPIENTS, {"ids": sorted({n.person_id for n in batch})}).all())
+    now = utcnow()
+    rows = []
+    for nudge in batch:
+        if nudge.person_id not in locales:
+            continue
+        kind = registry.get(nudge.nudge_type)
+        title, body, tag, rendered = kind.render(nudge.params, locales[nudge.person_id])
+        rows.append({"person_id": nudge.person_id, "nudge_type": kind.key, "title": title, "body": body,
+                     "url": nudge.url[:500], "tag": tag, "params": _json_safe(rendered),
+                     "dedupe_key": nudge.dedupe_key, "created_at": now, "push_status": PushStatus.QUEUED,
+                     "queued_at": now})
+    if not rows:
+        return []
+    written = db.session.execute(dialect_insert(Notification).values(rows)
+                                 .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                                 .returning(Notification.id, Notification.person_id)).all()
+    for notification_id, person_id in written:
+        after_commit(partial(_queue_push, notification_id))
+        after_commit(partial(_tell_open_pages, person_id))
+    return [notification_id for notification_id, _person_id in written]
 
 
 def _queue_push(notification_id: int) -> None:

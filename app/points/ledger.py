@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core import audit
@@ -43,13 +44,21 @@ class AwardResult:
 
 
 def _build_entry_insert() -> sa.Executable:
-    return dialect_insert(PointEntry).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(PointEntry)
+    table = PointEntry.__table__
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
 
 
 def _insert_entry(values: dict) -> PointEntry | None:
-    """Insert unless the key exists; the new entry (RETURNING loads it into the session, so nobody
-    reads it back), or None for a replay."""
-    return db.session.scalars(prepared("entry_insert", _build_entry_insert), values).first()
+    """Insert unless the key exists; the new entry, or None for a replay. Only its id comes back: the
+    entry is made from the values written and put in the session as loaded, so nobody reads it back
+    (an ORM RETURNING of the whole row cost twice the CPU of the insert itself)."""
+    entry_id = db.session.execute(prepared("entry_insert", _build_entry_insert), values).scalar()
+    if entry_id is None:
+        return None
+    entry = PointEntry(id=entry_id, **{"reverses_id": None, **values, "kind": str(values["kind"])})
+    make_transient_to_detached(entry)
+    db.session.add(entry)
+    return entry
 
 
 def _build_totals_upsert() -> sa.Executable:
@@ -291,9 +300,13 @@ def _checked_award(person: Person, points: int, reason: str, awarded_by: Person 
     """The award's reason, tidied; ServiceError when the award may not be made."""
     if not person.active:
         raise ServiceError(_("%(name)s is deactivated.", name=person.full_name))
-    reason = required_text(reason, max_length=MAX_REASON, field="reason",
-                           required_message=_("Say why these points are awarded."),
-                           too_long_message=_("Keep the reason under %(n)d characters.", n=MAX_REASON))
+    tidy = squash_spaces(reason)
+    if tidy and len(tidy) <= MAX_REASON:
+        reason = tidy  # the usual case: no refusal to translate
+    else:
+        reason = required_text(reason, max_length=MAX_REASON, field="reason",
+                               required_message=_("Say why these points are awarded."),
+                               too_long_message=_("Keep the reason under %(n)d characters.", n=MAX_REASON))
     _check_award_rules(person, points, awarded_by, source_type, author, discretionary)
     return reason
 

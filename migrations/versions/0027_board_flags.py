@@ -16,14 +16,14 @@ SQLite: a later migration that rebuilds board_scores in batch mode (batch_alter_
 triggers with the old table and must create them again (TRIGGERS_SQLITE below).
 
 Revision ID: 0027_board_flags
-Revises: 0025_people_search
+Revises: 0026_definition_versions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_board_flags"
-down_revision = "0025_people_search"
+down_revision = "0026_definition_versions"
 branch_labels = None
 depends_on = None
 

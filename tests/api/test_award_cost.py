@@ -2,7 +2,10 @@
 
 The award path was cut from 28 statements to 14 (issue 8: ≥ 500 awards/s): the ledger, balance and board
 writes return what the receivers used to read back, the idempotency record is written once the award
-has paid, and the answer is built before commit. These tests keep it that way."""
+has paid, and the answer is built before commit. Then to 10 (issue 15): badge rules, stages, running
+challenges and API tokens are kept by the process behind one version check (app/core/definitions.py), and
+the person is read with what their key already recorded.
+These tests keep it that way."""
 
 import sqlalchemy as sa
 
@@ -30,7 +33,7 @@ def test_an_award_and_its_replay_cost_a_fixed_number_of_statements(api, org, jou
     with count_queries() as replay:
         assert _award(api, 5, "counted").status_code == 200
     # SQLite also counts its BEGIN IMMEDIATE; PostgreSQL begins implicitly, one statement fewer.
-    assert new_key.count <= 14, "\n".join(new_key.statements)
+    assert new_key.count <= 10, "\n".join(new_key.statements)
     assert replay.count <= 5, "\n".join(replay.statements)
 
 
@@ -53,3 +56,33 @@ def test_awards_move_balance_boards_badges_and_stage_as_before(app, api, org, jo
                                   .where(PersonStage.person_id == staff_id))
     assert stage_key == "engagement"
     assert first["person"] == {"id": staff_id, "employee_number": "E1001"}
+
+
+def test_statements_per_award_do_not_grow_with_badges_or_challenges(app, api, org, journey_defaults,
+                                                                    count_queries):
+    """Badge rules, stages and running challenges are kept by the process (app/core/definitions.py): an
+    award reads none of them, however many there are. (The challenges run in other stores: one in the
+    receiver's store queues its standings job, which runs off the request.)"""
+    from app.badges.models import BadgeDefinition, Criterion
+    from tests.challenges.helpers import make_challenge
+
+    app.config.update(POINTS_MAX_PER_AWARD=5000, POINTS_DAILY_CAP=100_000)
+    _award(api, 3000, "veteran")  # past every lifetime badge and points threshold: the rules are all checked
+
+    def counted(key: str) -> list[str]:
+        with count_queries() as counter:
+            _award(api, 5, key)
+        return counter.statements
+
+    before = counted("before")
+    for n in range(20):
+        db.session.add(BadgeDefinition(key=f"extra-{n}", name=f"Extra {n}", image="star.svg",
+                                       criterion=Criterion.LIFETIME_POINTS, threshold=100_000 + n))
+        make_challenge([org.sibling_store if n % 2 else org.other_store])
+    db.session.commit()
+    counted("reload")  # the first award after the change reads the definitions again, once
+    after = counted("after")
+    assert len(after) == len(before), "\n".join(after)
+    # Someone past every badge threshold and near a stage that needs badges: what they hold and where
+    # they stand come with the person, so they cost no more than a newcomer's award.
+    assert len(after) <= 10, "\n".join(after)

@@ -59,6 +59,15 @@ def test_same_key_with_another_body_is_409(api, org):
     assert len(_entries()) == 1 and ledger.balances(org.staff.id) == (20, 20)
 
 
+@pytest.mark.parametrize("body", [{**BODY, "points": "many"}, {**BODY, "employee_number": "NOBODY"}],
+                         ids=["invalid", "unknown person"])
+def test_a_used_key_with_a_body_that_could_not_pay_is_still_409(api, org, body):
+    api.award(BODY, key="sale-3")
+    response = api.award(body, key="sale-3")
+    assert assert_problem(response, 409)["type"].endswith("idempotency-key-reused")
+    assert len(_entries()) == 1
+
+
 def test_keys_belong_to_their_token(client, org, api):
     other = ApiClient(client, make_token(name="Other system").secret)
     assert api.award(BODY, key="shared-key").status_code == 201

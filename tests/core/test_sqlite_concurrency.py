@@ -124,3 +124,29 @@ def test_concurrent_read_modify_write_transactions_are_serialised(app, org):
     assert db.session.get(Person, person_id).session_version == start + total
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
                              .where(AuditEntry.action == "test.increment")) == total
+
+
+def test_the_process_writer_lock_is_free_after_every_way_a_write_transaction_ends(app, org):
+    """Writers queue on one lock per process (app/core/database.py) from BEGIN IMMEDIATE to the end of the
+    transaction: whether it commits, rolls back or fails, the next writer must get it."""
+    from app.core.database import writer_lock
+
+    writer = writer_lock(db.engine)
+    db.session.commit()
+    assert not writer.locked()
+    audit.record("test.written", actor_id=None)
+    db.session.flush()
+    assert writer.locked()
+    db.session.commit()
+    assert not writer.locked()
+    audit.record("test.rolled_back", actor_id=None)
+    db.session.flush()
+    db.session.rollback()
+    assert not writer.locked()
+    db.session.add(Person(employee_number="E-FK2", full_name="No Store", role="staff", store_id=987654))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    assert not writer.locked()
+    db.session.close()
+    assert not writer.locked()

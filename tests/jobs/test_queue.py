@@ -168,3 +168,41 @@ def test_a_retry_without_a_job_says_so(app, client, auth, org):
     auth.login(org.admin)
     response = client.post("/admin/jobs/retry", data={}, follow_redirects=True)
     assert "no longer waiting" in response.get_data(as_text=True)
+
+
+@jobs.job()
+def noted(label: str) -> None:
+    calls.append(label)
+
+
+def test_the_jobs_a_request_queues_leave_together_in_one_write_when_it_ends(tmp_path, monkeypatch):
+    config = _test_config(f"sqlite:///{tmp_path / 'a.db'}", tmp_path)
+    app = create_app({**config, "JOBS_IMMEDIATE": False, "JOBS_SQLITE_PATH": str(tmp_path / "queue.db")})
+    writes = []
+    storage_db = huey.storage.db
+
+    def counted(*args, commit=False, **kwargs):
+        if commit:
+            writes.append("write")
+        return storage_db(*args, commit=commit, **kwargs)
+
+    monkeypatch.setattr(huey.storage, "db", counted)
+    held = []
+
+    def queue_three():
+        for label in ("first", "second", "third"):
+            noted(label)
+        held.append(huey.pending_count())
+        return "queued"
+
+    app.add_url_rule("/_test/queue-three", "queue_three", queue_three)
+    try:
+        assert app.test_client().get("/_test/queue-three").status_code == 200
+        assert held == [0]  # nothing left during the request
+        assert writes == ["write"]  # one transaction of the queue's SQLite file for the three
+        assert [task.args for task in huey.pending()] == [("first",), ("second",), ("third",)]
+        assert calls == []  # queued, not run
+    finally:
+        huey.storage.flush_queue()
+        with app.app_context():
+            db.engine.dispose()
