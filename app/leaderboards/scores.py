@@ -94,18 +94,25 @@ def overtaken_by(person: Person, at: datetime, before: tuple[int, datetime | Non
     if new_points <= old_points:
         return []
     start = periods.starts(at, zone_for(person))[periods.WEEK]
-    # Above before: more points, or as many reached earlier. Below now: fewer points than the new score.
-    was_above = BoardScore.points > old_points
-    if old_points > 0 and old_reached is not None:
-        was_above = sa.or_(was_above, sa.and_(BoardScore.points == old_points,
-                                              BoardScore.reached_at <= old_reached))
-    rows = db.session.execute(
-        sa.select(BoardScore.person_id, BoardScore.points)
-        .where(BoardScore.store_id == person.store_id, BoardScore.period == periods.WEEK,
-               BoardScore.period_start == start, BoardScore.active.is_(True), BoardScore.person_id != person.id,
-               BoardScore.points > 0, BoardScore.points < new_points, was_above)
-        .order_by(BoardScore.points.desc()).limit(limit))
+    rows = db.session.execute(prepared("overtaken_by", _build_overtaken_by), {
+        "store_id": person.store_id, "start": start, "person_id": person.id, "old_points": old_points,
+        "old_reached": old_reached, "new_points": new_points, "limit": limit})
     return [Overtaken(person_id, points) for person_id, points in rows]
+
+
+def _build_overtaken_by() -> sa.Select:
+    # Built once with parameters (every award asks): building it per call was a sixth of an award's CPU.
+    # Above before: more points, or as many reached earlier (no earlier score: `reached_at <= NULL` is
+    # never true). Below now: fewer points than the new score.
+    old_points = sa.bindparam("old_points")
+    was_above = sa.or_(BoardScore.points > old_points,
+                       sa.and_(BoardScore.points == old_points, BoardScore.reached_at <= sa.bindparam("old_reached")))
+    return (sa.select(BoardScore.person_id, BoardScore.points)
+            .where(BoardScore.store_id == sa.bindparam("store_id"), BoardScore.period == periods.WEEK,
+                   BoardScore.period_start == sa.bindparam("start"), BoardScore.active.is_(True),
+                   BoardScore.person_id != sa.bindparam("person_id"), BoardScore.points > 0,
+                   BoardScore.points < sa.bindparam("new_points"), was_above)
+            .order_by(BoardScore.points.desc()).limit(sa.bindparam("limit")))
 
 
 # Rebuild ---------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def private_redis(tmp_path):
 def seeded(app, org, kpi_library):
     token = tokens.create_token(None, "Till system", all_stores=True, store_ids=[]).secret
     seed = {"token": token, "watcher": org.colleague.email, "second_watcher": org.sm.email,
-            "awarded": org.staff.employee_number, "store": org.store.code,
+            "awarded": org.staff.employee_number, "store": org.store.code, "store_id": org.store.id,
             "today": store_today(org.store).isoformat()}
     db.session.commit()
     db.session.close()  # the server reads what the test wrote: no transaction of ours may hold SQLite's lock
@@ -130,7 +130,8 @@ def _measure(base_url: str, seed: dict) -> requests.Response:
         headers={"Authorization": f"Bearer {seed['token']}"}, timeout=30)
 
 
-def _listen(base_url: str, cookie: str) -> tuple[socketio.Client, queue.Queue]:
+def _listen(base_url: str, cookie: str, store_id: int) -> tuple[socketio.Client, queue.Queue]:
+    """A page showing the store's board, as static/js/app.js connects it (board hints reach watchers only)."""
     heard: queue.Queue = queue.Queue()
     client = socketio.Client(reconnection=False)
     client.on("board-changed", lambda data=None: heard.put(data))
@@ -138,6 +139,8 @@ def _listen(base_url: str, cookie: str) -> tuple[socketio.Client, queue.Queue]:
     client.on("connect", connected.set)
     client.connect(base_url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
     assert connected.wait(10)
+    room = f"board-changed@store:{store_id}"
+    assert client.call("watch", {"rooms": [room]}, timeout=10) == [room]
     return client, heard
 
 
@@ -158,7 +161,7 @@ def test_the_app_serves_through_a_redis_outage_and_recovers(seeded, server, priv
     assert time.monotonic() - started < 20, "requests during the outage should not hang on Redis"
 
     private_redis.start()
-    client, heard = _listen(base_url, cookie_header(watcher))
+    client, heard = _listen(base_url, cookie_header(watcher), seeded["store_id"])
     try:
         # The server's pub/sub listener reconnects with back-off (1, 2, 4 … s): award until a hint arrives.
         deadline = time.monotonic() + 20
@@ -184,4 +187,4 @@ def test_the_app_serves_through_a_redis_outage_and_recovers(seeded, server, priv
     # Flask logs every unhandled error as "Exception on <path>": none may have reached a user. What is
     # logged instead: hints that could not be published, and the job that could not be queued.
     assert "Exception on " not in text, text[-3000:]
-    assert "Cannot publish to redis" in text and "after-commit callback failed" in text
+    assert "Cannot publish to redis" in text and "job(s) failed" in text
