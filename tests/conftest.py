@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from app import create_app
+from app.core import shortcache
 from app.extensions import db, limiter
 from tests import factories
 
@@ -186,11 +187,15 @@ def count_queries(app):
     """`with count_queries() as counter: ...` then `counter.count`: catches N+1 before it ships.
 
     Test requests share the test's session; it is emptied first so the measured request starts cold,
-    as in production (objects the test holds become detached: re-read them with db.session.get)."""
+    as in production (objects the test holds become detached: re-read them with db.session.get). What the
+    process keeps a few seconds (app/core/shortcache.py) is forgotten too, unless `kept`: a test that warms
+    it up on purpose counts the warm request."""
 
     @contextlib.contextmanager
-    def _count():
+    def _count(kept: bool = False):
         db.session.remove()
+        if not kept:
+            shortcache.forget_everything()
         counter = type("Counter", (), {"count": 0, "statements": []})()
 
         def _before(_conn, _cursor, statement, *_args):

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.api import services, tokens
-from app.api.models import ApiAward, ApiToken
+from app.api.models import ApiAward
 from app.api.validation import FieldErrors, InvalidFields, item_path
 from app.core import signals
 from app.core.errors import ServiceError
@@ -177,10 +177,8 @@ def _people(items: list[_Item]) -> dict[tuple[str, str], Person]:
     return found
 
 
-def _find_people(token: ApiToken, items: list[_Item], problems: _Problems) -> None:
+def _find_people(token: tokens.LiveToken, items: list[_Item], problems: _Problems) -> None:
     people = _people(items)
-    # tokens.covers' rule with the token's stores read once for the batch, not once per person.
-    allowed = tokens.store_ids(token)
     for item in items:
         request = item.request
         value = request.person_value.lower() if request.person_field == "email" else request.person_value
@@ -188,13 +186,13 @@ def _find_people(token: ApiToken, items: list[_Item], problems: _Problems) -> No
         if person is None:
             problems.add(item.index, request.person_field, _("No person has this %(field)s.",
                                                              field=request.person_field))
-        elif allowed is not None and person.store_id not in allowed:
+        elif not tokens.covers(token, person):
             problems.add(item.index, request.person_field, services.OutOfScope().message, Kind.OUT_OF_SCOPE)
         else:
             item.person = person
 
 
-def _pay(token: ApiToken, item: _Item, problems: _Problems, late: list[tuple[_Item, PointEntry]]) -> None:
+def _pay(token: tokens.LiveToken, item: _Item, problems: _Problems, late: list[tuple[_Item, PointEntry]]) -> None:
     request = item.request
     try:
         result = ledger.award(item.person, request.points, source_type=services.SOURCE_TYPE, reason=request.reason,
@@ -211,7 +209,7 @@ def _pay(token: ApiToken, item: _Item, problems: _Problems, late: list[tuple[_It
         late.append((item, result.entry))
 
 
-def award_batch(token: ApiToken, body: Any) -> list[ItemOutcome]:
+def award_batch(token: tokens.LiveToken, body: Any) -> list[ItemOutcome]:
     """Pay every award of the batch once per (token, key), or nothing: the outcomes in the items' order.
     InvalidFields for a body that is not a batch at all; BatchRefused, with every problem, when any item
     can't be paid. Flushes; the caller commits (and, refused, rolls back what was tried)."""
@@ -252,7 +250,7 @@ def award_batch(token: ApiToken, body: Any) -> list[ItemOutcome]:
     return [item.outcome for item in items]
 
 
-def _record(token: ApiToken, items: list[_Item]) -> None:
+def _record(token: tokens.LiveToken, items: list[_Item]) -> None:
     """The keys this batch paid, in one multi-row insert, for the replays to come."""
     now = utcnow()
     rows = [{"token_id": token.id, "idempotency_key": item.key, "request_hash": item.fingerprint,

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from app.api import batch, bp, openapi, problems, services, tokens
-from app.api.models import ApiToken
 from app.api.problems import ApiProblem
 from app.core import params
 from app.core.errors import ServiceError
@@ -38,7 +37,7 @@ def _bearer_secret() -> str | None:
 _TOKEN_KEY = "ascent.api_token"  # noqa: S105 - a dictionary key, not a secret
 
 
-def current_token() -> ApiToken | None:
+def current_token() -> tokens.LiveToken | None:
     """The request's live token, looked up once per request (the rate limiter asks first). Kept in
     the WSGI environ, which lives exactly as long as the request (`g` can outlive it)."""
     if _TOKEN_KEY not in request.environ:
@@ -134,7 +133,7 @@ def openapi_document():
 
 @bp.post("/awards")
 @token_required
-def create_award(token: ApiToken):
+def create_award(token: tokens.LiveToken):
     key = request.headers.get("Idempotency-Key")
     if not services.valid_idempotency_key(key):
         raise problems.malformed(_("Every award needs an Idempotency-Key header, unique per award."), errors={
@@ -187,7 +186,7 @@ def _batch_refused(refused: batch.BatchRefused) -> ApiProblem:
 
 @bp.post("/awards/batch")
 @token_required
-def create_award_batch(token: ApiToken):
+def create_award_batch(token: tokens.LiveToken):
     if not request.is_json:
         raise ApiProblem(415, _("Unsupported media type"), _("Send the awards as JSON (application/json)."),
                          kind="malformed")
@@ -212,7 +211,7 @@ def create_award_batch(token: ApiToken):
     return jsonify({"created": created, "replayed": len(awards) - created, "awards": awards})
 
 
-def _person(token: ApiToken, person_id: int):
+def _person(token: tokens.LiveToken, person_id: int):
     try:
         person = services.person_in_scope(token, person_id)
     except services.OutOfScope as error:
@@ -224,13 +223,13 @@ def _person(token: ApiToken, person_id: int):
 
 @bp.get("/people/<int:person_id>/points")
 @token_required
-def person_points(token: ApiToken, person_id: int):
+def person_points(token: tokens.LiveToken, person_id: int):
     return jsonify(services.points_summary(_person(token, person_id)))
 
 
 @bp.get("/people/<int:person_id>/ledger")
 @token_required
-def person_ledger(token: ApiToken, person_id: int):
+def person_ledger(token: tokens.LiveToken, person_id: int):
     person = _person(token, person_id)
     raw_limit = request.args.get("limit")
     limit = DEFAULT_PAGE if raw_limit is None else params.parse_int(raw_limit, minimum=1, maximum=MAX_PAGE)
@@ -248,7 +247,7 @@ def person_ledger(token: ApiToken, person_id: int):
 
 @bp.post("/kpi-measurements")
 @token_required
-def save_kpi_measurements(token: ApiToken):
+def save_kpi_measurements(token: tokens.LiveToken):
     """Store-level (or per-person) daily values from a till or footfall counter. Sending the same store,
     KPI, day (and person) again replaces the value: retries never double a day."""
     if not request.is_json:

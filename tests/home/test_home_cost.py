@@ -66,7 +66,7 @@ def _holdings(person: Person, manager: Person, days: int, given: str = "helping_
 
 
 def _count(client, count_queries) -> tuple[int, list[str]]:
-    with count_queries() as counter:
+    with count_queries(kept=True) as counter:
         assert client.get("/home").status_code == 200
     return counter.count, counter.statements
 
