@@ -40,7 +40,7 @@ def prepare(kind: str, people: int, *, fresh: bool, postgres_url: str) -> str:
     if kind == "sqlite":
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         kept = DATA_DIR / f"page_load_{people}.db"
-        if kept.exists() and not fresh:
+        if kept.exists() and not fresh and database.at_head(f"sqlite:///{kept}"):
             return f"sqlite:///{kept}"
         building = DATA_DIR / f"page_load_{people}.building-{uuid.uuid4().hex[:8]}.db"
         _generate(f"sqlite:///{building}", people)
@@ -53,7 +53,7 @@ def prepare(kind: str, people: int, *, fresh: bool, postgres_url: str) -> str:
     try:
         with admin.connect() as connection:
             exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
-        if not exists or fresh:
+        if not exists or fresh or not database.at_head(_with_database(postgres_url, name)):
             building = f"{name}_building_{uuid.uuid4().hex[:8]}"
             _generate(_with_database(postgres_url, building), people)
             with admin.connect() as connection:

@@ -24,6 +24,7 @@ database in tests behave like two processes."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
@@ -57,9 +58,12 @@ _VERSIONS = sa.select(DefinitionVersion.name, DefinitionVersion.version)
 
 
 def _build_bump() -> sa.Executable:
+    # A new random version, not version + 1: a counter starts again at 1 once its rows are gone (a
+    # database restored from a backup, tables emptied between tests), and a process that kept version 1
+    # from before would take the new definitions for the ones it holds.
     table = DefinitionVersion.__table__
-    statement = dialect_insert(table).values(name=sa.bindparam("name"), version=1)
-    return statement.on_conflict_do_update(index_elements=["name"], set_={"version": table.c.version + 1})
+    statement = dialect_insert(table).values(name=sa.bindparam("name"), version=sa.bindparam("version"))
+    return statement.on_conflict_do_update(index_elements=["name"], set_={"version": statement.excluded.version})
 
 
 @dataclass
@@ -111,7 +115,7 @@ def _bump(session: Session, names: Iterable[str]) -> None:
     connection = session.connection()  # the connection, not the session: this runs inside a flush too
     # Bumped every time, never once per transaction: a savepoint that rolls back takes its bump with it.
     for name in sorted(set(names)):
-        connection.execute(statement, {"name": name})
+        connection.execute(statement, {"name": name, "version": secrets.randbits(62)})
         state.bumped.add(name)
 
 

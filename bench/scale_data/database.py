@@ -77,6 +77,28 @@ def migrate(database_url: str) -> None:
         db.engine.dispose()
 
 
+def at_head(database_url: str) -> bool:
+    """Whether a kept database was migrated to the migrations' head: a copy made before a newer migration
+    lacks its columns, and is made again rather than failing half-way through a benchmark."""
+    from alembic.script import ScriptDirectory
+
+    from app import create_app
+    from app.extensions import migrate as migrations
+
+    app = create_app(app_config(database_url))
+    with app.app_context():
+        heads = set(ScriptDirectory.from_config(migrations.get_config()).get_heads())
+    engine = sa.create_engine(normalise_database_url(database_url))
+    try:
+        with engine.connect() as connection:
+            stored = set(connection.scalars(sa.text("SELECT version_num FROM alembic_version")))
+    except sa.exc.DBAPIError:
+        return False
+    finally:
+        engine.dispose()
+    return stored == heads
+
+
 def load_engine(database_url: str) -> sa.Engine:
     """An engine for the load alone: on SQLite durability and foreign key lookups are switched off for
     it (WAL stays, the app's journal mode); the app's own engine keeps its settings."""

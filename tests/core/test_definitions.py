@@ -121,3 +121,16 @@ def test_stages_are_plain_values_shared_by_requests(app, journey_defaults):
     assert [stage.key for stage in stages] == ["onboarding", "engagement", "leader", "ambassador"]
     assert STAGES.get() is stages  # the same tuple, not a new read
     assert all(not isinstance(stage, db.Model) for stage in stages)
+
+
+def test_definitions_made_again_after_their_versions_were_emptied_are_read_again(app):
+    """A database emptied (between tests) or restored from a backup loses its version rows; definitions
+    made again must not match what the process kept under an old version (found on PostgreSQL, whose
+    ids don't start again after a DELETE: a kept badge id pointed at nothing)."""
+    first = _badge(100)
+    assert set(_thresholds()) == {first}
+    for table in (BadgeDefinition.__table__, DefinitionVersion.__table__):
+        db.session.execute(table.delete())
+    db.session.commit()
+    second = _badge(200)
+    assert _thresholds() == {second: 200}
